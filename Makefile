@@ -1,0 +1,33 @@
+# Peta Ekonomi. `make help` lists the targets.
+.DEFAULT_GOAL := help
+VENV := .venv
+FLASK := $(VENV)/bin/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help setup db data run test lint bench-etl
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## Install what is missing: .venv, PostgreSQL and PostGIS (idempotent)
+	@bash scripts/setup.sh
+
+db: setup ## Create the database (with PostGIS) and apply the migrations
+	$(FLASK) db create
+	$(FLASK) db upgrade
+
+data: db ## Load every bundled dataset of datasets/ (re-running changes nothing)
+	$(FLASK) etl load-all datasets
+
+run: data ## Serve the platform with the bundled data on http://127.0.0.1:5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup ## Run the whole test suite against a real, throwaway PostGIS database
+	$(VENV)/bin/pytest
+
+lint: setup ## Check the code with ruff
+	$(VENV)/bin/ruff check .
+
+bench-etl: setup ## Benchmark: load 1,000,000 producers, ours against ogr2ogr
+	$(VENV)/bin/python bench/etl_bench.py

@@ -1,0 +1,64 @@
+"""Application factory and CLI wiring of Peta Ekonomi."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import click
+from flask import Flask
+from sqlalchemy import Engine
+
+from etl.cli import make_etl_group
+from gis import migrate
+from gis.db import ensure_database, get_engine
+from gis.settings import Settings
+from webmap import health
+from webmap.problems import register_error_handlers
+
+
+@dataclass(frozen=True)
+class Peta:
+    """What the app shares across requests: settings and the one engine."""
+
+    settings: Settings
+    engine: Engine
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app; ``config`` may carry a ``SETTINGS`` object for tests."""
+    app = Flask(__name__, static_folder="webmap/static", template_folder="webmap/templates")
+    app.config.from_mapping(config or {})
+    settings: Settings = app.config.get("SETTINGS") or Settings.from_env()
+    app.extensions["peta"] = Peta(settings, get_engine(settings))
+    register_error_handlers(app)
+    app.register_blueprint(health.bp)
+    app.cli.add_command(_db_group(settings))
+    app.cli.add_command(make_etl_group(lambda: (get_engine(settings), settings)))
+    return app
+
+
+def _db_group(settings: Settings) -> click.Group:
+    @click.group("db", help="Create and migrate the database.")
+    def db() -> None:
+        pass
+
+    @db.command("create")
+    def create() -> None:
+        """Create the database and the PostGIS extension if missing."""
+        created = ensure_database(settings.database_url)
+        click.echo("database created" if created else "database exists")
+
+    @db.command("upgrade")
+    @click.argument("revision", default="head")
+    def upgrade(revision: str) -> None:
+        """Apply migrations up to REVISION (default: head)."""
+        migrate.upgrade(settings, revision)
+
+    @db.command("downgrade")
+    @click.argument("revision", default="base")
+    def downgrade(revision: str) -> None:
+        """Revert migrations down to REVISION (default: base, an empty schema)."""
+        migrate.downgrade(settings, revision)
+
+    return db

@@ -1,0 +1,119 @@
+"""Benchmark: load N producer rows (CSV, validation on) through our ETL and through ogr2ogr.
+
+Prints rows/s of both, their ratio and the peak RSS of our load. A benchmark, not a test:
+    .venv/bin/python bench/etl_bench.py [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gis import migrate  # noqa: E402
+from gis.db import drop_database, ensure_database, get_engine  # noqa: E402
+from gis.settings import Settings, normalize_database_url  # noqa: E402
+
+PRODUCTS = [("krupuk udang", "10792", "krupuk"), ("dodol mangga", "10792", "mangga"),
+            ("ikan asin", "10213", "ikan-asin"), ("garam krosok", "08930", "garam"),
+            ("sembako", "47111", "migrant-owned"), ("batik tulis", "13134", "batik")]
+
+
+def make_csv(path: Path, rows: int, seed: int = 7) -> None:
+    """Write ``rows`` illustrative producers placed near the bundled desa centroids."""
+    rng = np.random.default_rng(seed)
+    desa = pd.read_csv(ROOT / "datasets" / "reference" / "desa.csv", dtype={"code": str})
+    pick = rng.integers(0, len(desa), rows)
+    product = rng.integers(0, len(PRODUCTS), rows)
+    ids = np.arange(1, rows + 1)
+    frame = pd.DataFrame({
+        "name": [f"Usaha Contoh {i}" for i in ids],
+        "products": [PRODUCTS[p][0] for p in product],
+        "kbli": [PRODUCTS[p][1] for p in product],
+        "address": [f"Blok {i % 97}" for i in ids],
+        "area_code": desa["code"].to_numpy()[pick],
+        "lat": np.round(desa["lat"].to_numpy()[pick] + rng.uniform(-0.002, 0.002, rows), 6),
+        "lon": np.round(desa["lon"].to_numpy()[pick] + rng.uniform(-0.002, 0.002, rows), 6),
+        "phone": [f"0812-0000-{i % 10000:04d}" for i in ids],
+        "employees": rng.integers(1, 50, rows),
+        "established_year": rng.integers(1980, 2025, rows),
+        "tags": [PRODUCTS[p][2] for p in product],
+    })
+    frame.to_csv(path, index=False)
+
+
+def run(cmd: list[str], env: dict[str, str]) -> float:
+    """Run a command, fail loudly, return its wall time in seconds."""
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{cmd[0]} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def main() -> None:
+    """Set up a bench database, load the same CSV both ways and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/peta_etl_bench"))
+    args = parser.parse_args()
+    if shutil.which("ogr2ogr") is None:
+        sys.exit("ogr2ogr is missing: apt-get install gdal-bin")
+    base = normalize_database_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/x"))
+    url = make_url(base).set(database="peta_etl_bench").render_as_string(hide_password=False)
+    settings = Settings(database_url=url, report_dir=args.workdir / "reports")
+    drop_database(url)
+    ensure_database(url)
+    migrate.upgrade(settings)
+    env = {**os.environ, "DATABASE_URL": url, "PETA_REPORT_DIR": str(args.workdir / "reports")}
+    flask = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "app", "etl", "load"]
+    for level in ("kabupaten", "kecamatan", "desa"):
+        run([*flask, "boundaries", str(ROOT / "datasets" / "boundaries" / f"{level}.geojson")], env)
+
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    csv = args.workdir / f"producers_{args.rows}.csv"
+    if not csv.exists():
+        make_csv(csv, args.rows)
+    size_mb = csv.stat().st_size / 1e6
+
+    ours = run([*flask, "producers", str(csv)], {**env, "PWD": str(ROOT)})
+    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    with get_engine(settings).connect() as conn:
+        loaded = conn.execute(text("SELECT count(*) FROM producers")).scalar_one()
+    if loaded != args.rows:
+        sys.exit(f"our load wrote {loaded} rows, expected {args.rows}")
+
+    u = make_url(url)
+    pg = f"PG:dbname={u.database} host={u.host or '127.0.0.1'} port={u.port or 5432} user={u.username}"
+    ogr = run(["ogr2ogr", "-f", "PostgreSQL", pg, str(csv), "-nln", "ogr_producers", "-overwrite",
+               "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-a_srs", "EPSG:4326",
+               "-lco", "GEOMETRY_NAME=geom", "--config", "PG_USE_COPY", "YES", "-gt", "65536"], env)
+    with get_engine(settings).connect() as conn:
+        ogr_rows = conn.execute(text("SELECT count(*) FROM ogr_producers")).scalar_one()
+
+    print(f"file: {csv.name}, {args.rows:,} rows, {size_mb:.0f} MB")
+    print(f"{'loader':<28}{'seconds':>10}{'rows/s':>12}")
+    print(f"{'peta etl (validation on)':<28}{ours:>10.1f}{args.rows / ours:>12,.0f}")
+    print(f"{'ogr2ogr (anchor)':<28}{ogr:>10.1f}{ogr_rows / ogr:>12,.0f}")
+    print(f"ratio ours/ogr2ogr rows/s: {(args.rows / ours) / (ogr_rows / ogr):.2f}x (target >= 1.0x)")
+    print(f"peak RSS of our load: {rss_mb:,.0f} MB (target < 1024 MB)")
+    get_engine(settings).dispose()
+    drop_database(url)
+
+
+if __name__ == "__main__":
+    main()

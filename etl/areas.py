@@ -1,0 +1,103 @@
+"""The areas already in the database, for resolving codes, names and points to areas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import shapely
+from etl.names import NameMatch, NameMatcher
+from pyproj import Geod
+from sqlalchemy import Connection, text
+
+_GEOD = Geod(ellps="WGS84")
+
+
+@dataclass
+class AreaIndex:
+    """Codes, names, hierarchy and geometry of the loaded areas of one region."""
+
+    region_code: str
+    frame: pd.DataFrame  # index code; columns name, level, parent_code, x, y
+    desa_codes: np.ndarray
+    desa_tree: shapely.STRtree | None
+    region: shapely.Geometry | None
+    _matchers: dict[tuple[str | None, str], NameMatcher] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, conn: Connection, region_code: str, buffer_km: float) -> AreaIndex:
+        """Read the region's areas from the database."""
+        rows = conn.execute(
+            text(
+                "SELECT code, name, level, parent_code, ST_X(p) AS x, ST_Y(p) AS y, "
+                "CASE WHEN level = 'desa' THEN ST_AsBinary(geom) END AS wkb "
+                "FROM (SELECT *, ST_PointOnSurface(geom) AS p FROM areas "
+                "      WHERE code = :region OR code LIKE :prefix) a"
+            ),
+            {"region": region_code, "prefix": region_code + ".%"},
+        ).all()
+        frame = pd.DataFrame(
+            [r[:6] for r in rows], columns=["code", "name", "level", "parent_code", "x", "y"]
+        ).set_index("code")
+        desa = [(r[0], shapely.from_wkb(bytes(r[6]))) for r in rows if r[6] is not None]
+        desa_codes = np.array([c for c, _ in desa], dtype=object)
+        tree = shapely.STRtree([g for _, g in desa]) if desa else None
+        region = conn.execute(
+            text(
+                "SELECT ST_AsBinary(ST_Buffer(geom::geography, :m)::geometry) FROM areas "
+                "WHERE code = :region"
+            ),
+            {"region": region_code, "m": buffer_km * 1000},
+        ).scalar()
+        region_geom = shapely.from_wkb(bytes(region)) if region is not None else None
+        if region_geom is not None:
+            shapely.prepare(region_geom)
+        return cls(region_code, frame, desa_codes, tree, region_geom)
+
+    def in_region(self, code: str) -> bool:
+        """True when ``code`` is the region or lies below it."""
+        return code == self.region_code or code.startswith(self.region_code + ".")
+
+    def known(self, codes: pd.Series) -> pd.Series:
+        """Mask of codes that are loaded areas."""
+        return codes.isin(self.frame.index)
+
+    def level_of(self, codes: pd.Series) -> pd.Series:
+        """Level of each code (NaN when unknown)."""
+        return codes.map(self.frame["level"])
+
+    def points_of(self, codes: pd.Series) -> tuple[pd.Series, pd.Series]:
+        """A point inside each area (for rows that only name their area)."""
+        return codes.map(self.frame["x"]), codes.map(self.frame["y"])
+
+    def contains(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Mask of points inside the region (with its buffer); all True when it has no outline."""
+        if self.region is None:
+            return np.ones(len(x), dtype=bool)
+        return shapely.contains_xy(self.region, x, y)
+
+    def desa_at(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Code of the desa containing each point, or None."""
+        out = np.full(len(x), None, dtype=object)
+        if self.desa_tree is None or len(x) == 0:
+            return out
+        points = shapely.points(x, y)
+        point_idx, geom_idx = self.desa_tree.query(points, predicate="intersects")
+        out[point_idx] = self.desa_codes[geom_idx]
+        return out
+
+    def match_name(self, name: str, level: str, parent: str | None) -> NameMatch:
+        """Match an area name among the areas of ``level`` (below ``parent`` when given)."""
+        key = (parent, level)
+        if key not in self._matchers:
+            f = self.frame[self.frame["level"] == level]
+            if parent is not None:
+                f = f[f["parent_code"] == parent]
+            self._matchers[key] = NameMatcher(dict(zip(f.index, f["name"], strict=True)))
+        return self._matchers[key].match(name)
+
+
+def geodesic_area_km2(geom: shapely.Geometry) -> float:
+    """Geodesic area of a lon/lat polygon in km²."""
+    return abs(_GEOD.geometry_area_perimeter(geom)[0]) / 1e6

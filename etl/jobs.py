@@ -1,0 +1,453 @@
+"""The declared load jobs: what each kind of file holds and how its rows become table rows."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from etl.names import normalize_name
+
+from etl.columns import Column, code_level, parent_of
+from etl.context import ChunkContext
+from etl.transforms import area_from_points, check_polygons, resolve_area, resolve_points
+from gis.kbli import section_of
+
+Transform = Callable[[pd.DataFrame, ChunkContext], pd.DataFrame]
+THIS_YEAR = date.today().year
+
+AREA_CODE = Column(
+    "area_code", "code",
+    aliases=("kode_wilayah", "kode_area", "desa_code", "kode_desa", "kode_kelurahan", "kdepum",
+             "kecamatan_code", "kode_kecamatan", "kdcpum", "kode_kemendagri", "kode"),
+    description="Kemendagri code of the area (32.12.01 or 32.12.01.2001)",
+)
+DESA_NAME = Column("desa_name", aliases=("desa", "kelurahan", "desa_kelurahan", "nama_desa",
+                                         "nama_kelurahan", "nama_desa_kelurahan", "village"))
+KECAMATAN_NAME = Column("kecamatan_name", aliases=("kecamatan", "nama_kecamatan", "wadmkc",
+                                                   "district", "subdistrict"))
+AREA_COLUMNS = (AREA_CODE, DESA_NAME, KECAMATAN_NAME)
+POINT_COLUMNS = (
+    Column("lat", "number", aliases=("latitude", "lintang", "y", "koordinat_y", "lat_dd")),
+    Column("lon", "number", aliases=("lng", "long", "longitude", "bujur", "x", "koordinat_x",
+                                     "lon_dd")),
+)
+YEAR = Column("year", "year", aliases=("tahun",), required=True, minimum=1900, maximum=THIS_YEAR + 30)
+TON_ALIASES = {"produksi_kuintal": 0.1, "produksi_kw": 0.1, "produksi_ku": 0.1,
+               "production_quintal": 0.1, "produksi_kg": 0.001, "production_kg": 0.001}
+
+
+def _measure(name: str, aliases: tuple[str, ...], scaled: dict[str, float] | None = None,
+             maximum: float = 1e12) -> Column:
+    return Column(name, "number", aliases=aliases, minimum=0, maximum=maximum, scaled=scaled or {})
+
+
+@dataclass(frozen=True)
+class Job:
+    """A declared load job: columns, target table, natural key and the row transform."""
+
+    kind: str
+    table: str
+    title: str
+    columns: tuple[Column, ...]
+    natural_key: tuple[str, ...]
+    stage: dict[str, str]
+    transform: Transform
+    geometry: str = "none"  # none | points | polygons | any
+    select: dict[str, str] = field(default_factory=dict)
+    replaces_source_rows: bool = True
+
+    def column(self, name: str) -> Column:
+        """The declared column called ``name``."""
+        return next(c for c in self.columns if c.name == name)
+
+    def select_sql(self, name: str) -> str:
+        """SQL expression over the staging row ``s`` that yields target column ``name``."""
+        return self.select.get(name, f"s.{name}")
+
+
+POINT_SELECT = {"geom": "ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)"}
+POINT_STAGE = {"lon": "double precision", "lat": "double precision",
+               "location_precision": "text"}
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII slug with underscores (``Bawang Merah`` -> ``bawang_merah``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]+", "_", ascii_text.casefold()).strip("_")
+
+
+def _slug(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: v if v is None else slugify(str(v)) or None)
+
+
+def _fill_table_values(frame: pd.DataFrame, ctx: ChunkContext, columns: tuple[str, ...]) -> None:
+    """Fill columns from --commodity/--year where the file leaves them out."""
+    values = ctx.options.table_values()
+    for name in columns:
+        if name in values:
+            if name not in frame:
+                frame[name] = values[name]
+            else:
+                frame[name] = frame[name].where(frame[name].notna(), values[name])
+
+
+def _require(frame: pd.DataFrame, ctx: ChunkContext, names: tuple[str, ...]) -> None:
+    for name in names:
+        missing = frame[name].isna().to_numpy() & ~ctx.bad if name in frame else ~ctx.bad
+        ctx.reject(missing, name, None, "a value is required here", "missing-value")
+
+
+# ---------------------------------------------------------------- boundaries
+
+def _boundaries(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
+    areas = ctx.areas
+    codes = frame["code"].copy() if "code" in frame else pd.Series(None, index=frame.index, dtype=object)
+    _require(frame, ctx, ("name",))
+    nameless = codes.isna().to_numpy() & ~ctx.bad
+    if nameless.any():  # BIG files without codes: match the name within its kecamatan
+        named = frame.rename(columns={"name": "desa_name" if "kecamatan_name" in frame else "kecamatan_name"})
+        codes[nameless] = _names_to_codes(ctx, named, nameless)
+    present = codes.notna().to_numpy()
+    outside = present & ~codes.fillna("").map(areas.in_region).to_numpy(dtype=bool)
+    if outside.any():  # province-wide files are normal: keep only this region's areas
+        ctx.report.notes.append(f"{int(outside.sum())} features outside region {areas.region_code} skipped")
+        ctx.skip |= outside
+    level = codes.map(lambda c: None if c is None else code_level(c))
+    bad_level = present & ~outside & ~level.isin(("kabupaten", "kecamatan", "desa")).to_numpy()
+    ctx.reject(bad_level, "code", codes, "code must name a kabupaten, kecamatan or desa", "wrong-level")
+    parent = frame["parent_code"] if "parent_code" in frame else pd.Series(None, index=frame.index)
+    parent = parent.where(parent.notna(), codes.map(lambda c: None if c is None else parent_of(c)))
+    in_file = set(codes.dropna())
+    orphan = (present & ~outside & (level != "kabupaten").to_numpy()
+              & ~parent.isin(in_file).to_numpy() & ~areas.known(parent).to_numpy())
+    ctx.reject(orphan, "code", parent, "parent area is not loaded: load the higher level "
+               "(kabupaten, then kecamatan) first", "unknown-parent")
+    geoms = check_polygons(ctx, frame["geometry"].to_numpy())
+    type_ = frame["type"] if "type" in frame else pd.Series(None, index=frame.index)
+    inferred = codes.map(lambda c: None if c is None or c.count(".") != 3 else
+                         ("kelurahan" if c.rsplit(".", 1)[1].startswith("1") else "desa"))
+    approximate = frame["approximate"].map(lambda v: str(v).casefold() in ("true", "1", "ya", "yes")) \
+        if "approximate" in frame else False
+    return pd.DataFrame({
+        "code": codes, "bps_code": frame.get("bps_code"), "name": frame["name"],
+        "name_key": frame["name"].map(lambda v: v if v is None else normalize_name(v)),
+        "level": level, "type": type_.where(type_.notna(), inferred), "parent_code": parent,
+        "geom": pd.Series(list(geoms), index=frame.index, dtype=object),
+        "area_km2": frame.get("area_km2"), "population": frame.get("population"),
+        "population_year": frame.get("population_year"), "approximate": approximate,
+    }, index=frame.index)
+
+
+def _names_to_codes(ctx: ChunkContext, frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    sub = frame[rows]
+    sub_ctx = ChunkContext(ctx.report, ctx.areas, ctx.options, ctx.rows[rows], ctx.headers,
+                           ctx.bad[rows].copy(), ctx.skip[rows].copy())
+    codes = resolve_area(sub_ctx, sub, ("kecamatan", "desa"))
+    ctx.bad[rows] = sub_ctx.bad
+    return codes.to_numpy()
+
+
+BOUNDARIES = Job(
+    kind="boundaries", table="areas", title="Administrative boundaries (kabupaten, kecamatan, desa)",
+    columns=(
+        Column("code", "code", aliases=("kode", "kode_wilayah", "kdepum", "kdcpum", "kdpkab",
+                                        "kode_kemendagri", "kode_desa", "kode_kec")),
+        Column("name", aliases=("nama", "namobj", "nama_wilayah", "wadmkd", "nama_desa"), max_length=200),
+        Column("parent_code", "code", aliases=("kecamatan_kode", "kode_kecamatan", "kdcpum", "kdpkab",
+                                               "kode_induk", "parent")),
+        Column("kecamatan_name", aliases=("wadmkc", "kecamatan", "nama_kecamatan", "kecamatan_nama")),
+        Column("type", choices=("desa", "kelurahan"), aliases=("jenis", "tipe")),
+        Column("bps_code", aliases=("kode_bps", "kdbbps", "kdbps")),
+        Column("area_km2", "number", aliases=("luas_km2", "luas", "area"), minimum=0, maximum=1e6),
+        Column("population", "integer", aliases=("penduduk", "jumlah_penduduk"), minimum=0),
+        Column("population_year", "year", aliases=("tahun_penduduk",), minimum=1900, maximum=THIS_YEAR),
+        Column("approximate"),
+    ),
+    natural_key=("code",),
+    stage={"code": "text", "bps_code": "text", "name": "text", "name_key": "text", "level": "text",
+           "type": "text", "parent_code": "text", "geom": "geometry(MultiPolygon, 4326)",
+           "area_km2": "double precision", "population": "integer", "population_year": "smallint",
+           "approximate": "boolean"},
+    select={"area_km2": "COALESCE(s.area_km2, CASE WHEN s.approximate THEN NULL "
+                        "ELSE ST_Area(s.geom::geography) / 1e6 END)"},
+    transform=_boundaries, geometry="polygons", replaces_source_rows=False,
+)
+
+# ---------------------------------------------------------------- agriculture
+
+
+def _agriculture(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
+    _fill_table_values(frame, ctx, ("commodity", "year"))
+    _require(frame, ctx, ("commodity", "year"))
+    codes = resolve_area(ctx, frame, ("kabupaten", "kecamatan", "desa"))
+    measures = ["planted_ha", "harvested_ha", "production_ton"]
+    empty = frame.reindex(columns=measures).isna().all(axis=1).to_numpy() & ~ctx.bad
+    ctx.reject(empty, "production_ton", None, "row has no figure (planted, harvested or production)",
+               "missing-value")
+    out = frame.reindex(columns=["commodity", "year", *measures])
+    out["commodity"] = _slug(out["commodity"])
+    out["area_code"] = codes
+    return out
+
+
+AGRICULTURE = Job(
+    kind="agriculture", table="agriculture_production",
+    title="Agricultural production per area and year",
+    columns=(
+        *AREA_COLUMNS,
+        Column("commodity", aliases=("komoditas", "komoditi", "jenis_tanaman", "tanaman", "crop")),
+        YEAR,
+        _measure("planted_ha", ("luas_tanam", "luas_tanam_ha", "planted_area_ha", "planted")),
+        _measure("harvested_ha", ("luas_panen", "luas_panen_ha", "harvested_area_ha", "harvested")),
+        _measure("production_ton", ("produksi", "produksi_ton", "production", "production_tons"),
+                 TON_ALIASES),
+    ),
+    natural_key=("commodity", "area_code", "year"),
+    stage={"commodity": "text", "area_code": "text", "year": "smallint", "planted_ha": "double precision",
+           "harvested_ha": "double precision", "production_ton": "double precision"},
+    transform=_agriculture,
+)
+
+# ---------------------------------------------------------------- fisheries
+
+FISHERIES_KINDS = {
+    "laut": ("laut", "perikanan_laut", "tangkap", "tangkap_laut", "perikanan_tangkap",
+             "penangkapan_di_laut", "penangkapan_laut", "sea", "sea_capture", "capture"),
+    "perairan_umum": ("perairan_umum", "perairan_umum_daratan", "pud", "inland_capture"),
+    "tambak": ("tambak", "budidaya_tambak", "payau", "brackish_pond", "brackish"),
+    "kolam": ("kolam", "budidaya_kolam", "freshwater_pond", "pond"),
+    "keramba": ("keramba", "kja", "cage"),
+    "sawah": ("mina_padi", "sawah", "minapadi"),
+    "rumput_laut": ("rumput_laut", "seaweed"),
+    "garam": ("garam", "tambak_garam", "salt"),
+}
+_KIND_OF = {alias: kind for kind, aliases in FISHERIES_KINDS.items() for alias in aliases}
+
+
+def _fisheries(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
+    _require(frame, ctx, ("kind", "year"))
+    raw = frame["kind"] if "kind" in frame else pd.Series(None, index=frame.index)
+    kinds = _slug(raw).map(lambda v: v if v is None else _KIND_OF.get(v))
+    ctx.reject(raw.notna().to_numpy() & kinds.isna().to_numpy(), "kind", raw,
+               "unknown fisheries kind; use one of " + ", ".join(FISHERIES_KINDS), "invalid-value")
+    codes = resolve_area(ctx, frame, ("kabupaten", "kecamatan", "desa"))
+    empty = frame.reindex(columns=["production_ton", "value_idr", "area_ha"]).isna().all(axis=1)
+    ctx.reject(empty.to_numpy() & ~ctx.bad, "production_ton", None, "row has no figure", "missing-value")
+    out = frame.reindex(columns=["year", "production_ton", "value_idr", "area_ha"])
+    out["kind"] = kinds
+    species = frame["species"] if "species" in frame else pd.Series(None, index=frame.index)
+    out["species"] = _slug(species).fillna("")
+    out["area_code"] = codes
+    return out
+
+
+FISHERIES = Job(
+    kind="fisheries", table="fisheries_production", title="Fisheries production per area and year",
+    columns=(
+        *AREA_COLUMNS,
+        Column("kind", aliases=("jenis", "jenis_usaha", "subsektor", "kategori", "type", "sector")),
+        Column("species", aliases=("spesies", "jenis_ikan", "komoditas", "ikan")),
+        YEAR,
+        _measure("production_ton", ("produksi", "produksi_ton", "volume_ton", "production"), TON_ALIASES),
+        _measure("value_idr", ("nilai", "nilai_rp", "nilai_produksi", "nilai_produksi_rp", "value"),
+                 {"nilai_ribu_rp": 1e3, "nilai_produksi_ribu_rp": 1e3, "nilai_juta_rp": 1e6,
+                  "nilai_produksi_juta_rp": 1e6}, maximum=1e16),
+        _measure("area_ha", ("luas", "luas_ha", "luas_lahan_ha", "luas_areal_ha")),
+    ),
+    natural_key=("kind", "species", "area_code", "year"),
+    stage={"kind": "text", "species": "text", "area_code": "text", "year": "smallint",
+           "production_ton": "double precision", "value_idr": "double precision",
+           "area_ha": "double precision"},
+    transform=_fisheries,
+)
+
+# ---------------------------------------------------------------- points
+
+
+def _points(frame: pd.DataFrame, ctx: ChunkContext) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    codes = resolve_area(ctx, frame, ("desa",), required=False)
+    lon, lat, precision = resolve_points(ctx, frame, codes)
+    codes = area_from_points(ctx, codes, lon, lat)
+    ctx.reject(codes.isna().to_numpy() & ~ctx.bad, "area_code", None,
+               "no desa found for this row: give its desa code or name, or coordinates inside a desa",
+               "missing-area")
+    return codes, lon, lat, precision
+
+
+def _landing_sites(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
+    _require(frame, ctx, ("name",))
+    codes, lon, lat, precision = _points(frame, ctx)
+    given = frame["location_precision"] if "location_precision" in frame else None
+    if given is not None:
+        precision = np.where(given.notna(), given.to_numpy(dtype=object), precision)
+    return pd.DataFrame({"name": frame["name"], "area_code": codes, "lon": lon, "lat": lat,
+                         "location_precision": precision, "note": frame.get("note")}, index=frame.index)
+
+
+LANDING_SITES = Job(
+    kind="landing-sites", table="landing_sites", title="Fish landing sites (TPI/PPI)",
+    columns=(*AREA_COLUMNS, *POINT_COLUMNS,
+             Column("name", aliases=("nama", "nama_tpi", "tpi", "nama_pelabuhan"), max_length=200),
+             Column("location_precision", aliases=("presisi_lokasi",)),
+             Column("note", aliases=("keterangan", "catatan", "notes"), max_length=2000)),
+    natural_key=("name",),
+    stage={"name": "text", "area_code": "text", **POINT_STAGE, "note": "text"},
+    select=POINT_SELECT, transform=_landing_sites, geometry="points",
+)
+
+
+def _phone(values: pd.Series) -> pd.Series:
+    def clean(v: str | None) -> str | None:
+        if v is None:
+            return None
+        digits = re.sub(r"[^\d+]", "", v)
+        return digits or None
+    return values.map(clean) if values is not None else None
+
+
+def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
+    _require(frame, ctx, ("name",))
+    codes, lon, lat, precision = _points(frame, ctx)
+    kbli = frame["kbli"] if "kbli" in frame else pd.Series(None, index=frame.index, dtype=object)
+    sector = kbli.map(lambda v: None if v is None else section_of(v))
+    ctx.reject(kbli.notna().to_numpy() & sector.isna().to_numpy(), "kbli", kbli,
+               "unknown KBLI 2020 division (first two digits)", "invalid-value")
+    empty = pd.Series(None, index=frame.index, dtype=object)
+    return pd.DataFrame({
+        "name": frame["name"], "name_key": frame["name"].map(lambda v: v if v is None else normalize_name(v)),
+        "products": frame.get("products", empty), "kbli": kbli, "sector": sector,
+        "address": frame.get("address", empty), "area_code": codes, "lon": lon, "lat": lat,
+        "location_precision": precision, "phone": _phone(frame.get("phone", empty)),
+        "whatsapp": _phone(frame.get("whatsapp", empty)), "website": frame.get("website", empty),
+        "employees": frame.get("employees", empty), "established_year": frame.get("established_year", empty),
+        "tags": frame["tags"] if "tags" in frame else pd.Series([[]] * len(frame), index=frame.index),
+    }, index=frame.index)
+
+
+PRODUCERS = Job(
+    kind="producers", table="producers", title="Producers (UMKM/IKM)",
+    columns=(
+        *AREA_COLUMNS, *POINT_COLUMNS,
+        Column("name", aliases=("nama", "nama_usaha", "nama_umkm", "nama_perusahaan", "business_name"),
+               max_length=300),
+        Column("products", aliases=("produk", "produk_utama", "jenis_produk", "komoditas"), max_length=1000),
+        Column("kbli", "kbli", aliases=("kode_kbli", "kbli_2020", "kbli_code")),
+        Column("address", aliases=("alamat", "alamat_usaha"), max_length=500),
+        Column("phone", aliases=("telepon", "telp", "no_telp", "no_hp", "hp", "kontak"), max_length=40),
+        Column("whatsapp", aliases=("wa", "no_wa", "nomor_whatsapp"), max_length=40),
+        Column("website", "url", aliases=("situs", "web", "url")),
+        Column("employees", "integer", aliases=("tenaga_kerja", "jumlah_tenaga_kerja", "karyawan",
+                                                "jumlah_karyawan", "pekerja"), minimum=0, maximum=1e6),
+        Column("established_year", "year", aliases=("tahun_berdiri", "tahun_mulai", "berdiri"),
+               minimum=1800, maximum=THIS_YEAR),
+        Column("tags", "tags", aliases=("tag", "label", "kategori")),
+    ),
+    natural_key=("name_key", "area_code"),
+    stage={"name": "text", "name_key": "text", "products": "text", "kbli": "text", "sector": "text",
+           "address": "text", "area_code": "text", **POINT_STAGE, "phone": "text", "whatsapp": "text",
+           "website": "text", "employees": "integer", "established_year": "smallint", "tags": "text[]"},
+    select=POINT_SELECT, transform=_producers, geometry="points",
+)
+
+# ---------------------------------------------------------------- opportunities
+
+
+def _opportunities(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
+    _require(frame, ctx, ("code", "title_id"))
+    codes = resolve_area(ctx, frame, ("kabupaten", "kecamatan", "desa"), required=False)
+    out = frame.reindex(columns=[c.name for c in OPPORTUNITY_FIELDS])
+    out["area_code"] = codes
+    if "geometry" in frame:  # a vector file: points or polygons as they are
+        geoms = frame["geometry"]
+        ok = geoms.notna() & ~geoms.map(lambda g: g is not None and (g.is_empty or not g.is_valid))
+        ctx.reject(~ok.to_numpy() & geoms.notna().to_numpy(), "geometry", None,
+                   "invalid geometry: repair it and load again", "invalid-geometry")
+        out["wkt"] = geoms.map(lambda g: None if g is None else g.wkt)
+    else:
+        has_point = "lat" in frame and "lon" in frame
+        lon, lat, _ = resolve_points(ctx, frame, codes) if has_point else (None, None, None)
+        out["wkt"] = None if lon is None else [
+            None if np.isnan(x) else f"POINT({x} {y})" for x, y in zip(lon, lat, strict=True)]
+    return out
+
+
+OPPORTUNITY_FIELDS = (
+    Column("code", aliases=("kode", "kode_peluang", "id"), max_length=64),
+    Column("title_id", aliases=("judul", "nama_proyek", "nama_peluang", "judul_id"), max_length=300),
+    Column("title_en", aliases=("title", "judul_en"), max_length=300),
+    Column("description_id", aliases=("deskripsi", "uraian", "deskripsi_id"), max_length=5000),
+    Column("description_en", aliases=("description", "deskripsi_en"), max_length=5000),
+    Column("sector", aliases=("sektor", "bidang_usaha"), max_length=64),
+    _measure("value_idr", ("nilai_investasi", "nilai_investasi_rp", "nilai_rp", "value", "investasi_rp"),
+             {"nilai_investasi_juta_rp": 1e6, "nilai_investasi_miliar_rp": 1e9}, maximum=1e16),
+    Column("status", choices=("tersedia", "dalam_penjajakan", "terealisasi")),
+    Column("contact_agency", aliases=("kontak", "instansi", "instansi_kontak", "contact"), max_length=300),
+    Column("licensing_url", "url", aliases=("tautan_perizinan", "link_perizinan", "perizinan_url")),
+    Column("npv_idr", "number", aliases=("npv", "npv_rp"), minimum=-1e16, maximum=1e16),
+    Column("irr_pct", "number", aliases=("irr", "irr_persen"), minimum=-100, maximum=1000),
+    Column("bc_ratio", "number", aliases=("b_c_ratio", "bcr", "net_b_c"), minimum=0, maximum=1000),
+    Column("payback_years", "number", aliases=("payback_period", "pbp", "payback_tahun", "payback_period_tahun"),
+           minimum=0, maximum=100),
+    Column("readiness", choices=("prastudi_kelayakan", "siap_investasi"), aliases=("kesiapan", "tingkat_kesiapan")),
+    Column("land_status", aliases=("status_lahan",), max_length=300),
+)
+
+OPPORTUNITIES = Job(
+    kind="opportunities", table="opportunities", title="Investment opportunities",
+    columns=(*AREA_COLUMNS, *POINT_COLUMNS, *OPPORTUNITY_FIELDS),
+    natural_key=("code",),
+    stage={**{c.name: ("double precision" if c.type == "number" else "text") for c in OPPORTUNITY_FIELDS},
+           "area_code": "text", "wkt": "text"},
+    select={"geom": "ST_GeomFromText(s.wkt, 4326)"},
+    transform=_opportunities, geometry="any",
+)
+
+# ---------------------------------------------------------------- comparison totals
+
+SCOPES = {"kabupaten": "kabupaten", "kab": "kabupaten", "regency": "kabupaten", "provinsi": "provinsi",
+          "prov": "provinsi", "province": "provinsi", "nasional": "nasional", "national": "nasional",
+          "indonesia": "nasional"}
+
+
+def _totals(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
+    _fill_table_values(frame, ctx, ("year",))
+    if "subject" not in frame and ctx.options.commodity:
+        frame["subject"] = ctx.options.commodity
+    _require(frame, ctx, ("scope", "subject", "year", "value"))
+    raw = frame["scope"] if "scope" in frame else pd.Series(None, index=frame.index)
+    scope = raw.map(lambda v: v if v is None else SCOPES.get(slugify(v)))
+    ctx.reject(raw.notna().to_numpy() & scope.isna().to_numpy(), "scope", raw,
+               "scope must be kabupaten, provinsi or nasional", "invalid-value")
+    out = frame.reindex(columns=["scope_code", "subject", "measure", "year", "value", "unit"])
+    out["scope"] = scope
+    out["scope_code"] = out["scope_code"].fillna(scope.map({"nasional": "00"}))
+    out["subject"] = _slug(out["subject"])
+    out["measure"] = _slug(out["measure"]).fillna("production_ton")
+    _require(out, ctx, ("scope_code",))
+    return out
+
+
+TOTALS = Job(
+    kind="totals", table="comparison_totals", title="Comparison totals (regency, province, nation)",
+    columns=(
+        Column("scope", aliases=("cakupan", "tingkat", "level")),
+        Column("scope_code", aliases=("kode_wilayah", "kode", "code")),
+        Column("subject", aliases=("komoditas", "sektor", "commodity", "sector")),
+        Column("measure", aliases=("ukuran", "indikator", "metric")),
+        YEAR,
+        Column("value", "number", aliases=("nilai", "jumlah", "total"), minimum=-1e16, maximum=1e16),
+        Column("unit", aliases=("satuan",), max_length=16),
+    ),
+    natural_key=("scope", "scope_code", "subject", "measure", "year"),
+    stage={"scope": "text", "scope_code": "text", "subject": "text", "measure": "text", "year": "smallint",
+           "value": "double precision", "unit": "text"},
+    transform=_totals,
+)
+
+JOBS: dict[str, Job] = {j.kind: j for j in (BOUNDARIES, AGRICULTURE, FISHERIES, LANDING_SITES, PRODUCERS,
+                                            OPPORTUNITIES, TOTALS)}

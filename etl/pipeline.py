@@ -1,0 +1,309 @@
+"""Run one declared job on one file: read, map columns, validate, transform, stage, merge."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from etl.readers import open_table, read_vector, sniff_kind
+from sqlalchemy import Connection, Engine, text
+
+from etl.areas import AreaIndex
+from etl.columns import Column, convert
+from etl.context import ChunkContext, LoadOptions
+from etl.errors import EtlError
+from etl.jobs import JOBS, Job
+from etl.numbers import detect_decimal
+from etl.report import Report
+from etl.staging import Stage
+from gis.settings import Settings
+
+Progress = Callable[[int], None]
+CHUNK_ROWS = 100_000
+# Columns a job needs, at least one of each group (values given as options count).
+NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "boundaries": (("code", "name"),),
+    "agriculture": (("area_code", "desa_name", "kecamatan_name"), ("commodity",), ("year",),
+                    ("planted_ha", "harvested_ha", "production_ton")),
+    "fisheries": (("area_code", "desa_name", "kecamatan_name"), ("kind",), ("year",),
+                  ("production_ton", "value_idr", "area_ha")),
+    "landing-sites": (("name",), ("area_code", "desa_name", "lat")),
+    "producers": (("name",), ("area_code", "desa_name", "lat")),
+    "opportunities": (("code",), ("title_id",)),
+    "totals": (("scope",), ("subject",), ("year",), ("value",)),
+}
+
+
+@dataclass
+class Source:
+    """A file opened for a job: its canonical column map and a stream of raw chunks."""
+
+    mapping: dict[str, str]  # canonical column -> normalised header in the file
+    headers: dict[str, str]  # canonical column -> original header (for messages)
+    chunks: Iterator[tuple[pd.DataFrame, np.ndarray]]
+    title: str | None = None
+
+
+def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: LoadOptions,
+            *, rejected_path: Path | None = None, progress: Progress | None = None) -> Report:
+    """Load ``path`` as ``kind`` in one transaction; the report says what happened."""
+    job = JOBS[kind]
+    report = Report(kind=kind, source=path.name)
+    checksum = file_checksum(path)
+    source_key = options.source_key or path.name
+    started = datetime.now(UTC)
+    with engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"{kind}:{source_key}"})
+            previous = _previous_runs(conn, kind, source_key)
+            if not options.dry_run and _already_loaded(conn, previous, checksum, options):
+                report.status = "unchanged"
+                report.notes.append("this exact file was already loaded with the same options: nothing to do")
+                trans.rollback()
+                return report
+            areas = AreaIndex.load(conn, settings.region_code, settings.region_buffer_km)
+            if areas.region is None:
+                report.notes.append(f"region {settings.region_code} has no boundary loaded: "
+                                    "points are not checked against it")
+            stage = Stage(conn, job)
+            _validate_into(stage, job, path, options, report, areas, rejected_path, progress)
+            _check_duplicates(stage, report, options)
+            ok = report.valid or options.skip_invalid
+            if ok and stage.rows == 0:
+                report.error("no valid row to load", "no-rows")
+                ok = False
+            if not ok:
+                report.status = "invalid"
+                trans.rollback()
+                return report
+            if options.dry_run:
+                report.status = "validated"
+                report.rows_loaded = 0
+                trans.rollback()
+                return report
+            run_id = _insert_run(conn, job, path, source_key, checksum, options, report, started)
+            report.rows_loaded = stage.merge(run_id, previous)
+            conn.execute(text("UPDATE load_runs SET status = 'superseded' WHERE id = ANY(:ids)"),
+                         {"ids": previous})
+            conn.execute(text("UPDATE load_runs SET rows_loaded = :n WHERE id = :id"),
+                         {"n": report.rows_loaded, "id": run_id})
+            report.load_run_id = run_id
+            report.status = "loaded"
+            trans.commit()
+            return report
+        except BaseException:
+            if trans.is_active:
+                trans.rollback()
+            raise
+
+
+def _validate_into(stage: Stage, job: Job, path: Path, options: LoadOptions, report: Report,
+                   areas: AreaIndex, rejected_path: Path | None, progress: Progress | None) -> None:
+    try:
+        source = open_source(job, path, report)
+    except EtlError as exc:
+        report.error(str(exc), "unreadable-file", row=getattr(exc, "row", None),
+                     column=getattr(exc, "column", None))
+        return
+    if not _check_needs(job, source, options, report):
+        return
+    if source.title and options.year is None and "year" not in source.mapping:
+        years = set(re.findall(r"\b(19\d\d|20\d\d)\b", source.title))
+        if len(years) == 1:
+            options = LoadOptions(**{**options.__dict__, "year": int(years.pop())})
+            report.warning(f"year {options.year} taken from the table title", "year-from-title")
+    decimals: dict[str, str] = {}
+    try:
+        for raw, rows in source.chunks:
+            report.rows_read += len(raw)
+            frame, ctx = _convert_chunk(job, raw, rows, source, report, areas, options, decimals)
+            out = job.transform(frame, ctx)
+            keep = ~ctx.bad & ~ctx.skip
+            stage.copy(out[keep], rows[keep])
+            rejected = ctx.bad
+            report.rows_rejected += int(rejected.sum())
+            if rejected_path is not None and rejected.any():
+                _append_rejected(rejected_path, raw[rejected], rows[rejected], report)
+            if progress:
+                progress(report.rows_read)
+    except EtlError as exc:
+        report.error(str(exc), "unreadable-file", row=getattr(exc, "row", None),
+                     column=getattr(exc, "column", None))
+
+
+def open_source(job: Job, path: Path, report: Report) -> Source:
+    """Open a table or vector file and map its headers to the job's columns."""
+    if sniff_kind(path) == "vector":
+        frame, warnings = read_vector(path)
+        for w in warnings:
+            report.warning(w, "file-warning")
+        if job.geometry == "points":
+            points = frame.geometry.geom_type == "Point"
+            frame["__lon__"] = np.where(points, frame.geometry.x.where(points), np.nan)
+            frame["__lat__"] = np.where(points, frame.geometry.y.where(points), np.nan)
+        headers = {c: c for c in frame.columns if c not in ("__row__",)}
+        mapping = map_headers(job, list(headers))
+        if job.geometry == "points":
+            mapping.setdefault("lon", "__lon__")
+            mapping.setdefault("lat", "__lat__")
+        if job.geometry in ("polygons", "any"):
+            mapping["geometry"] = frame.geometry.name
+        rows = frame["__row__"].to_numpy()
+        data = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        data[frame.geometry.name] = np.asarray(frame.geometry.array, dtype=object)
+        chunks = ((data.iloc[i:i + CHUNK_ROWS], rows[i:i + CHUNK_ROWS]) for i in range(0, len(data), CHUNK_ROWS))
+        return Source(mapping, {k: v for k, v in mapping.items()}, chunks)
+    info, chunks = open_table(path, chunk_rows=CHUNK_ROWS)
+    mapping = map_headers(job, list(info.headers))
+    _note_ignored(job, info.headers, mapping, report)
+    for row, reason in info.dropped:
+        if "empty" not in reason:
+            report.notes.append(f"row {row}: {reason} skipped")
+    headers = {canon: info.headers.get(src, src) for canon, src in mapping.items()}
+    return Source(mapping, headers, ((c.frame, c.rows) for c in chunks), info.title)
+
+
+def map_headers(job: Job, headers: list[str]) -> dict[str, str]:
+    """Canonical column -> file header, each header used once, first accepted name wins."""
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    present = set(headers)
+    for column in job.columns:
+        for name in column.accepted:
+            if name in present and name not in used:
+                mapping[column.name] = name
+                used.add(name)
+                break
+    return mapping
+
+
+def _note_ignored(job: Job, headers: dict[str, str], mapping: dict[str, str], report: Report) -> None:
+    ignored = [headers[h] for h in headers if h not in mapping.values()]
+    if ignored:
+        report.notes.append("columns not used by this job: " + ", ".join(map(str, ignored)))
+
+
+def _check_needs(job: Job, source: Source, options: LoadOptions, report: Report) -> bool:
+    given = set(source.mapping) | set(options.table_values())
+    if job.geometry in ("points", "any") and "lat" in given:
+        given.add("lon")
+    ok = True
+    for group in NEEDS[job.kind]:
+        if not given.intersection(group):
+            accepted = [n for c in group for n in job.column(c).accepted][:12]
+            hint = " (or give it with --" + group[0] + ")" if group[0] in ("commodity", "year") else ""
+            report.error(f"missing column: the file needs a column for {' or '.join(group)}{hint}; "
+                         f"accepted headers include: {', '.join(accepted)}", "missing-column",
+                         column=group[0])
+            ok = False
+    if job.geometry == "polygons" and "geometry" not in source.mapping:
+        report.error("boundaries need a vector file (GeoJSON, Shapefile, GeoPackage) with polygons",
+                     "missing-geometry")
+        ok = False
+    return ok
+
+
+def _convert_chunk(job: Job, raw: pd.DataFrame, rows: np.ndarray, source: Source, report: Report,
+                   areas: AreaIndex, options: LoadOptions,
+                   decimals: dict[str, str]) -> tuple[pd.DataFrame, ChunkContext]:
+    n = len(raw)
+    ctx = ChunkContext(report, areas, options, rows, source.headers, np.zeros(n, dtype=bool),
+                       np.zeros(n, dtype=bool))
+    frame = pd.DataFrame(index=raw.index)
+    for name, header in source.mapping.items():
+        cells = raw[header]
+        if name == "geometry":
+            frame[name] = cells
+            continue
+        column: Column = job.column(name)
+        if column.type in ("number", "integer", "year") and name not in decimals:
+            decimals[name] = detect_decimal(cells)
+        converted = convert(column, cells, decimal=decimals.get(name))
+        ctx.reject(converted.bad.to_numpy(), name, cells, converted.reason, "invalid-value")
+        values = converted.values
+        if header in column.scaled:
+            values = values * column.scaled[header]
+        frame[name] = values
+    return frame, ctx
+
+
+def _check_duplicates(stage: Stage, report: Report, options: LoadOptions) -> None:
+    key = ", ".join(stage.job.natural_key)
+    drop: list[int] = []
+    for rows, identical in stage.duplicates():
+        first, rest = rows[0], rows[1:]
+        if identical:
+            for r in rest:
+                report.warning(f"exact duplicate of row {first}: loaded once", "duplicate-row", row=r)
+        else:
+            for r in rest:
+                report.error(f"same {key} as row {first} but different values: keep one of them",
+                             "duplicate-key", row=r)
+            report.rows_rejected += len(rest) if options.skip_invalid else 0
+        drop.extend(rest)
+    stage.drop_rows(drop)
+
+
+def _append_rejected(path: Path, raw: pd.DataFrame, rows: np.ndarray, report: Report) -> None:
+    reasons: dict[int, list[str]] = {}
+    for issue in report.issues:
+        if issue.severity == "error" and issue.row is not None:
+            reasons.setdefault(issue.row, []).append(f"{issue.column or ''}: {issue.reason}")
+    out = raw.copy()
+    for c in out.columns:
+        if out[c].dtype == object and len(out) and isinstance(out[c].iloc[0], shapely.Geometry):
+            out[c] = out[c].map(lambda g: None if g is None else g.wkt)
+    out.insert(0, "_reason", ["; ".join(reasons.get(int(r), [])) for r in rows])
+    out.insert(0, "_row", rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, mode="a", header=not path.exists(), index=False)
+
+
+def _previous_runs(conn: Connection, kind: str, source_key: str) -> list[int]:
+    return list(conn.execute(text(
+        "SELECT id FROM load_runs WHERE kind = :kind AND source_key = :key AND status = 'loaded'"
+    ), {"kind": kind, "key": source_key}).scalars())
+
+
+def _already_loaded(conn: Connection, previous: list[int], checksum: str, options: LoadOptions) -> bool:
+    if not previous:
+        return False
+    row = conn.execute(text(
+        "SELECT checksum, options FROM load_runs WHERE id = ANY(:ids) ORDER BY id DESC LIMIT 1"
+    ), {"ids": previous}).one()
+    return row.checksum == checksum and row.options == _options_json(options)
+
+
+def _options_json(options: LoadOptions) -> dict:
+    return {"commodity": options.commodity, "year": options.year, "skip_invalid": options.skip_invalid}
+
+
+def _insert_run(conn: Connection, job: Job, path: Path, source_key: str, checksum: str,
+                options: LoadOptions, report: Report, started: datetime) -> int:
+    return conn.execute(text(
+        "INSERT INTO load_runs (kind, source_key, source_name, checksum, options, status, rows_read, "
+        "rows_loaded, rows_rejected, warnings, loaded_by, started_at) VALUES (:kind, :key, :name, "
+        ":checksum, CAST(:options AS jsonb), 'loaded', :read, 0, :rejected, :warnings, :by, :started) "
+        "RETURNING id"
+    ), {"kind": job.kind, "key": source_key, "name": path.name, "checksum": checksum,
+        "options": json.dumps(_options_json(options)), "read": report.rows_read,
+        "rejected": report.rows_rejected, "warnings": report.warning_count, "by": options.loaded_by,
+        "started": started}).scalar_one()
+
+
+def file_checksum(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,171 @@
+"""Transform steps shared by jobs: find each row's area, make points, check geometries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from etl.context import ChunkContext
+
+
+def resolve_area(ctx: ChunkContext, frame: pd.DataFrame, levels: tuple[str, ...],
+                 *, required: bool = True) -> pd.Series:
+    """Area code of each row, from its code or from its names (matched within the right parent)."""
+    areas = ctx.areas
+    codes = frame["area_code"].copy() if "area_code" in frame else pd.Series(None, index=frame.index, dtype=object)
+    has_code = codes.notna().to_numpy()
+    if has_code.any():
+        outside = has_code & ~codes.fillna("").map(areas.in_region).to_numpy(dtype=bool)
+        ctx.reject(outside, "area_code", codes,
+                   f"code is outside the region {areas.region_code}", "outside-region")
+        unknown = has_code & ~outside & ~areas.known(codes).to_numpy()
+        ctx.reject(unknown, "area_code", codes,
+                   "unknown area code: not among the loaded areas (load the boundaries first, "
+                   "or correct the code)", "unknown-area")
+        codes[outside | unknown] = None
+    by_name = ~has_code & _has_any(frame, ("desa_name", "kecamatan_name"))
+    if by_name.any():
+        codes[by_name] = _match_names(ctx, frame, by_name)
+    present = codes.notna().to_numpy()
+    level = areas.level_of(codes).to_numpy(dtype=object)
+    wrong = present & ~np.isin(level, levels)
+    ctx.reject(wrong, "area_code", codes,
+               "area has the wrong level here: expected " + " or ".join(levels), "wrong-level")
+    codes[wrong] = None
+    if required:
+        missing = ~codes.notna().to_numpy() & ~ctx.bad & ~by_name
+        ctx.reject(missing, None, None,
+                   "row names no area: give an area code or a kecamatan/desa name", "missing-area")
+    return codes
+
+
+def _has_any(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    mask = np.zeros(len(frame), dtype=bool)
+    for c in columns:
+        if c in frame:
+            mask |= frame[c].notna().to_numpy()
+    return mask
+
+
+def _match_names(ctx: ChunkContext, frame: pd.DataFrame, rows: np.ndarray) -> list[str | None]:
+    """Match (kecamatan, desa) names row by row, each distinct pair once."""
+    region = ctx.areas.region_code
+    kec = frame["kecamatan_name"] if "kecamatan_name" in frame else pd.Series(None, index=frame.index)
+    desa = frame["desa_name"] if "desa_name" in frame else pd.Series(None, index=frame.index)
+    cache: dict[tuple[str | None, str | None], tuple[str | None, str, str, str]] = {}
+    out: list[str | None] = []
+    for i in np.flatnonzero(rows):
+        pair = (kec.iat[i], desa.iat[i])
+        if pair not in cache:
+            cache[pair] = _match_pair(ctx, region, *pair)
+        code, status, column, message = cache[pair]
+        if status in ("ambiguous", "none", "parent"):
+            ctx.reject(_one(len(frame), i), column, [pair[1] if column == "desa_name" else pair[0]] * len(frame),
+                       message, "ambiguous-area" if status == "ambiguous" else "unknown-area")
+        elif status == "fuzzy":
+            ctx.warn(_one(len(frame), i), column, [pair[1] if column == "desa_name" else pair[0]] * len(frame),
+                     message, "fuzzy-match")
+        out.append(code)
+    return out
+
+
+def _match_pair(ctx: ChunkContext, region: str, kec: str | None,
+                desa: str | None) -> tuple[str | None, str, str, str]:
+    areas = ctx.areas
+    parent = region
+    if kec is not None:
+        m = areas.match_name(kec, "kecamatan", region)
+        if m.code is None:
+            return None, "parent" if desa else m.status, "kecamatan_name", _explain(m, "kecamatan", areas)
+        if desa is None:
+            return m.code, m.status, "kecamatan_name", _explain(m, "kecamatan", areas)
+        parent = m.code
+    m = areas.match_name(desa or "", "desa", parent if kec is not None else None)
+    return m.code, m.status, "desa_name", _explain(m, "desa", areas)
+
+
+def _explain(match, level: str, areas) -> str:  # noqa: ANN001
+    names = areas.frame["name"]
+    if match.status == "ambiguous":
+        options = ", ".join(f"{names[c]} ({c})" for c in match.candidates)
+        return f"{level} name is ambiguous: could be {options}; give the area code"
+    if match.status == "none":
+        return f"no {level} of that name in the region; check the spelling or give the area code"
+    if match.status == "fuzzy":
+        return f"matched to {names[match.code]} ({match.code}) by similar spelling"
+    return ""
+
+
+def _one(n: int, i: int) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    mask[i] = True
+    return mask
+
+
+def resolve_points(ctx: ChunkContext, frame: pd.DataFrame,
+                   codes: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Longitude, latitude and precision of each row; fixes swapped pairs, fills from the area."""
+    n = len(frame)
+    lon = frame["lon"].to_numpy(dtype=float, na_value=np.nan) if "lon" in frame else np.full(n, np.nan)
+    lat = frame["lat"].to_numpy(dtype=float, na_value=np.nan) if "lat" in frame else np.full(n, np.nan)
+    given = ~np.isnan(lon) & ~np.isnan(lat)
+    inside = np.zeros(n, dtype=bool)
+    inside[given] = ctx.areas.contains(lon[given], lat[given])
+    outside = given & ~inside
+    if outside.any():
+        swapped = np.zeros(n, dtype=bool)
+        swapped[outside] = ctx.areas.contains(lat[outside], lon[outside])
+        shown = pd.Series([f"{a}, {b}" for a, b in zip(lat, lon, strict=True)])
+        ctx.warn(swapped, "lat", shown, "latitude and longitude were swapped; swapped back",
+                 "swapped-coordinates")
+        lon[swapped], lat[swapped] = lat[swapped], lon[swapped].copy()
+        far = outside & ~swapped
+        ctx.reject(far, "lat", shown, "point lies outside the region (check the coordinates, their "
+                   "order and their CRS)", "outside-region")
+    precision = np.where(given, "exact", "area").astype(object)
+    missing = ~given
+    if missing.any():
+        x, y = ctx.areas.points_of(codes)
+        fill = missing & codes.notna().to_numpy()
+        lon[fill] = x.to_numpy(dtype=float, na_value=np.nan)[fill]
+        lat[fill] = y.to_numpy(dtype=float, na_value=np.nan)[fill]
+        ctx.warn(fill, "lat", None, "no coordinates: placed at a point inside its area",
+                 "no-coordinates")
+        ctx.reject(missing & ~fill & ~ctx.bad, "lat", None,
+                   "no coordinates and no known area to place the row in", "missing-coordinates")
+    return lon, lat, precision
+
+
+def area_from_points(ctx: ChunkContext, codes: pd.Series, lon: np.ndarray,
+                     lat: np.ndarray) -> pd.Series:
+    """Fill missing area codes with the desa that contains the row's point."""
+    missing = codes.isna().to_numpy() & ~np.isnan(lon) & ~ctx.bad
+    if missing.any():
+        found = ctx.areas.desa_at(lon[missing], lat[missing])
+        codes = codes.copy()
+        codes[missing] = found
+    return codes
+
+
+def check_polygons(ctx: ChunkContext, geoms: np.ndarray) -> np.ndarray:
+    """Polygonal geometries as MultiPolygons; rejects other types, empty and invalid ones."""
+    kinds = shapely.get_type_id(geoms)
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    ctx.reject(missing, "geometry", None, "feature has no geometry", "missing-geometry")
+    wrong = ~missing & ~np.isin(kinds, (3, 6))
+    ctx.reject(wrong, "geometry", shapely.get_type_id(geoms).astype(str),
+               "geometry must be a Polygon or MultiPolygon", "wrong-geometry-type")
+    ok = ~missing & ~wrong
+    invalid = ok & ~shapely.is_valid(geoms)
+    if invalid.any():
+        reasons = np.array([shapely.is_valid_reason(g) if v else "" for g, v in zip(geoms, invalid, strict=True)],
+                           dtype=object)
+        ctx.reject(invalid, "geometry", reasons,
+                   "invalid geometry (self-intersection or similar): repair it, e.g. QGIS "
+                   "'Fix geometries', and load again", "invalid-geometry")
+    out = np.array(geoms, dtype=object)
+    single = ok & (kinds == 3)
+    for i in np.flatnonzero(single):
+        out[i] = shapely.MultiPolygon([out[i]])
+    return out

@@ -1,0 +1,1 @@
+"""Core of Peta Ekonomi: database, models, spatial queries and analysis (no Flask)."""

@@ -1,0 +1,73 @@
+"""Database engine, sessions and provisioning (create the database and PostGIS)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from gis.settings import Settings
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str, statement_timeout_ms: int) -> Engine:
+    # JIT adds 30-40 ms to short spatial queries and never pays off here.
+    options = f"-c jit=off -c statement_timeout={statement_timeout_ms}"
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=8,
+        max_overflow=8,
+        connect_args={"options": options, "connect_timeout": 5},
+    )
+
+
+def get_engine(settings: Settings) -> Engine:
+    """Return the one engine of this process for these settings."""
+    return _engine_for(settings.database_url, settings.statement_timeout_ms)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return a session factory bound to ``engine``."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def ensure_database(url: str) -> bool:
+    """Create the database of ``url`` and the PostGIS extension if missing; True if created."""
+    target = make_url(url)
+    admin = create_engine(
+        target.set(database="postgres"), isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
+    )
+    created = False
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).scalar()
+            if not exists:
+                quoted = conn.dialect.identifier_preparer.quote(target.database)
+                conn.execute(text(f"CREATE DATABASE {quoted}"))
+                created = True
+    finally:
+        admin.dispose()
+    db = create_engine(target, isolation_level="AUTOCOMMIT")
+    try:
+        with db.connect() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    finally:
+        db.dispose()
+    return created
+
+
+def drop_database(url: str) -> None:
+    """Drop the database of ``url`` (used by the test session for its throwaway database)."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            quoted = conn.dialect.identifier_preparer.quote(target.database)
+            conn.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+    finally:
+        admin.dispose()

@@ -1,0 +1,62 @@
+"""Settings read once from the environment (``DATABASE_URL`` and ``PETA_*``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/peta_ekonomi"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting has a value the platform cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with checks across fields."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    region_code: str = "32.12"
+    region_buffer_km: float = 2.0
+    report_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "reports")
+    statement_timeout_ms: int = 30_000
+
+    def __post_init__(self) -> None:
+        if not self.database_url.startswith("postgresql"):
+            raise SettingsError(f"DATABASE_URL must be a PostgreSQL URL, got {self.database_url!r}")
+        parts = self.region_code.split(".")
+        if not all(p.isdigit() and len(p) == 2 for p in parts) or len(parts) > 2:
+            raise SettingsError(
+                f"PETA_REGION_CODE must be a Kemendagri code such as '32.12', got {self.region_code!r}"
+            )
+        if self.region_buffer_km < 0:
+            raise SettingsError("PETA_REGION_BUFFER_KM must not be negative")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``DATABASE_URL`` and ``PETA_*`` variables."""
+        env = os.environ if env is None else env
+        kwargs: dict[str, object] = {}
+        if env.get("DATABASE_URL"):
+            kwargs["database_url"] = normalize_database_url(env["DATABASE_URL"])
+        if env.get("PETA_REGION_CODE"):
+            kwargs["region_code"] = env["PETA_REGION_CODE"]
+        if env.get("PETA_REGION_BUFFER_KM"):
+            kwargs["region_buffer_km"] = float(env["PETA_REGION_BUFFER_KM"])
+        if env.get("PETA_REPORT_DIR"):
+            kwargs["report_dir"] = Path(env["PETA_REPORT_DIR"])
+        if env.get("PETA_STATEMENT_TIMEOUT_MS"):
+            kwargs["statement_timeout_ms"] = int(env["PETA_STATEMENT_TIMEOUT_MS"])
+        return cls(**kwargs)  # type: ignore[arg-type]
+
+
+def normalize_database_url(url: str) -> str:
+    """Make a libpq-style URL use the psycopg 3 driver of SQLAlchemy."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,276 @@
+"""Loading files through the declared jobs, against a real PostGIS."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from openpyxl import Workbook
+from shapely.geometry import Point, Polygon
+from sqlalchemy import text
+
+from etl.context import LoadOptions
+from etl.pipeline import run_job
+from gis.db import get_engine
+from tests.conftest import REAL_DATA, table_checksums
+
+KENANGA = "32.12.16.2004"
+
+
+def load(settings, kind: str, path: Path, **options):
+    return run_job(get_engine(settings), settings, kind, path, LoadOptions(**options),
+                   rejected_path=path.with_suffix(".rejected.csv"))
+
+
+def scalar(settings, sql: str, **params):
+    with get_engine(settings).connect() as conn:
+        return conn.execute(text(sql), params).scalar()
+
+
+def write(path: Path, content: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(content.encode(encoding))
+    return path
+
+
+def reasons(report) -> list[str]:
+    return [i.type for i in report.issues if i.severity == "error"]
+
+
+# ------------------------------------------------------------------ bundled data
+
+def test_bundled_areas_are_complete(loaded_db):
+    assert scalar(loaded_db, "SELECT count(*) FROM areas WHERE level = 'kecamatan'") == 31
+    assert scalar(loaded_db, "SELECT count(*) FROM areas WHERE level = 'desa'") == 317
+    assert scalar(loaded_db, "SELECT count(*) FROM areas WHERE level = 'kabupaten'") == 1
+    assert scalar(loaded_db, "SELECT name FROM areas WHERE code = :c", c=KENANGA) == "Kenanga"
+    assert scalar(loaded_db, "SELECT bool_and(approximate) FROM areas") is True
+    # every desa polygon lies in its kecamatan, and every row references its load run
+    assert scalar(loaded_db, """SELECT count(*) FROM areas d JOIN areas k ON k.code = d.parent_code
+                                WHERE d.level = 'desa' AND NOT ST_Covers(ST_Buffer(k.geom, 1e-6), d.geom)""") == 0
+    assert scalar(loaded_db, "SELECT count(*) FROM producers WHERE load_run_id IS NULL") == 0
+
+
+def test_bundled_thematic_data(loaded_db):
+    krupuk = scalar(loaded_db, "SELECT count(*) FROM producers WHERE area_code = :c AND 'krupuk' = ANY(tags)",
+                    c=KENANGA)
+    assert 30 <= krupuk <= 35
+    assert scalar(loaded_db, "SELECT count(*) FROM producers WHERE 'migrant-owned' = ANY(tags)") > 0
+    padi_2024 = scalar(loaded_db, """SELECT sum(production_ton) FROM agriculture_production a
+        JOIN areas ar ON ar.code = a.area_code WHERE commodity = 'padi' AND year = 2024 AND ar.level = 'kecamatan'""")
+    total_2024 = scalar(loaded_db, """SELECT production_ton FROM agriculture_production
+        WHERE commodity = 'padi' AND year = 2024 AND area_code = '32.12'""")
+    assert padi_2024 == pytest.approx(total_2024, rel=1e-6)
+    # the BPS-style XLSX (mangga) loads by kecamatan name, without its 'Jumlah' row
+    assert scalar(loaded_db, "SELECT count(*) FROM agriculture_production WHERE commodity = 'mangga' "
+                  "AND year = 2023 AND area_code LIKE '32.12.__'") == 30
+    assert scalar(loaded_db, "SELECT count(*) FROM landing_sites") >= 9
+    assert scalar(loaded_db, "SELECT count(*) FROM opportunities") >= 5
+
+
+def test_reloading_the_bundled_data_changes_nothing(loaded_db):
+    from etl.package import read_package
+    from tests.conftest import BUNDLED
+
+    before = table_checksums(get_engine(loaded_db))
+    for res in read_package(BUNDLED):
+        report = load(loaded_db, res.kind, res.path, commodity=res.commodity, year=res.year)
+        assert report.status == "unchanged"
+    assert table_checksums(get_engine(loaded_db)) == before
+
+
+# ------------------------------------------------------------------ real boundary files
+
+def test_real_boundary_files_replace_the_approximate_ones(loaded_db):
+    kec = load(loaded_db, "boundaries", REAL_DATA / "indramayu_kecamatan_from_desa.geojson")
+    assert kec.status == "loaded", kec.to_dict()["issues"][:3]
+    assert kec.rows_loaded == 31
+    desa = load(loaded_db, "boundaries", REAL_DATA / "indramayu_desa.geojson")
+    assert desa.status == "loaded", desa.to_dict()["issues"][:3]
+    assert desa.rows_loaded == 317
+    assert scalar(loaded_db, "SELECT count(*) FROM areas WHERE level='desa' AND NOT approximate") == 317
+    # area computed from the real polygon when the file has none: Gantar ~171.7 km² (SOURCE.md)
+    assert scalar(loaded_db, "SELECT area_km2 FROM areas WHERE name = 'Gantar' AND level = 'kecamatan'") \
+        == pytest.approx(171.68, rel=0.01)
+
+
+def test_big_style_boundary_file_in_utm_without_codes(loaded_db, tmp_path):
+    """BIG attributes (NAMOBJ, WADMKC) and a metric CRS: names are matched within the kecamatan."""
+    with get_engine(loaded_db).connect() as conn:
+        rows = conn.execute(text("""SELECT d.name, k.name AS kec, ST_AsBinary(d.geom) FROM areas d
+            JOIN areas k ON k.code = d.parent_code WHERE d.parent_code = '32.12.28'""")).all()
+    from shapely import from_wkb
+    frame = gpd.GeoDataFrame({"NAMOBJ": [r[0].replace(" ", "") for r in rows], "WADMKC": ["Kedokanbunder"] * len(rows),
+                              "WADMKK": ["Indramayu"] * len(rows)},
+                             geometry=[from_wkb(bytes(r[2])) for r in rows], crs=4326).to_crs(32749)
+    shp = tmp_path / "desa_big.shp"
+    frame.to_file(shp)
+    archive = tmp_path / "desa_big.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in tmp_path.glob("desa_big.*"):
+            if part.suffix != ".zip":
+                zf.write(part, f"BATAS_DESA/{part.name}")
+    report = load(loaded_db, "boundaries", archive)
+    assert report.status == "loaded", report.to_dict()["issues"][:3]
+    assert report.rows_loaded == len(rows) == 7
+
+
+# ------------------------------------------------------------------ messy but loadable
+
+def test_excel_indonesian_csv_with_usual_slips(loaded_db, tmp_path):
+    csv = write(tmp_path / "umkm.csv", (
+        "Nama Usaha;Produk;KBLI;Desa;Kecamatan;Lintang;Bujur;Tenaga Kerja\r\n"
+        "Krupuk Café Rasa;krupuk udang;10792;Kenanga;Sindang;-6,3551;108,3105;12\r\n"
+        "Terasi Bu Éni;terasi;10213;Kenanga;Sindang;108,3108;-6,3549;3\r\n"      # swapped
+        "Krupuk Café Rasa;krupuk udang;10792;Kenanga;Sindang;-6,3551;108,3105;12\r\n"  # twice
+        "Warung PMI Sari;sembako;47111;Kedokanbunder;Kedokan Bunder;;;2\r\n"     # no coordinates
+        "Dodol Mangga Ayu;dodol mangga;10792;Tulungagung;Kertasmaya;-6,5207;108,3557;4\r\n"
+    ), encoding="cp1252")
+    report = load(loaded_db, "producers", csv)
+    assert report.status == "loaded", [i.describe() for i in report.issues]
+    assert report.rows_loaded == 4
+    types = {i.type for i in report.issues}
+    assert {"swapped-coordinates", "duplicate-row", "no-coordinates", "fuzzy-match"} <= types
+    lon, lat = [float(v) for v in scalar(loaded_db, "SELECT ST_X(geom) || ' ' || ST_Y(geom) FROM producers "
+                                         "WHERE name = 'Terasi Bu Éni'").split()]
+    assert (lon, lat) == (pytest.approx(108.3108), pytest.approx(-6.3549))
+    assert scalar(loaded_db, "SELECT area_code FROM producers WHERE name = 'Warung PMI Sari'") == "32.12.28.2004"
+    assert scalar(loaded_db, "SELECT location_precision FROM producers WHERE name = 'Warung PMI Sari'") == "area"
+    assert scalar(loaded_db, "SELECT area_code FROM producers WHERE name = 'Dodol Mangga Ayu'") == "32.12.08.2007"
+
+
+def test_bps_style_xlsx_with_two_row_header_totals_and_footnotes(loaded_db, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Tabel 5.1.2 Luas Panen dan Produksi Padi Menurut Kecamatan di Kabupaten Indramayu, 2019"])
+    ws.append([])
+    ws.append(["Kecamatan", "Luas Panen", "Produksi"])
+    ws.append([None, "(Ha)", "(Ton)"])
+    ws.merge_cells("A3:A4")
+    ws.append(["Haurgeulis", "7.123,5", "45.210"])
+    ws.append(["Kertasmaya", "-", "1.234,75"])
+    ws.append(["Jumlah", "7.123,5", "46.444,75"])
+    ws.append([])
+    ws.append(["Sumber: BPS Kabupaten Indramayu, Dalam Angka 2020"])
+    path = tmp_path / "padi_2019.xlsx"
+    wb.save(path)
+    report = load(loaded_db, "agriculture", path, commodity="padi")
+    assert report.status == "loaded", [i.describe() for i in report.issues]
+    assert report.rows_loaded == 2
+    assert scalar(loaded_db, "SELECT production_ton FROM agriculture_production WHERE year = 2019 "
+                  "AND area_code = '32.12.08' AND commodity = 'padi'") == pytest.approx(1234.75)
+    assert scalar(loaded_db, "SELECT harvested_ha FROM agriculture_production WHERE year = 2019 "
+                  "AND area_code = '32.12.08'") == 0
+    assert any("Jumlah" in n for n in report.notes)
+
+
+def test_corrected_file_replaces_the_rows_of_its_source(loaded_db, tmp_path):
+    first = write(tmp_path / "jagung.csv", "kode_wilayah,komoditas,tahun,produksi_ton\n"
+                  "32.12.01,jagung,2024,100\n32.12.02,jagung,2024,200\n")
+    assert load(loaded_db, "agriculture", first).status == "loaded"
+    write(first, "kode_wilayah,komoditas,tahun,produksi_ton\n32.12.01,jagung,2024,150\n")
+    report = load(loaded_db, "agriculture", first)
+    assert report.status == "loaded"
+    assert scalar(loaded_db, "SELECT count(*) FROM agriculture_production WHERE commodity = 'jagung'") == 1
+    assert scalar(loaded_db, "SELECT production_ton FROM agriculture_production WHERE commodity = 'jagung'") == 150
+    assert scalar(loaded_db, "SELECT count(*) FROM load_runs WHERE source_key = 'jagung.csv' "
+                  "AND status = 'superseded'") == 1
+
+
+def test_skip_invalid_loads_the_good_rows_and_writes_the_bad_ones(loaded_db, tmp_path):
+    path = write(tmp_path / "ikan.csv", "kode_wilayah,jenis,tahun,produksi_ton\n"
+                 "32.12.15,tambak,2024,10\n32.12.99,tambak,2024,5\n32.12.16,laut,2024,abc\n")
+    report = load(loaded_db, "fisheries", path, skip_invalid=True)
+    assert report.status == "loaded"
+    assert (report.rows_loaded, report.rows_rejected) == (1, 2)
+    rejected = path.with_suffix(".rejected.csv").read_text()
+    assert "32.12.99" in rejected and "abc" in rejected and "unknown area code" in rejected
+
+
+# ------------------------------------------------------------------ bad input changes nothing
+
+def _polygon_file(tmp_path: Path, name: str, crs: int | None, polygon: Polygon, code: str) -> Path:
+    frame = gpd.GeoDataFrame({"kode": [code], "nama": ["Uji"]}, geometry=[polygon], crs=crs)
+    path = tmp_path / name
+    frame.to_file(path)
+    return path
+
+
+BAD_INPUTS = {
+    "malformed-csv": ("producers", "umkm.csv", 'nama,lat,lon\n"Toko A,-6.3,108.3\nToko B,-6.3\n'),
+    "wrong-columns": ("agriculture", "tani.csv", "foo,bar\n1,2\n"),
+    "unknown-code": ("agriculture", "tani.csv", "kode_wilayah,komoditas,tahun,produksi_ton\n32.12.77,padi,2024,5\n"),
+    "out-of-range": ("agriculture", "tani.csv", "kode_wilayah,komoditas,tahun,produksi_ton\n32.12.01,padi,2024,-5\n"),
+    "duplicates": ("agriculture", "tani.csv", "kode_wilayah,komoditas,tahun,produksi_ton\n"
+                   "32.12.01,padi,2024,5\n32.12.01,padi,2024,6\n"),
+    "empty-file": ("producers", "kosong.csv", ""),
+    "outside-region": ("producers", "jauh.csv", "nama,kode_desa,lat,lon\nToko Jakarta,32.12.16.2004,-6.2,106.8\n"),
+    "ambiguous-name": ("agriculture", "nama.csv", "desa,komoditas,tahun,produksi_ton\nBulak,padi,2024,5\n"),
+    "unknown-name": ("agriculture", "nama.csv", "kecamatan,komoditas,tahun,produksi_ton\nXyzabc,padi,2024,5\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_table_is_rejected_whole_and_changes_nothing(loaded_db, tmp_path, case):
+    kind, name, content = BAD_INPUTS[case]
+    path = write(tmp_path / name, content)
+    before = table_checksums(get_engine(loaded_db))
+    report = load(loaded_db, kind, path)
+    assert report.status == "invalid"
+    assert report.issues and all(i.reason for i in report.issues)
+    first = next(i for i in report.issues if i.severity == "error")
+    assert first.describe().startswith("error:")
+    assert table_checksums(get_engine(loaded_db)) == before
+
+
+def test_bad_rows_are_named_by_row_column_and_value(loaded_db, tmp_path):
+    path = write(tmp_path / "tani.csv", "kode_wilayah,komoditas,tahun,produksi_ton\n"
+                 "32.12.01,padi,2024,5\n32.12.01,jagung,dua ribu,7\n")
+    report = load(loaded_db, "agriculture", path)
+    issue = next(i for i in report.issues if i.severity == "error")
+    assert (issue.row, issue.column, issue.value, issue.type) == (3, "tahun", "dua ribu", "invalid-value")
+
+
+def test_bad_geometries_and_crs_are_rejected(loaded_db, tmp_path):
+    bowtie = Polygon([(108.30, -6.40), (108.32, -6.42), (108.32, -6.40), (108.30, -6.42)])
+    square = Polygon([(108.30, -6.40), (108.32, -6.40), (108.32, -6.42), (108.30, -6.42)])
+    before = table_checksums(get_engine(loaded_db))
+    invalid = load(loaded_db, "boundaries", _polygon_file(tmp_path, "bowtie.geojson", 4326, bowtie, "32.12.01"))
+    assert "invalid-geometry" in reasons(invalid)
+    # a shapefile whose coordinates are degrees but whose .prj says UTM: lands far away
+    wrong_crs = load(loaded_db, "boundaries", _polygon_file(tmp_path, "wrong.shp", 32749, square, "32.12.01"))
+    assert wrong_crs.status == "invalid"
+    utm = gpd.GeoDataFrame({"kode": ["32.12.01"]}, geometry=[Polygon([(200000, 9290000), (201000, 9290000),
+                                                                      (201000, 9291000)])])
+    utm.to_file(tmp_path / "nocrs.shp")
+    assert load(loaded_db, "boundaries", tmp_path / "nocrs.shp").status == "invalid"
+    assert table_checksums(get_engine(loaded_db)) == before
+
+
+def test_points_outside_the_region_in_vector_file(loaded_db, tmp_path):
+    frame = gpd.GeoDataFrame({"nama": ["Toko"], "kode_desa": [KENANGA]}, geometry=[Point(106.8, -6.2)], crs=4326)
+    path = tmp_path / "toko.gpkg"
+    frame.to_file(path, layer="toko")
+    report = load(loaded_db, "producers", path)
+    assert report.status == "invalid" and "outside-region" in reasons(report)
+
+
+def test_dry_run_validates_without_writing(loaded_db, tmp_path):
+    path = write(tmp_path / "jagung.csv", "kode_wilayah,komoditas,tahun,produksi_ton\n32.12.01,jagung,2024,1\n")
+    before = table_checksums(get_engine(loaded_db))
+    report = load(loaded_db, "agriculture", path, dry_run=True)
+    assert report.status == "validated" and report.valid
+    assert table_checksums(get_engine(loaded_db)) == before
+
+
+def test_report_json_has_row_column_value_reason(loaded_db, tmp_path):
+    path = write(tmp_path / "tani.csv", "kode_wilayah,komoditas,tahun,produksi_ton\n32.12.77,padi,2024,5\n")
+    report = load(loaded_db, "agriculture", path)
+    report.save_json(tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["valid"] is False
+    first = data["issues"][0]
+    assert {k: first[k] for k in ("row", "column", "value", "type")} == {
+        "row": 2, "column": "kode_wilayah", "value": "32.12.77", "type": "unknown-area"}

@@ -1,0 +1,1 @@
+"""HTTP face of Peta Ekonomi: pages and API blueprints."""
