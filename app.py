@@ -14,6 +14,7 @@ from gis import migrate
 from gis.db import ensure_database, get_engine
 from gis.settings import Settings
 from webmap import health
+from webmap.http import init_http
 from webmap.problems import register_error_handlers
 
 
@@ -31,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config or {})
     settings: Settings = app.config.get("SETTINGS") or Settings.from_env()
     app.extensions["peta"] = Peta(settings, get_engine(settings))
+    init_http(app)
     register_error_handlers(app)
     app.register_blueprint(health.bp)
     app.cli.add_command(_db_group(settings))

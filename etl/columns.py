@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -47,14 +47,22 @@ class Converted:
     reason: str = ""
 
 
+def each(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """Apply ``fn`` to every non-missing cell; missing cells and None results stay None (object dtype)."""
+    cells = values.to_numpy(dtype=object, na_value=None)
+    return pd.Series([None if v is None else fn(v) for v in cells], index=values.index, dtype=object)
+
+
 def blank_to_none(values: pd.Series) -> pd.Series:
-    """Strip text cells and turn empty ones into None (object dtype)."""
-    s = values.astype(object)
-    is_text = s.map(lambda v: isinstance(v, str))
-    if is_text.any():
-        stripped = s[is_text].str.strip()
-        s = s.where(~is_text, stripped)
-    return s.where(~(s.isna() | s.eq("")), None)
+    """Strip text cells and turn empty or missing ones into None (object dtype)."""
+    if values.dtype != object:
+        values = values.astype("str") if pd.api.types.is_string_dtype(values) else values.astype(object)
+    if pd.api.types.is_string_dtype(values) and values.dtype != object:
+        stripped = values.str.strip()
+        stripped = stripped.mask(stripped == "")
+    else:
+        stripped = each(values, lambda v: v.strip() or None if isinstance(v, str) else v)
+    return pd.Series(stripped.to_numpy(dtype=object, na_value=None), index=values.index, dtype=object)
 
 
 def convert(column: Column, values: pd.Series, *, decimal: str | None = None) -> Converted:
@@ -62,26 +70,26 @@ def convert(column: Column, values: pd.Series, *, decimal: str | None = None) ->
     if column.type in ("number", "integer", "year"):
         return _convert_number(column, values, decimal)
     text = blank_to_none(values)
-    text = text.map(lambda v: v if v is None or isinstance(v, str) else _plain(v))
+    text = each(text, lambda v: v if isinstance(v, str) else _plain(v))
     if column.type == "code":
-        codes = text.map(normalize_code)
+        codes = each(text, normalize_code)
         bad = text.notna() & codes.isna()
         return Converted(codes, bad, "not a Kemendagri area code such as 32.12.01 or 32.12.01.2001")
     if column.type == "kbli":
-        codes = text.map(lambda v: None if v is None else re.sub(r"\D", "", v) or "?")
+        codes = each(text, lambda v: re.sub(r"\D", "", v) or "?")
         bad = codes.notna() & ~codes.fillna("").str.fullmatch(r"\d{2,5}").astype(bool)
         return Converted(codes.where(~bad, None), bad, "not a KBLI 2020 code (2 to 5 digits)")
     if column.type == "tags":
-        tags = text.map(split_tags)
+        tags = pd.Series([split_tags(v) for v in text], index=text.index, dtype=object)
         return Converted(tags, pd.Series(False, index=values.index))
     if column.type == "url":
-        urls = text.map(lambda v: v if v is None or v.lower().startswith("http") else "https://" + v)
+        urls = each(text, lambda v: v if v.lower().startswith("http") else "https://" + v)
         bad = urls.notna() & ~urls.fillna("").str.match(_URL).astype(bool)
         return Converted(urls, bad, "not a web address")
     bad = pd.Series(False, index=values.index)
     reason = ""
     if column.choices is not None:
-        lowered = text.map(lambda v: v if v is None else v.casefold())
+        lowered = each(text, str.casefold)
         bad = lowered.notna() & ~lowered.isin(column.choices)
         reason = "must be one of: " + ", ".join(column.choices)
         text = lowered

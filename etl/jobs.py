@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 from etl.names import normalize_name
 
-from etl.columns import Column, code_level, parent_of
+from etl.columns import Column, code_level, each, parent_of
 from etl.context import ChunkContext
-from etl.transforms import area_from_points, check_polygons, resolve_area, resolve_points
+from etl.transforms import area_from_points, check_in_region, check_polygons, resolve_area, resolve_points
 from gis.kbli import section_of
 
 Transform = Callable[[pd.DataFrame, ChunkContext], pd.DataFrame]
@@ -82,7 +82,7 @@ def slugify(text: str) -> str:
 
 
 def _slug(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: v if v is None else slugify(str(v)) or None)
+    return each(values, lambda v: slugify(str(v)) or None)
 
 
 def _fill_table_values(frame: pd.DataFrame, ctx: ChunkContext, columns: tuple[str, ...]) -> None:
@@ -113,29 +113,32 @@ def _boundaries(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
         named = frame.rename(columns={"name": "desa_name" if "kecamatan_name" in frame else "kecamatan_name"})
         codes[nameless] = _names_to_codes(ctx, named, nameless)
     present = codes.notna().to_numpy()
-    outside = present & ~codes.fillna("").map(areas.in_region).to_numpy(dtype=bool)
+    outside = present & ~each(codes, areas.in_region).fillna(True).to_numpy(dtype=bool)
     if outside.any():  # province-wide files are normal: keep only this region's areas
         ctx.report.notes.append(f"{int(outside.sum())} features outside region {areas.region_code} skipped")
         ctx.skip |= outside
-    level = codes.map(lambda c: None if c is None else code_level(c))
+    level = each(codes, code_level)
     bad_level = present & ~outside & ~level.isin(("kabupaten", "kecamatan", "desa")).to_numpy()
     ctx.reject(bad_level, "code", codes, "code must name a kabupaten, kecamatan or desa", "wrong-level")
     parent = frame["parent_code"] if "parent_code" in frame else pd.Series(None, index=frame.index)
-    parent = parent.where(parent.notna(), codes.map(lambda c: None if c is None else parent_of(c)))
+    parent = parent.astype(object).where(parent.notna(), each(codes, parent_of))
     in_file = set(codes.dropna())
+    top = (level == "kabupaten") & ~parent.isin(in_file) & ~areas.known(parent)
+    parent = parent.where(~top, None)  # provinces are not stored
     orphan = (present & ~outside & (level != "kabupaten").to_numpy()
               & ~parent.isin(in_file).to_numpy() & ~areas.known(parent).to_numpy())
     ctx.reject(orphan, "code", parent, "parent area is not loaded: load the higher level "
                "(kabupaten, then kecamatan) first", "unknown-parent")
     geoms = check_polygons(ctx, frame["geometry"].to_numpy())
+    check_in_region(ctx, geoms)
     type_ = frame["type"] if "type" in frame else pd.Series(None, index=frame.index)
-    inferred = codes.map(lambda c: None if c is None or c.count(".") != 3 else
-                         ("kelurahan" if c.rsplit(".", 1)[1].startswith("1") else "desa"))
-    approximate = frame["approximate"].map(lambda v: str(v).casefold() in ("true", "1", "ya", "yes")) \
+    inferred = each(codes, lambda c: None if c.count(".") != 3 else
+                    ("kelurahan" if c.rsplit(".", 1)[1].startswith("1") else "desa"))
+    approximate = each(frame["approximate"], lambda v: str(v).casefold() in ("true", "1", "ya", "yes")).fillna(False) \
         if "approximate" in frame else False
     return pd.DataFrame({
         "code": codes, "bps_code": frame.get("bps_code"), "name": frame["name"],
-        "name_key": frame["name"].map(lambda v: v if v is None else normalize_name(v)),
+        "name_key": each(frame["name"], normalize_name),
         "level": level, "type": type_.where(type_.notna(), inferred), "parent_code": parent,
         "geom": pd.Series(list(geoms), index=frame.index, dtype=object),
         "area_km2": frame.get("area_km2"), "population": frame.get("population"),
@@ -232,7 +235,7 @@ _KIND_OF = {alias: kind for kind, aliases in FISHERIES_KINDS.items() for alias i
 def _fisheries(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     _require(frame, ctx, ("kind", "year"))
     raw = frame["kind"] if "kind" in frame else pd.Series(None, index=frame.index)
-    kinds = _slug(raw).map(lambda v: v if v is None else _KIND_OF.get(v))
+    kinds = each(_slug(raw), _KIND_OF.get)
     ctx.reject(raw.notna().to_numpy() & kinds.isna().to_numpy(), "kind", raw,
                "unknown fisheries kind; use one of " + ", ".join(FISHERIES_KINDS), "invalid-value")
     codes = resolve_area(ctx, frame, ("kabupaten", "kecamatan", "desa"))
@@ -307,19 +310,19 @@ def _phone(values: pd.Series) -> pd.Series:
             return None
         digits = re.sub(r"[^\d+]", "", v)
         return digits or None
-    return values.map(clean) if values is not None else None
+    return each(values, clean)
 
 
 def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     _require(frame, ctx, ("name",))
     codes, lon, lat, precision = _points(frame, ctx)
     kbli = frame["kbli"] if "kbli" in frame else pd.Series(None, index=frame.index, dtype=object)
-    sector = kbli.map(lambda v: None if v is None else section_of(v))
+    sector = each(kbli, section_of)
     ctx.reject(kbli.notna().to_numpy() & sector.isna().to_numpy(), "kbli", kbli,
                "unknown KBLI 2020 division (first two digits)", "invalid-value")
     empty = pd.Series(None, index=frame.index, dtype=object)
     return pd.DataFrame({
-        "name": frame["name"], "name_key": frame["name"].map(lambda v: v if v is None else normalize_name(v)),
+        "name": frame["name"], "name_key": each(frame["name"], normalize_name),
         "products": frame.get("products", empty), "kbli": kbli, "sector": sector,
         "address": frame.get("address", empty), "area_code": codes, "lon": lon, "lat": lat,
         "location_precision": precision, "phone": _phone(frame.get("phone", empty)),
@@ -364,10 +367,10 @@ def _opportunities(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     out["area_code"] = codes
     if "geometry" in frame:  # a vector file: points or polygons as they are
         geoms = frame["geometry"]
-        ok = geoms.notna() & ~geoms.map(lambda g: g is not None and (g.is_empty or not g.is_valid))
+        ok = geoms.notna() & ~each(geoms, lambda g: g.is_empty or not g.is_valid).fillna(False).astype(bool)
         ctx.reject(~ok.to_numpy() & geoms.notna().to_numpy(), "geometry", None,
                    "invalid geometry: repair it and load again", "invalid-geometry")
-        out["wkt"] = geoms.map(lambda g: None if g is None else g.wkt)
+        out["wkt"] = each(geoms, lambda g: g.wkt)
     else:
         has_point = "lat" in frame and "lon" in frame
         lon, lat, _ = resolve_points(ctx, frame, codes) if has_point else (None, None, None)
@@ -420,12 +423,13 @@ def _totals(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
         frame["subject"] = ctx.options.commodity
     _require(frame, ctx, ("scope", "subject", "year", "value"))
     raw = frame["scope"] if "scope" in frame else pd.Series(None, index=frame.index)
-    scope = raw.map(lambda v: v if v is None else SCOPES.get(slugify(v)))
+    scope = each(raw, lambda v: SCOPES.get(slugify(v)))
     ctx.reject(raw.notna().to_numpy() & scope.isna().to_numpy(), "scope", raw,
                "scope must be kabupaten, provinsi or nasional", "invalid-value")
     out = frame.reindex(columns=["scope_code", "subject", "measure", "year", "value", "unit"])
     out["scope"] = scope
-    out["scope_code"] = out["scope_code"].fillna(scope.map({"nasional": "00"}))
+    out["scope_code"] = out["scope_code"].astype(object).where(out["scope_code"].notna(),
+                                                               each(scope, {"nasional": "00"}.get))
     out["subject"] = _slug(out["subject"])
     out["measure"] = _slug(out["measure"]).fillna("production_ton")
     _require(out, ctx, ("scope_code",))

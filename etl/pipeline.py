@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from etl.readers import open_table, read_vector, sniff_kind
 from sqlalchemy import Connection, Engine, text
 
 from etl.areas import AreaIndex
-from etl.columns import Column, convert
+from etl.columns import Column, convert, each
 from etl.context import ChunkContext, LoadOptions
 from etl.errors import EtlError
 from etl.jobs import JOBS, Job
@@ -28,6 +28,7 @@ from gis.settings import Settings
 
 Progress = Callable[[int], None]
 CHUNK_ROWS = 100_000
+READ_FAILURES = (EtlError, pd.errors.ParserError, UnicodeDecodeError)
 # Columns a job needs, at least one of each group (values given as options count).
 NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "boundaries": (("code", "name"),),
@@ -110,17 +111,16 @@ def _validate_into(stage: Stage, job: Job, path: Path, options: LoadOptions, rep
                    areas: AreaIndex, rejected_path: Path | None, progress: Progress | None) -> None:
     try:
         source = open_source(job, path, report)
-    except EtlError as exc:
-        report.error(str(exc), "unreadable-file", row=getattr(exc, "row", None),
-                     column=getattr(exc, "column", None))
-        return
-    if not _check_needs(job, source, options, report):
+    except READ_FAILURES as exc:
+        _unreadable(report, exc)
         return
     if source.title and options.year is None and "year" not in source.mapping:
         years = set(re.findall(r"\b(19\d\d|20\d\d)\b", source.title))
         if len(years) == 1:
-            options = LoadOptions(**{**options.__dict__, "year": int(years.pop())})
+            options = replace(options, year=int(years.pop()))
             report.warning(f"year {options.year} taken from the table title", "year-from-title")
+    if not _check_needs(job, source, options, report):
+        return
     decimals: dict[str, str] = {}
     try:
         for raw, rows in source.chunks:
@@ -135,9 +135,16 @@ def _validate_into(stage: Stage, job: Job, path: Path, options: LoadOptions, rep
                 _append_rejected(rejected_path, raw[rejected], rows[rejected], report)
             if progress:
                 progress(report.rows_read)
-    except EtlError as exc:
+    except READ_FAILURES as exc:
+        _unreadable(report, exc)
+
+
+def _unreadable(report: Report, exc: Exception) -> None:
+    if isinstance(exc, EtlError):
         report.error(str(exc), "unreadable-file", row=getattr(exc, "row", None),
                      column=getattr(exc, "column", None))
+    else:  # a parser error the reader did not turn into a ReadError
+        report.error(f"the file cannot be read as a table: {exc}", "unreadable-file")
 
 
 def open_source(job: Job, path: Path, report: Report) -> Source:
@@ -261,7 +268,7 @@ def _append_rejected(path: Path, raw: pd.DataFrame, rows: np.ndarray, report: Re
     out = raw.copy()
     for c in out.columns:
         if out[c].dtype == object and len(out) and isinstance(out[c].iloc[0], shapely.Geometry):
-            out[c] = out[c].map(lambda g: None if g is None else g.wkt)
+            out[c] = each(out[c], lambda g: g.wkt)
     out.insert(0, "_reason", ["; ".join(reasons.get(int(r), [])) for r in rows])
     out.insert(0, "_row", rows)
     path.parent.mkdir(parents=True, exist_ok=True)

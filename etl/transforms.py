@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from etl.columns import each
 from etl.context import ChunkContext
 
 
@@ -16,7 +17,7 @@ def resolve_area(ctx: ChunkContext, frame: pd.DataFrame, levels: tuple[str, ...]
     codes = frame["area_code"].copy() if "area_code" in frame else pd.Series(None, index=frame.index, dtype=object)
     has_code = codes.notna().to_numpy()
     if has_code.any():
-        outside = has_code & ~codes.fillna("").map(areas.in_region).to_numpy(dtype=bool)
+        outside = has_code & ~each(codes, areas.in_region).fillna(True).to_numpy(dtype=bool)
         ctx.reject(outside, "area_code", codes,
                    f"code is outside the region {areas.region_code}", "outside-region")
         unknown = has_code & ~outside & ~areas.known(codes).to_numpy()
@@ -51,8 +52,10 @@ def _has_any(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
 def _match_names(ctx: ChunkContext, frame: pd.DataFrame, rows: np.ndarray) -> list[str | None]:
     """Match (kecamatan, desa) names row by row, each distinct pair once."""
     region = ctx.areas.region_code
-    kec = frame["kecamatan_name"] if "kecamatan_name" in frame else pd.Series(None, index=frame.index)
-    desa = frame["desa_name"] if "desa_name" in frame else pd.Series(None, index=frame.index)
+    none = pd.Series(None, index=frame.index, dtype=object)
+    kec = frame["kecamatan_name"].astype(object) if "kecamatan_name" in frame else none
+    desa = frame["desa_name"].astype(object) if "desa_name" in frame else none
+    kec, desa = kec.where(kec.notna(), None), desa.where(desa.notna(), None)
     cache: dict[tuple[str | None, str | None], tuple[str | None, str, str, str]] = {}
     out: list[str | None] = []
     for i in np.flatnonzero(rows):
@@ -74,6 +77,7 @@ def _match_pair(ctx: ChunkContext, region: str, kec: str | None,
                 desa: str | None) -> tuple[str | None, str, str, str]:
     areas = ctx.areas
     parent = region
+    m = None
     if kec is not None:
         m = areas.match_name(kec, "kecamatan", region)
         if m.code is None:
@@ -81,8 +85,10 @@ def _match_pair(ctx: ChunkContext, region: str, kec: str | None,
         if desa is None:
             return m.code, m.status, "kecamatan_name", _explain(m, "kecamatan", areas)
         parent = m.code
-    m = areas.match_name(desa or "", "desa", parent if kec is not None else None)
-    return m.code, m.status, "desa_name", _explain(m, "desa", areas)
+    d = areas.match_name(desa or "", "desa", parent if kec is not None else None)
+    if kec is not None and d.code is not None and m.status == "fuzzy":
+        return d.code, "fuzzy", "kecamatan_name", _explain(m, "kecamatan", areas)
+    return d.code, d.status, "desa_name", _explain(d, "desa", areas)
 
 
 def _explain(match, level: str, areas) -> str:  # noqa: ANN001
@@ -107,8 +113,8 @@ def resolve_points(ctx: ChunkContext, frame: pd.DataFrame,
                    codes: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Longitude, latitude and precision of each row; fixes swapped pairs, fills from the area."""
     n = len(frame)
-    lon = frame["lon"].to_numpy(dtype=float, na_value=np.nan) if "lon" in frame else np.full(n, np.nan)
-    lat = frame["lat"].to_numpy(dtype=float, na_value=np.nan) if "lat" in frame else np.full(n, np.nan)
+    lon = frame["lon"].to_numpy(dtype=float, na_value=np.nan, copy=True) if "lon" in frame else np.full(n, np.nan)
+    lat = frame["lat"].to_numpy(dtype=float, na_value=np.nan, copy=True) if "lat" in frame else np.full(n, np.nan)
     given = ~np.isnan(lon) & ~np.isnan(lat)
     inside = np.zeros(n, dtype=bool)
     inside[given] = ctx.areas.contains(lon[given], lat[given])
@@ -169,3 +175,15 @@ def check_polygons(ctx: ChunkContext, geoms: np.ndarray) -> np.ndarray:
     for i in np.flatnonzero(single):
         out[i] = shapely.MultiPolygon([out[i]])
     return out
+
+
+def check_in_region(ctx: ChunkContext, geoms: np.ndarray) -> None:
+    """Reject geometries that do not touch the region (wrong CRS, wrong file, swapped axes)."""
+    region = ctx.areas.region
+    present = ~ctx.bad & ~shapely.is_missing(geoms)
+    if region is None or not present.any():
+        return
+    inside = np.zeros(len(geoms), dtype=bool)
+    inside[present] = shapely.intersects(region, geoms[present])
+    ctx.reject(present & ~inside, "geometry", None, "geometry lies outside the region: check the file's "
+               "CRS (.prj) and that it covers this regency", "outside-region")

@@ -244,7 +244,8 @@ def test_bad_geometries_and_crs_are_rejected(loaded_db, tmp_path):
     assert wrong_crs.status == "invalid"
     utm = gpd.GeoDataFrame({"kode": ["32.12.01"]}, geometry=[Polygon([(200000, 9290000), (201000, 9290000),
                                                                       (201000, 9291000)])])
-    utm.to_file(tmp_path / "nocrs.shp")
+    with pytest.warns(UserWarning, match="crs"):
+        utm.to_file(tmp_path / "nocrs.shp")
     assert load(loaded_db, "boundaries", tmp_path / "nocrs.shp").status == "invalid"
     assert table_checksums(get_engine(loaded_db)) == before
 

@@ -1,0 +1,212 @@
+"""The one layer registry: every collection the outside world sees, declared once.
+
+OGC API Features, vector tiles, REST v1, exports and the pages all read these
+declarations; a new layer is one more entry in ``LAYERS``. SQL fragments here are
+written by us, never by users: user input reaches SQL only as bound parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+PropType = Literal["string", "number", "integer", "boolean", "array"]
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A public property of a layer's features."""
+
+    name: str
+    sql: str
+    type: PropType = "string"
+    title_id: str = ""
+    title_en: str = ""
+    filterable: bool = False
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A collection: where its rows come from, its geometry, properties and default style."""
+
+    id: str
+    title_id: str
+    title_en: str
+    description_id: str
+    description_en: str
+    source: str  # SQL FROM item; the layer's own row alias is ``t``
+    id_sql: str
+    id_type: Literal["integer", "string"]
+    geom_sql: str
+    geometry_type: Literal["Point", "MultiPolygon", "Geometry"]
+    properties: tuple[Prop, ...]
+    table: str  # base table (estimates of row counts, cache keys)
+    where: str = "TRUE"
+    year_sql: str | None = None
+    style: dict[str, object] = field(default_factory=dict)
+    min_zoom: int = 0
+    max_zoom: int = 22
+
+    @property
+    def is_points(self) -> bool:
+        """True for point layers (thinned or clustered at low zoom in tiles)."""
+        return self.geometry_type == "Point"
+
+    def prop(self, name: str) -> Prop | None:
+        """The property called ``name``, or None."""
+        return next((p for p in self.properties if p.name == name), None)
+
+    @property
+    def filters(self) -> tuple[str, ...]:
+        """Names of the properties usable as ``?name=value`` filters."""
+        return tuple(p.name for p in self.properties if p.filterable)
+
+    def title(self, lang: str = "id") -> str:
+        """Title in Indonesian (default) or English."""
+        return self.title_en if lang == "en" else self.title_id
+
+    def description(self, lang: str = "id") -> str:
+        """Description in Indonesian (default) or English."""
+        return self.description_en if lang == "en" else self.description_id
+
+
+def _area_props(extra: tuple[Prop, ...] = ()) -> tuple[Prop, ...]:
+    return (
+        Prop("code", "t.code", "string", "Kode wilayah", "Area code", True),
+        Prop("name", "t.name", "string", "Nama", "Name", True),
+        Prop("level", "t.level", "string", "Tingkat", "Level"),
+        Prop("parent_code", "t.parent_code", "string", "Kode induk", "Parent code", True),
+        *extra,
+        Prop("area_km2", "t.area_km2", "number", "Luas (km²)", "Area (km²)"),
+        Prop("population", "t.population", "integer", "Penduduk", "Population"),
+        Prop("population_year", "t.population_year", "integer", "Tahun penduduk", "Population year"),
+        Prop("approximate", "t.approximate", "boolean", "Batas perkiraan", "Approximate boundary"),
+    )
+
+
+def _area_layer(level: str, title_id: str, title_en: str, color: str, min_zoom: int,
+                extra: tuple[Prop, ...] = ()) -> Layer:
+    return Layer(
+        id=level, title_id=title_id, title_en=title_en,
+        description_id=f"Batas administrasi {title_id.lower()} (kode Kemendagri).",
+        description_en=f"Administrative boundaries: {title_en.lower()} (Kemendagri codes).",
+        source="areas t", id_sql="t.code", id_type="string", geom_sql="t.geom",
+        geometry_type="MultiPolygon", properties=_area_props(extra), table="areas",
+        where=f"t.level = '{level}'", style={"line": color, "fill": None, "width": 1.5},
+        min_zoom=min_zoom,
+    )
+
+
+KABUPATEN = _area_layer("kabupaten", "Kabupaten", "Regency", "#37474f", 0)
+KECAMATAN = _area_layer("kecamatan", "Kecamatan", "District", "#455a64", 7)
+DESA = _area_layer("desa", "Desa/Kelurahan", "Village", "#78909c", 10,
+                   (Prop("type", "t.type", "string", "Jenis", "Type", True),))
+
+PRODUCERS = Layer(
+    id="producers", title_id="Produsen UMKM/IKM", title_en="Producers (UMKM/IKM)",
+    description_id="Usaha mikro, kecil dan menengah serta industri kecil: produk, sektor KBLI 2020, kontak.",
+    description_en="Micro, small and medium businesses and small industries: products, KBLI 2020 sector, contact.",
+    source="producers t", id_sql="t.id", id_type="integer", geom_sql="t.geom", geometry_type="Point",
+    properties=(
+        Prop("name", "t.name", "string", "Nama usaha", "Business name"),
+        Prop("products", "t.products", "string", "Produk", "Products"),
+        Prop("kbli", "t.kbli", "string", "KBLI 2020", "KBLI 2020", True),
+        Prop("sector", "t.sector", "string", "Sektor (seksi KBLI)", "Sector (KBLI section)", True),
+        Prop("address", "t.address", "string", "Alamat", "Address"),
+        Prop("area_code", "t.area_code", "string", "Kode desa", "Village code", True),
+        Prop("phone", "t.phone", "string", "Telepon", "Phone"),
+        Prop("whatsapp", "t.whatsapp", "string", "WhatsApp", "WhatsApp"),
+        Prop("website", "t.website", "string", "Situs web", "Website"),
+        Prop("employees", "t.employees", "integer", "Tenaga kerja", "Employees", True),
+        Prop("established_year", "t.established_year", "integer", "Tahun berdiri", "Established", True),
+        Prop("tags", "t.tags", "array", "Label", "Tags", True),
+        Prop("location_precision", "t.location_precision", "string", "Ketepatan lokasi", "Location precision"),
+    ),
+    table="producers", style={"color": "#e65100", "radius": 5}, min_zoom=0,
+)
+
+LANDING_SITES = Layer(
+    id="landing-sites", title_id="Tempat Pelelangan Ikan (TPI)", title_en="Fish landing sites (TPI)",
+    description_id="Tempat pelelangan dan pendaratan ikan.", description_en="Fish auctions and landing sites.",
+    source="landing_sites t", id_sql="t.id", id_type="integer", geom_sql="t.geom", geometry_type="Point",
+    properties=(
+        Prop("name", "t.name", "string", "Nama", "Name", True),
+        Prop("area_code", "t.area_code", "string", "Kode desa", "Village code", True),
+        Prop("location_precision", "t.location_precision", "string", "Ketepatan lokasi", "Location precision"),
+        Prop("note", "t.note", "string", "Keterangan", "Note"),
+    ),
+    table="landing_sites", style={"color": "#0277bd", "radius": 7},
+)
+
+OPPORTUNITIES = Layer(
+    id="opportunities", title_id="Peluang investasi", title_en="Investment opportunities",
+    description_id="Peluang dan profil proyek investasi.",
+    description_en="Investment opportunities and project profiles.",
+    source="opportunities t", id_sql="t.id", id_type="integer", geom_sql="t.geom", geometry_type="Geometry",
+    properties=(
+        Prop("code", "t.code", "string", "Kode", "Code", True),
+        Prop("title_id", "t.title_id", "string", "Judul", "Title (Indonesian)"),
+        Prop("title_en", "t.title_en", "string", "Judul (Inggris)", "Title"),
+        Prop("description_id", "t.description_id", "string", "Deskripsi", "Description (Indonesian)"),
+        Prop("description_en", "t.description_en", "string", "Deskripsi (Inggris)", "Description"),
+        Prop("sector", "t.sector", "string", "Sektor", "Sector", True),
+        Prop("area_code", "t.area_code", "string", "Kode wilayah", "Area code", True),
+        Prop("value_idr", "t.value_idr", "number", "Nilai investasi (Rp)", "Investment value (IDR)"),
+        Prop("status", "t.status", "string", "Status", "Status", True),
+        Prop("contact_agency", "t.contact_agency", "string", "Instansi kontak", "Contact agency"),
+        Prop("licensing_url", "t.licensing_url", "string", "Perizinan", "Licensing"),
+        Prop("npv_idr", "t.npv_idr", "number", "NPV (Rp)", "NPV (IDR)"),
+        Prop("irr_pct", "t.irr_pct", "number", "IRR (%)", "IRR (%)"),
+        Prop("bc_ratio", "t.bc_ratio", "number", "B/C", "B/C ratio"),
+        Prop("payback_years", "t.payback_years", "number", "Periode pengembalian (tahun)", "Payback (years)"),
+        Prop("readiness", "t.readiness", "string", "Kesiapan", "Readiness", True),
+        Prop("land_status", "t.land_status", "string", "Status lahan", "Land status"),
+    ),
+    table="opportunities", style={"color": "#2e7d32", "radius": 8},
+)
+
+_PRODUCTION_AREA = (
+    Prop("area_code", "t.area_code", "string", "Kode wilayah", "Area code", True),
+    Prop("area_name", "a.name", "string", "Wilayah", "Area"),
+    Prop("level", "a.level", "string", "Tingkat", "Level", True),
+)
+
+AGRICULTURE = Layer(
+    id="agriculture", title_id="Produksi pertanian", title_en="Agricultural production",
+    description_id="Luas tanam, luas panen dan produksi per komoditas, wilayah dan tahun.",
+    description_en="Planted and harvested area and production by commodity, area and year.",
+    source="agriculture_production t JOIN areas a ON a.code = t.area_code", id_sql="t.id", id_type="integer",
+    geom_sql="a.geom", geometry_type="MultiPolygon",
+    properties=(
+        Prop("commodity", "t.commodity", "string", "Komoditas", "Commodity", True),
+        Prop("year", "t.year", "integer", "Tahun", "Year", True),
+        *_PRODUCTION_AREA,
+        Prop("planted_ha", "t.planted_ha", "number", "Luas tanam (ha)", "Planted (ha)"),
+        Prop("harvested_ha", "t.harvested_ha", "number", "Luas panen (ha)", "Harvested (ha)"),
+        Prop("production_ton", "t.production_ton", "number", "Produksi (ton)", "Production (t)"),
+    ),
+    table="agriculture_production", year_sql="t.year", style={"ramp": "YlGn"},
+)
+
+FISHERIES = Layer(
+    id="fisheries", title_id="Produksi perikanan", title_en="Fisheries production",
+    description_id="Produksi perikanan tangkap, budidaya dan garam per wilayah dan tahun.",
+    description_en="Capture, aquaculture and salt production by area and year.",
+    source="fisheries_production t JOIN areas a ON a.code = t.area_code", id_sql="t.id", id_type="integer",
+    geom_sql="a.geom", geometry_type="MultiPolygon",
+    properties=(
+        Prop("kind", "t.kind", "string", "Jenis", "Kind", True),
+        Prop("species", "t.species", "string", "Spesies", "Species", True),
+        Prop("year", "t.year", "integer", "Tahun", "Year", True),
+        *_PRODUCTION_AREA,
+        Prop("production_ton", "t.production_ton", "number", "Produksi (ton)", "Production (t)"),
+        Prop("value_idr", "t.value_idr", "number", "Nilai (Rp)", "Value (IDR)"),
+        Prop("area_ha", "t.area_ha", "number", "Luas (ha)", "Area (ha)"),
+    ),
+    table="fisheries_production", year_sql="t.year", style={"ramp": "PuBu"},
+)
+
+LAYERS: dict[str, Layer] = {
+    layer.id: layer
+    for layer in (KABUPATEN, KECAMATAN, DESA, PRODUCERS, LANDING_SITES, OPPORTUNITIES, AGRICULTURE, FISHERIES)
+}
