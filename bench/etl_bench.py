@@ -58,7 +58,7 @@ def make_csv(path: Path, rows: int, seed: int = 7) -> None:
 def run(cmd: list[str], env: dict[str, str]) -> float:
     """Run a command, fail loudly, return its wall time in seconds."""
     start = time.perf_counter()
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"{cmd[0]} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
@@ -90,7 +90,7 @@ def main() -> None:
         make_csv(csv, args.rows)
     size_mb = csv.stat().st_size / 1e6
 
-    ours = run([*flask, "producers", str(csv)], {**env, "PWD": str(ROOT)})
+    ours = run([*flask, "producers", str(csv)], env)
     rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     with get_engine(settings).connect() as conn:
         loaded = conn.execute(text("SELECT count(*) FROM producers")).scalar_one()

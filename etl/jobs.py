@@ -350,7 +350,7 @@ PRODUCERS = Job(
                minimum=1800, maximum=THIS_YEAR),
         Column("tags", "tags", aliases=("tag", "label", "kategori")),
     ),
-    natural_key=("name_key", "area_code"),
+    natural_key=("area_code", "name_key"),
     stage={"name": "text", "name_key": "text", "products": "text", "kbli": "text", "sector": "text",
            "address": "text", "area_code": "text", **POINT_STAGE, "phone": "text", "whatsapp": "text",
            "website": "text", "employees": "integer", "established_year": "smallint", "tags": "text[]"},

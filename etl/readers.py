@@ -28,20 +28,23 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
-import pyogrio
-import pyogrio.errors
 from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from etl.errors import ReadError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+# geopandas and pyogrio (GDAL) are imported when a map layer is read: reading a table
+# does not need them, and they cost about 50 MB of memory.
 
 Kind = Literal["table", "vector"]
 
@@ -55,7 +58,7 @@ HEAD_ROWS = 60
 HEAD_BYTES = 1 << 20
 _SCAN_BLOCK = 1 << 22
 #: Block size of the pyarrow CSV reader: small blocks keep the memory peak low.
-_ARROW_BLOCK = 1 << 18
+_ARROW_BLOCK = 1 << 19
 
 ZIP_MAX_ENTRIES = 1000
 ZIP_MAX_TOTAL_BYTES = 500 * 1024 * 1024
@@ -351,7 +354,10 @@ def _table_chunks(
             if kept is not None:
                 returned += len(kept[0])
                 yield TableChunk(kept[0].reset_index(drop=True), kept[1])
-        row_filter.finish()
+        kept = row_filter.finish()
+        if kept is not None:
+            returned += len(kept[0])
+            yield TableChunk(kept[0].reset_index(drop=True), kept[1])
     finally:
         source.close()
     if returned == 0:
@@ -677,15 +683,17 @@ def _arrow_text(column: pd.Series) -> pa.Array:
 class _RowFilter:
     """Drop blank rows, total rows and everything from the first footnote on.
 
-    "Kabupaten <name>" rows are totals only at the end of the table (a list of regencies
-    is data), so trailing ones are held back until the next chunk shows whether data
-    follows them; :meth:`finish` drops those still held at the end of the file.
+    A "Kabupaten <name>" row is a total line only at the end of a table whose other rows
+    are not regencies (a list of regencies is data). Trailing ones are held back until
+    the next chunk shows whether data follows them; :meth:`finish` settles those still
+    held at the end of the file.
     """
 
     def __init__(self, dropped: list[tuple[int, str]]) -> None:
         self.dropped = dropped
         self.footnote: str | None = None
         self.pending: tuple[pd.DataFrame, np.ndarray] | None = None
+        self.seen_plain_data = False  # a data row that is not a "Kabupaten X" row
 
     def feed(self, frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray] | None:
         """Return the rows to keep from this chunk (with held-back rows that proved data)."""
@@ -698,44 +706,54 @@ class _RowFilter:
             self._drop_below_footnote(classes, rows, 0)
             return None
         cut = _first_true(classes.footnote, default=len(frame))
-        data = ~classes.blank & ~classes.total & ~classes.regency
-        last_data = _last_true(data[:cut], default=-1)
-        hold = cut
-        if cut == len(frame):
-            trailing_regency = np.flatnonzero(classes.regency[last_data + 1 : cut])
-            if trailing_regency.size:
-                hold = last_data + 1 + int(trailing_regency[0])
-                self.pending = (frame.iloc[hold:cut], rows[hold:cut])
-        keep = np.zeros(len(frame), dtype=bool)
-        keep[: last_data + 1] = (~classes.blank & ~classes.total)[: last_data + 1]
-        self._record_drops(classes, rows, keep, hold)
+        plain = ~classes.blank & ~classes.total & ~classes.regency
+        self.seen_plain_data |= bool(plain[:cut].any())
+        last_plain = _last_true(plain[:cut], default=-1)
+        end = cut
+        trailing_regency = np.flatnonzero(classes.regency[last_plain + 1 : cut])
+        if cut == len(frame) and trailing_regency.size:
+            end = last_plain + 1 + int(trailing_regency[0])  # wait for the next chunk
+            self.pending = (frame.iloc[end:], rows[end:])
+        kept = self._settle(frame, rows, classes, last_plain, end)
         if cut < len(frame):
             self.footnote = _excerpt(classes.first_text[cut].as_py())
             self._drop_below_footnote(classes, rows, cut)
-        if not keep.any():
-            return None
-        if keep.all():
-            return frame, rows
-        return frame[keep], rows[keep]
+        return kept
 
-    def finish(self) -> None:
-        """Drop the rows still held back at the end of the file: they are total rows."""
+    def finish(self) -> tuple[pd.DataFrame, np.ndarray] | None:
+        """Settle the rows still held back at the end of the file; return those kept."""
         if self.pending is None:
-            return
+            return None
         frame, rows = self.pending
         self.pending = None
-        classes = _classify_rows(frame)
-        self._record_drops(classes, rows, np.zeros(len(frame), dtype=bool), len(frame))
+        return self._settle(frame, rows, _classify_rows(frame), -1, len(frame))
 
-    def _record_drops(
-        self, classes: _RowClasses, rows: np.ndarray, keep: np.ndarray, end: int
-    ) -> None:
+    def _settle(
+        self,
+        frame: pd.DataFrame,
+        rows: np.ndarray,
+        classes: _RowClasses,
+        last_plain: int,
+        end: int,
+    ) -> tuple[pd.DataFrame, np.ndarray] | None:
+        """Keep or drop (and record) rows [0, end): blank and total rows are dropped."""
+        keep = np.zeros(len(frame), dtype=bool)
+        regency_total = classes.regency.copy()
+        regency_total[: last_plain + 1] = False
+        if not self.seen_plain_data:
+            regency_total[:] = False
+        keep[:end] = (~classes.blank & ~classes.total & ~regency_total)[:end]
         for i in np.flatnonzero(~keep[:end]):
             if classes.blank[i]:
                 reason = "empty row"
             else:
                 reason = f"total row '{_excerpt(classes.first_text[i].as_py())}'"
             self.dropped.append((int(rows[i]), reason))
+        if not keep.any():
+            return None
+        if keep.all():
+            return frame, rows
+        return frame[keep], rows[keep]
 
     def _drop_below_footnote(self, classes: _RowClasses, rows: np.ndarray, start: int) -> None:
         for i in range(start, len(rows)):
@@ -1461,6 +1479,10 @@ def read_vector(
 def _read_dataset(
     path: Path, layer: str | None, notes: list[str], *, shown: Path
 ) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pyogrio
+    import pyogrio.errors
+
     ext = path.suffix.lower()
     if ext == ".shp":
         _check_shapefile_parts(path, notes, shown)
@@ -1491,7 +1513,9 @@ def _read_dataset(
 
 
 def _gdal_message(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:300]
+    text = " ".join(str(exc).split())
+    text = re.sub(r";? ?It might help to specify the correct driver.*$", "", text)
+    return text[:300]
 
 
 def _check_shapefile_parts(path: Path, notes: list[str], shown: Path) -> None:
@@ -1511,6 +1535,9 @@ def _glob_escape(text: str) -> str:
 
 
 def _pick_layer(path: Path, layer: str | None, shown: Path) -> str:
+    import pyogrio
+    import pyogrio.errors
+
     try:
         layers = pyogrio.list_layers(path)
     except pyogrio.errors.DataSourceError as exc:
@@ -1527,6 +1554,8 @@ def _pick_layer(path: Path, layer: str | None, shown: Path) -> str:
 
 
 def _layer_has_features(path: Path, layer: str) -> bool:
+    import pyogrio
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         info = pyogrio.read_info(path, layer=layer)

@@ -160,10 +160,10 @@ class Producer(Base):
     name: Mapped[str] = mapped_column(Text)
     name_key: Mapped[str] = mapped_column(Text)
     products: Mapped[str | None] = mapped_column(Text)
-    kbli: Mapped[str | None] = mapped_column(String(5), index=True, doc="KBLI 2020 code")
-    sector: Mapped[str | None] = mapped_column(String(1), index=True, doc="KBLI 2020 section")
+    kbli: Mapped[str | None] = mapped_column(String(5), doc="KBLI 2020 code")
+    sector: Mapped[str | None] = mapped_column(String(1), doc="KBLI 2020 section")
     address: Mapped[str | None] = mapped_column(Text)
-    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), index=True)
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"))
     geom: Mapped[WKBElement] = mapped_column(Geometry("POINT", srid=4326))
     location_precision: Mapped[str] = mapped_column(String(16), default="exact")
     phone: Mapped[str | None] = mapped_column(String(32))
@@ -172,10 +172,12 @@ class Producer(Base):
     employees: Mapped[int | None] = mapped_column(Integer)
     established_year: Mapped[int | None] = mapped_column(SmallInteger)
     tags: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
-    load_run_id: Mapped[int] = load_run_fk()
+    # No index on load_run_id: this table is the large one, and every index slows bulk loads;
+    # replacing a source's rows scans it once, which is cheap next to the load itself.
+    load_run_id: Mapped[int] = mapped_column(ForeignKey("load_runs.id"))
 
     __table_args__ = (
-        UniqueConstraint("name_key", "area_code"),
+        UniqueConstraint("area_code", "name_key"),  # also serves lookups by area
         Index(None, "tags", postgresql_using="gin"),
     )
 

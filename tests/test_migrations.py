@@ -22,5 +22,6 @@ def test_spatial_and_lookup_indexes_exist(empty_db):
     insp = inspect(get_engine(empty_db))
     producer_indexes = {i["name"] for i in insp.get_indexes("producers")}
     assert "idx_producers_geom" in producer_indexes
-    assert "ix_producers_area_code" in producer_indexes
+    unique = {c["name"] for c in insp.get_unique_constraints("producers")}
+    assert "uq_producers_area_code_name_key" in unique
     assert "idx_areas_geom" in {i["name"] for i in insp.get_indexes("areas")}

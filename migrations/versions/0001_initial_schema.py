@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 08:47:57.318016
+Create Date: 2026-11-28 09:12:07.719627
 """
 
 from collections.abc import Sequence
@@ -37,18 +37,11 @@ def upgrade() -> None:
         sa.Column("warnings", sa.Integer(), nullable=False),
         sa.Column("loaded_by", sa.Text(), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column(
-            "finished_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        sa.Column("finished_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.CheckConstraint("status IN ('loaded', 'superseded')", name=op.f("ck_load_runs_status")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_load_runs")),
     )
-    op.create_index(
-        op.f("ix_load_runs_kind_source_key"), "load_runs", ["kind", "source_key"], unique=False
-    )
+    op.create_index(op.f("ix_load_runs_kind_source_key"), "load_runs", ["kind", "source_key"], unique=False)
     op.create_geospatial_table(
         "areas",
         sa.Column("code", sa.String(length=20), nullable=False),
@@ -76,24 +69,13 @@ def upgrade() -> None:
         sa.Column("population_year", sa.SmallInteger(), nullable=True),
         sa.Column("approximate", sa.Boolean(), nullable=False),
         sa.Column("load_run_id", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "level IN ('kabupaten', 'kecamatan', 'desa')", name=op.f("ck_areas_level")
-        ),
-        sa.ForeignKeyConstraint(
-            ["load_run_id"], ["load_runs.id"], name=op.f("fk_areas_load_run_id_load_runs")
-        ),
-        sa.ForeignKeyConstraint(
-            ["parent_code"], ["areas.code"], name=op.f("fk_areas_parent_code_areas")
-        ),
+        sa.CheckConstraint("level IN ('kabupaten', 'kecamatan', 'desa')", name=op.f("ck_areas_level")),
+        sa.ForeignKeyConstraint(["load_run_id"], ["load_runs.id"], name=op.f("fk_areas_load_run_id_load_runs")),
+        sa.ForeignKeyConstraint(["parent_code"], ["areas.code"], name=op.f("fk_areas_parent_code_areas")),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_areas")),
     )
     op.create_geospatial_index(
-        "idx_areas_geom",
-        "areas",
-        ["geom"],
-        unique=False,
-        postgresql_using="gist",
-        postgresql_ops={},
+        "idx_areas_geom", "areas", ["geom"], unique=False, postgresql_using="gist", postgresql_ops={}
     )
     op.create_index(op.f("ix_areas_bps_code"), "areas", ["bps_code"], unique=False)
     op.create_index(op.f("ix_areas_level_name_key"), "areas", ["level", "name_key"], unique=False)
@@ -110,14 +92,9 @@ def upgrade() -> None:
         sa.Column("value", sa.Float(), nullable=False),
         sa.Column("unit", sa.String(length=16), nullable=True),
         sa.Column("load_run_id", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "scope IN ('kabupaten', 'provinsi', 'nasional')",
-            name=op.f("ck_comparison_totals_scope"),
-        ),
+        sa.CheckConstraint("scope IN ('kabupaten', 'provinsi', 'nasional')", name=op.f("ck_comparison_totals_scope")),
         sa.ForeignKeyConstraint(
-            ["load_run_id"],
-            ["load_runs.id"],
-            name=op.f("fk_comparison_totals_load_run_id_load_runs"),
+            ["load_run_id"], ["load_runs.id"], name=op.f("fk_comparison_totals_load_run_id_load_runs")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comparison_totals")),
         sa.UniqueConstraint(
@@ -129,9 +106,7 @@ def upgrade() -> None:
             name=op.f("uq_comparison_totals_scope_scope_code_subject_measure_year"),
         ),
     )
-    op.create_index(
-        op.f("ix_comparison_totals_load_run_id"), "comparison_totals", ["load_run_id"], unique=False
-    )
+    op.create_index(op.f("ix_comparison_totals_load_run_id"), "comparison_totals", ["load_run_id"], unique=False)
     op.create_table(
         "agriculture_production",
         sa.Column("id", sa.BigInteger(), nullable=False),
@@ -142,39 +117,21 @@ def upgrade() -> None:
         sa.Column("harvested_ha", sa.Float(), nullable=True),
         sa.Column("production_ton", sa.Float(), nullable=True),
         sa.Column("load_run_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["area_code"], ["areas.code"], name=op.f("fk_agriculture_production_area_code_areas")),
         sa.ForeignKeyConstraint(
-            ["area_code"], ["areas.code"], name=op.f("fk_agriculture_production_area_code_areas")
-        ),
-        sa.ForeignKeyConstraint(
-            ["load_run_id"],
-            ["load_runs.id"],
-            name=op.f("fk_agriculture_production_load_run_id_load_runs"),
+            ["load_run_id"], ["load_runs.id"], name=op.f("fk_agriculture_production_load_run_id_load_runs")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agriculture_production")),
         sa.UniqueConstraint(
-            "commodity",
-            "area_code",
-            "year",
-            name=op.f("uq_agriculture_production_commodity_area_code_year"),
+            "commodity", "area_code", "year", name=op.f("uq_agriculture_production_commodity_area_code_year")
         ),
     )
+    op.create_index(op.f("ix_agriculture_production_area_code"), "agriculture_production", ["area_code"], unique=False)
     op.create_index(
-        op.f("ix_agriculture_production_area_code"),
-        "agriculture_production",
-        ["area_code"],
-        unique=False,
+        op.f("ix_agriculture_production_commodity_year"), "agriculture_production", ["commodity", "year"], unique=False
     )
     op.create_index(
-        op.f("ix_agriculture_production_commodity_year"),
-        "agriculture_production",
-        ["commodity", "year"],
-        unique=False,
-    )
-    op.create_index(
-        op.f("ix_agriculture_production_load_run_id"),
-        "agriculture_production",
-        ["load_run_id"],
-        unique=False,
+        op.f("ix_agriculture_production_load_run_id"), "agriculture_production", ["load_run_id"], unique=False
     )
     op.create_table(
         "fisheries_production",
@@ -187,41 +144,18 @@ def upgrade() -> None:
         sa.Column("value_idr", sa.Float(), nullable=True),
         sa.Column("area_ha", sa.Float(), nullable=True),
         sa.Column("load_run_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["area_code"], ["areas.code"], name=op.f("fk_fisheries_production_area_code_areas")),
         sa.ForeignKeyConstraint(
-            ["area_code"], ["areas.code"], name=op.f("fk_fisheries_production_area_code_areas")
-        ),
-        sa.ForeignKeyConstraint(
-            ["load_run_id"],
-            ["load_runs.id"],
-            name=op.f("fk_fisheries_production_load_run_id_load_runs"),
+            ["load_run_id"], ["load_runs.id"], name=op.f("fk_fisheries_production_load_run_id_load_runs")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fisheries_production")),
         sa.UniqueConstraint(
-            "kind",
-            "species",
-            "area_code",
-            "year",
-            name=op.f("uq_fisheries_production_kind_species_area_code_year"),
+            "kind", "species", "area_code", "year", name=op.f("uq_fisheries_production_kind_species_area_code_year")
         ),
     )
-    op.create_index(
-        op.f("ix_fisheries_production_area_code"),
-        "fisheries_production",
-        ["area_code"],
-        unique=False,
-    )
-    op.create_index(
-        op.f("ix_fisheries_production_kind_year"),
-        "fisheries_production",
-        ["kind", "year"],
-        unique=False,
-    )
-    op.create_index(
-        op.f("ix_fisheries_production_load_run_id"),
-        "fisheries_production",
-        ["load_run_id"],
-        unique=False,
-    )
+    op.create_index(op.f("ix_fisheries_production_area_code"), "fisheries_production", ["area_code"], unique=False)
+    op.create_index(op.f("ix_fisheries_production_kind_year"), "fisheries_production", ["kind", "year"], unique=False)
+    op.create_index(op.f("ix_fisheries_production_load_run_id"), "fisheries_production", ["load_run_id"], unique=False)
     op.create_geospatial_table(
         "landing_sites",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -243,29 +177,16 @@ def upgrade() -> None:
         sa.Column("location_precision", sa.String(length=16), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("load_run_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["area_code"], ["areas.code"], name=op.f("fk_landing_sites_area_code_areas")
-        ),
-        sa.ForeignKeyConstraint(
-            ["load_run_id"], ["load_runs.id"], name=op.f("fk_landing_sites_load_run_id_load_runs")
-        ),
+        sa.ForeignKeyConstraint(["area_code"], ["areas.code"], name=op.f("fk_landing_sites_area_code_areas")),
+        sa.ForeignKeyConstraint(["load_run_id"], ["load_runs.id"], name=op.f("fk_landing_sites_load_run_id_load_runs")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_landing_sites")),
         sa.UniqueConstraint("name", name=op.f("uq_landing_sites_name")),
     )
     op.create_geospatial_index(
-        "idx_landing_sites_geom",
-        "landing_sites",
-        ["geom"],
-        unique=False,
-        postgresql_using="gist",
-        postgresql_ops={},
+        "idx_landing_sites_geom", "landing_sites", ["geom"], unique=False, postgresql_using="gist", postgresql_ops={}
     )
-    op.create_index(
-        op.f("ix_landing_sites_area_code"), "landing_sites", ["area_code"], unique=False
-    )
-    op.create_index(
-        op.f("ix_landing_sites_load_run_id"), "landing_sites", ["load_run_id"], unique=False
-    )
+    op.create_index(op.f("ix_landing_sites_area_code"), "landing_sites", ["area_code"], unique=False)
+    op.create_index(op.f("ix_landing_sites_load_run_id"), "landing_sites", ["load_run_id"], unique=False)
     op.create_geospatial_table(
         "opportunities",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -278,13 +199,7 @@ def upgrade() -> None:
         sa.Column("area_code", sa.String(length=20), nullable=True),
         sa.Column(
             "geom",
-            Geometry(
-                srid=4326,
-                dimension=2,
-                spatial_index=False,
-                from_text="ST_GeomFromEWKT",
-                name="geometry",
-            ),
+            Geometry(srid=4326, dimension=2, spatial_index=False, from_text="ST_GeomFromEWKT", name="geometry"),
             nullable=True,
         ),
         sa.Column("value_idr", sa.Float(), nullable=True),
@@ -298,29 +213,16 @@ def upgrade() -> None:
         sa.Column("readiness", sa.String(length=32), nullable=True),
         sa.Column("land_status", sa.Text(), nullable=True),
         sa.Column("load_run_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["area_code"], ["areas.code"], name=op.f("fk_opportunities_area_code_areas")
-        ),
-        sa.ForeignKeyConstraint(
-            ["load_run_id"], ["load_runs.id"], name=op.f("fk_opportunities_load_run_id_load_runs")
-        ),
+        sa.ForeignKeyConstraint(["area_code"], ["areas.code"], name=op.f("fk_opportunities_area_code_areas")),
+        sa.ForeignKeyConstraint(["load_run_id"], ["load_runs.id"], name=op.f("fk_opportunities_load_run_id_load_runs")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_opportunities")),
         sa.UniqueConstraint("code", name=op.f("uq_opportunities_code")),
     )
     op.create_geospatial_index(
-        "idx_opportunities_geom",
-        "opportunities",
-        ["geom"],
-        unique=False,
-        postgresql_using="gist",
-        postgresql_ops={},
+        "idx_opportunities_geom", "opportunities", ["geom"], unique=False, postgresql_using="gist", postgresql_ops={}
     )
-    op.create_index(
-        op.f("ix_opportunities_area_code"), "opportunities", ["area_code"], unique=False
-    )
-    op.create_index(
-        op.f("ix_opportunities_load_run_id"), "opportunities", ["load_run_id"], unique=False
-    )
+    op.create_index(op.f("ix_opportunities_area_code"), "opportunities", ["area_code"], unique=False)
+    op.create_index(op.f("ix_opportunities_load_run_id"), "opportunities", ["load_run_id"], unique=False)
     op.create_index(op.f("ix_opportunities_sector"), "opportunities", ["sector"], unique=False)
     op.create_geospatial_table(
         "producers",
@@ -353,30 +255,15 @@ def upgrade() -> None:
         sa.Column("established_year", sa.SmallInteger(), nullable=True),
         sa.Column("tags", postgresql.ARRAY(sa.Text()), server_default="{}", nullable=False),
         sa.Column("load_run_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["area_code"], ["areas.code"], name=op.f("fk_producers_area_code_areas")
-        ),
-        sa.ForeignKeyConstraint(
-            ["load_run_id"], ["load_runs.id"], name=op.f("fk_producers_load_run_id_load_runs")
-        ),
+        sa.ForeignKeyConstraint(["area_code"], ["areas.code"], name=op.f("fk_producers_area_code_areas")),
+        sa.ForeignKeyConstraint(["load_run_id"], ["load_runs.id"], name=op.f("fk_producers_load_run_id_load_runs")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_producers")),
-        sa.UniqueConstraint("name_key", "area_code", name=op.f("uq_producers_name_key_area_code")),
+        sa.UniqueConstraint("area_code", "name_key", name=op.f("uq_producers_area_code_name_key")),
     )
     op.create_geospatial_index(
-        "idx_producers_geom",
-        "producers",
-        ["geom"],
-        unique=False,
-        postgresql_using="gist",
-        postgresql_ops={},
+        "idx_producers_geom", "producers", ["geom"], unique=False, postgresql_using="gist", postgresql_ops={}
     )
-    op.create_index(op.f("ix_producers_area_code"), "producers", ["area_code"], unique=False)
-    op.create_index(op.f("ix_producers_kbli"), "producers", ["kbli"], unique=False)
-    op.create_index(op.f("ix_producers_load_run_id"), "producers", ["load_run_id"], unique=False)
-    op.create_index(op.f("ix_producers_sector"), "producers", ["sector"], unique=False)
-    op.create_index(
-        op.f("ix_producers_tags"), "producers", ["tags"], unique=False, postgresql_using="gin"
-    )
+    op.create_index(op.f("ix_producers_tags"), "producers", ["tags"], unique=False, postgresql_using="gin")
     # ### end Alembic commands ###
 
 
@@ -384,43 +271,27 @@ def downgrade() -> None:
     """Revert this revision."""
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_index(op.f("ix_producers_tags"), table_name="producers", postgresql_using="gin")
-    op.drop_index(op.f("ix_producers_sector"), table_name="producers")
-    op.drop_index(op.f("ix_producers_load_run_id"), table_name="producers")
-    op.drop_index(op.f("ix_producers_kbli"), table_name="producers")
-    op.drop_index(op.f("ix_producers_area_code"), table_name="producers")
-    op.drop_geospatial_index(
-        "idx_producers_geom", table_name="producers", postgresql_using="gist", column_name="geom"
-    )
+    op.drop_geospatial_index("idx_producers_geom", table_name="producers", postgresql_using="gist", column_name="geom")
     op.drop_geospatial_table("producers")
     op.drop_index(op.f("ix_opportunities_sector"), table_name="opportunities")
     op.drop_index(op.f("ix_opportunities_load_run_id"), table_name="opportunities")
     op.drop_index(op.f("ix_opportunities_area_code"), table_name="opportunities")
     op.drop_geospatial_index(
-        "idx_opportunities_geom",
-        table_name="opportunities",
-        postgresql_using="gist",
-        column_name="geom",
+        "idx_opportunities_geom", table_name="opportunities", postgresql_using="gist", column_name="geom"
     )
     op.drop_geospatial_table("opportunities")
     op.drop_index(op.f("ix_landing_sites_load_run_id"), table_name="landing_sites")
     op.drop_index(op.f("ix_landing_sites_area_code"), table_name="landing_sites")
     op.drop_geospatial_index(
-        "idx_landing_sites_geom",
-        table_name="landing_sites",
-        postgresql_using="gist",
-        column_name="geom",
+        "idx_landing_sites_geom", table_name="landing_sites", postgresql_using="gist", column_name="geom"
     )
     op.drop_geospatial_table("landing_sites")
     op.drop_index(op.f("ix_fisheries_production_load_run_id"), table_name="fisheries_production")
     op.drop_index(op.f("ix_fisheries_production_kind_year"), table_name="fisheries_production")
     op.drop_index(op.f("ix_fisheries_production_area_code"), table_name="fisheries_production")
     op.drop_table("fisheries_production")
-    op.drop_index(
-        op.f("ix_agriculture_production_load_run_id"), table_name="agriculture_production"
-    )
-    op.drop_index(
-        op.f("ix_agriculture_production_commodity_year"), table_name="agriculture_production"
-    )
+    op.drop_index(op.f("ix_agriculture_production_load_run_id"), table_name="agriculture_production")
+    op.drop_index(op.f("ix_agriculture_production_commodity_year"), table_name="agriculture_production")
     op.drop_index(op.f("ix_agriculture_production_area_code"), table_name="agriculture_production")
     op.drop_table("agriculture_production")
     op.drop_index(op.f("ix_comparison_totals_load_run_id"), table_name="comparison_totals")
@@ -429,9 +300,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_areas_load_run_id"), table_name="areas")
     op.drop_index(op.f("ix_areas_level_name_key"), table_name="areas")
     op.drop_index(op.f("ix_areas_bps_code"), table_name="areas")
-    op.drop_geospatial_index(
-        "idx_areas_geom", table_name="areas", postgresql_using="gist", column_name="geom"
-    )
+    op.drop_geospatial_index("idx_areas_geom", table_name="areas", postgresql_using="gist", column_name="geom")
     op.drop_geospatial_table("areas")
     op.drop_index(op.f("ix_load_runs_kind_source_key"), table_name="load_runs")
     op.drop_table("load_runs")
