@@ -14,7 +14,8 @@ from etl.numbers import parse_numbers
 
 ColumnType = Literal["text", "number", "integer", "year", "code", "tags", "kbli", "url"]
 _CODE_PARTS = (2, 2, 2, 4)  # Kemendagri: province . regency . district . village
-_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
+TEXT = "str"  # pandas' string dtype: pyarrow-backed, NA for missing
+_URL = r"(?i)^https?://[^\s/$.?#][^\s]*$"
 
 
 @dataclass(frozen=True)
@@ -48,53 +49,50 @@ class Converted:
 
 
 def each(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
-    """Apply ``fn`` to every non-missing cell; missing cells and None results stay None (object dtype)."""
-    cells = values.to_numpy(dtype=object, na_value=None)
-    return pd.Series([None if v is None else fn(v) for v in cells], index=values.index, dtype=object)
+    """Apply ``fn`` once per distinct non-missing cell (fast on low-cardinality columns)."""
+    present = values.dropna()
+    if present.empty:
+        return pd.Series(None, index=values.index, dtype=object)
+    mapping = {v: fn(v) for v in present.unique()}
+    out = values.astype(object).map(mapping)
+    return out.astype(object).where(out.notna(), None)
 
 
-def blank_to_none(values: pd.Series) -> pd.Series:
-    """Strip text cells and turn empty or missing ones into None (object dtype)."""
-    if values.dtype != object:
-        values = values.astype("str") if pd.api.types.is_string_dtype(values) else values.astype(object)
-    if pd.api.types.is_string_dtype(values) and values.dtype != object:
-        stripped = values.str.strip()
-        stripped = stripped.mask(stripped == "")
-    else:
-        stripped = each(values, lambda v: v.strip() or None if isinstance(v, str) else v)
-    return pd.Series(stripped.to_numpy(dtype=object, na_value=None), index=values.index, dtype=object)
+def to_text(values: pd.Series) -> pd.Series:
+    """Cells as stripped text (pandas string dtype); blank and missing cells become NA."""
+    if values.dtype == object:  # XLSX and vector attributes mix numbers and text
+        values = each(values, lambda v: v if isinstance(v, str) else _plain(v))
+    text = values.astype(TEXT).str.strip()
+    return text.mask(text == "")
 
 
 def convert(column: Column, values: pd.Series, *, decimal: str | None = None) -> Converted:
     """Convert raw cells to the column's type, flagging cells that do not fit."""
     if column.type in ("number", "integer", "year"):
         return _convert_number(column, values, decimal)
-    text = blank_to_none(values)
-    text = each(text, lambda v: v if isinstance(v, str) else _plain(v))
+    text = to_text(values)
+    present = text.notna()
     if column.type == "code":
         codes = each(text, normalize_code)
-        bad = text.notna() & codes.isna()
-        return Converted(codes, bad, "not a Kemendagri area code such as 32.12.01 or 32.12.01.2001")
+        return Converted(codes, present & codes.isna(), "not a Kemendagri area code such as 32.12.01 or 32.12.01.2001")
     if column.type == "kbli":
-        codes = each(text, lambda v: re.sub(r"\D", "", v) or "?")
-        bad = codes.notna() & ~codes.fillna("").str.fullmatch(r"\d{2,5}").astype(bool)
-        return Converted(codes.where(~bad, None), bad, "not a KBLI 2020 code (2 to 5 digits)")
+        digits = text.str.replace(r"\D", "", regex=True)
+        bad = present & ~digits.str.fullmatch(r"\d{2,5}").fillna(False).astype(bool)
+        return Converted(digits.mask(bad), bad, "not a KBLI 2020 code (2 to 5 digits)")
     if column.type == "tags":
-        tags = pd.Series([split_tags(v) for v in text], index=text.index, dtype=object)
-        return Converted(tags, pd.Series(False, index=values.index))
+        return Converted(normalize_tags(text), pd.Series(False, index=values.index))
     if column.type == "url":
-        urls = each(text, lambda v: v if v.lower().startswith("http") else "https://" + v)
-        bad = urls.notna() & ~urls.fillna("").str.match(_URL).astype(bool)
+        urls = text.where(text.str.lower().str.startswith("http").fillna(True), "https://" + text)
+        bad = present & ~urls.str.match(_URL).fillna(False).astype(bool)
         return Converted(urls, bad, "not a web address")
     bad = pd.Series(False, index=values.index)
     reason = ""
     if column.choices is not None:
-        lowered = each(text, str.casefold)
-        bad = lowered.notna() & ~lowered.isin(column.choices)
+        text = text.str.lower()
+        bad = present & ~text.isin(column.choices)
         reason = "must be one of: " + ", ".join(column.choices)
-        text = lowered
     if column.max_length is not None:
-        too_long = text.fillna("").str.len() > column.max_length
+        too_long = (text.str.len() > column.max_length).fillna(False).astype(bool)
         if too_long.any():
             bad = bad | too_long
             reason = reason or f"longer than {column.max_length} characters"
@@ -159,9 +157,8 @@ def parent_of(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
 
 
-def split_tags(value: str | None) -> list[str]:
-    """Split a tag cell on ';', ',' or '|' into lowercase tags."""
-    if not value:
-        return []
-    tags = (t.strip().casefold().replace(" ", "-") for t in re.split(r"[;,|]", value))
-    return sorted({t for t in tags if t})
+def normalize_tags(text: pd.Series) -> pd.Series:
+    """Tags as ``a;b;c``: lowercase, split on ';', ',' or '|', inner spaces as '-' (vectorised)."""
+    tags = text.str.lower().str.replace(r"\s*[;,|]+\s*", ";", regex=True)
+    tags = tags.str.strip("; ").str.replace(r"\s+", "-", regex=True).str.replace('"', "", regex=False)
+    return tags.mask(tags == "")

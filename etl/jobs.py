@@ -10,10 +10,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from etl.names import normalize_name
 
-from etl.columns import Column, code_level, each, parent_of
+from etl.columns import TEXT, Column, code_level, each, parent_of, to_text
 from etl.context import ChunkContext
+from etl.keys import business_key
+from etl.names import normalize_name
 from etl.transforms import area_from_points, check_in_region, check_polygons, resolve_area, resolve_points
 from gis.kbli import section_of
 
@@ -305,30 +306,26 @@ LANDING_SITES = Job(
 
 
 def _phone(values: pd.Series) -> pd.Series:
-    def clean(v: str | None) -> str | None:
-        if v is None:
-            return None
-        digits = re.sub(r"[^\d+]", "", v)
-        return digits or None
-    return each(values, clean)
+    digits = to_text(values).str.replace(r"[^\d+]", "", regex=True)
+    return digits.mask(digits == "")
 
 
 def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     _require(frame, ctx, ("name",))
     codes, lon, lat, precision = _points(frame, ctx)
-    kbli = frame["kbli"] if "kbli" in frame else pd.Series(None, index=frame.index, dtype=object)
+    empty = pd.Series(None, index=frame.index, dtype=TEXT)
+    kbli = frame.get("kbli", empty)
     sector = each(kbli, section_of)
     ctx.reject(kbli.notna().to_numpy() & sector.isna().to_numpy(), "kbli", kbli,
                "unknown KBLI 2020 division (first two digits)", "invalid-value")
-    empty = pd.Series(None, index=frame.index, dtype=object)
     return pd.DataFrame({
-        "name": frame["name"], "name_key": each(frame["name"], normalize_name),
+        "name": frame["name"], "name_key": business_key(frame["name"]),
         "products": frame.get("products", empty), "kbli": kbli, "sector": sector,
         "address": frame.get("address", empty), "area_code": codes, "lon": lon, "lat": lat,
         "location_precision": precision, "phone": _phone(frame.get("phone", empty)),
         "whatsapp": _phone(frame.get("whatsapp", empty)), "website": frame.get("website", empty),
         "employees": frame.get("employees", empty), "established_year": frame.get("established_year", empty),
-        "tags": frame["tags"] if "tags" in frame else pd.Series([[]] * len(frame), index=frame.index),
+        "tags": frame.get("tags", empty),
     }, index=frame.index)
 
 
@@ -353,8 +350,9 @@ PRODUCERS = Job(
     natural_key=("area_code", "name_key"),
     stage={"name": "text", "name_key": "text", "products": "text", "kbli": "text", "sector": "text",
            "address": "text", "area_code": "text", **POINT_STAGE, "phone": "text", "whatsapp": "text",
-           "website": "text", "employees": "integer", "established_year": "smallint", "tags": "text[]"},
-    select=POINT_SELECT, transform=_producers, geometry="points",
+           "website": "text", "employees": "integer", "established_year": "smallint", "tags": "text"},
+    select={**POINT_SELECT, "tags": "COALESCE(string_to_array(s.tags, ';'), '{}')"},
+    transform=_producers, geometry="points",
 )
 
 # ---------------------------------------------------------------- opportunities

@@ -39,8 +39,11 @@ def normalize_name(name: str) -> str:
     (oe -> u, dj -> j, tj -> c, and - only in a name that shows one of those old
     markers - nj -> ny, sj -> sy, j -> y, so "Soekadjaja" -> "sukajaya" but "Jatibarang"
     keeps its j); turn a final roman numeral word into digits ("Sukamulya II" ->
-    "sukamulya2"); finally drop everything but letters and digits.
+    "sukamulya2"); finally drop everything but letters and digits. A missing name (None
+    or NaN, as pandas gives for an empty cell) has the empty key.
     """
+    if not isinstance(name, str):
+        return "" if name is None or name != name else normalize_name(str(name))
     text = _plain_lowercase(name)
     text = _strip_prefix(text)
     text = _modern_spelling(text)
@@ -50,7 +53,7 @@ def normalize_name(name: str) -> str:
 
 def _plain_lowercase(name: str) -> str:
     """Casefold, strip accents and collapse whitespace."""
-    decomposed = unicodedata.normalize("NFKD", str(name).casefold())
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
     no_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(no_accents.split())
 
@@ -116,7 +119,7 @@ class NameMatcher:
         return cached
 
     def _match(self, name: str) -> NameMatch:
-        exact = self._exact.get(str(name).strip())
+        exact = self._exact.get(name.strip()) if isinstance(name, str) else None
         if exact:
             return _result(name, exact, "exact")
         key = normalize_name(name)

@@ -7,23 +7,23 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import shapely
-from etl.readers import open_table, read_vector, sniff_kind
 from sqlalchemy import Connection, Engine, text
 
 from etl.areas import AreaIndex
 from etl.columns import Column, convert, each
 from etl.context import ChunkContext, LoadOptions
+from etl.duplicates import DuplicateTracker
 from etl.errors import EtlError
 from etl.jobs import JOBS, Job
 from etl.numbers import detect_decimal
+from etl.readers import open_table, read_vector, sniff_kind
 from etl.report import Report
-from etl.staging import Stage
+from etl.staging import BackgroundWriter, Stage
 from gis.settings import Settings
 
 Progress = Callable[[int], None]
@@ -60,11 +60,12 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
     report = Report(kind=kind, source=path.name)
     checksum = file_checksum(path)
     source_key = options.source_key or path.name
-    started = datetime.now(UTC)
     with engine.connect() as conn:
         trans = conn.begin()
         try:
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"{kind}:{source_key}"})
+            if job.table != "areas":  # codes checked below must stay valid until we commit
+                conn.execute(text("LOCK TABLE areas IN SHARE MODE"))
             previous = _previous_runs(conn, kind, source_key)
             if not options.dry_run and _already_loaded(conn, previous, checksum, options):
                 report.status = "unchanged"
@@ -75,28 +76,26 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
             if areas.region is None:
                 report.notes.append(f"region {settings.region_code} has no boundary loaded: "
                                     "points are not checked against it")
-            stage = Stage(conn, job)
-            _validate_into(stage, job, path, options, report, areas, rejected_path, progress)
-            _check_duplicates(stage, report, options)
-            ok = report.valid or options.skip_invalid
-            if ok and stage.rows == 0:
+            writer = None
+            if not options.dry_run:
+                run_id = _insert_run(conn, job, path, source_key, checksum, options)
+                stage = Stage(conn, job)
+                stage.delete_source_rows(previous)
+                writer = BackgroundWriter(stage, run_id)
+            valid_rows = _validate(job, path, options, report, areas, writer, rejected_path, progress)
+            written = writer.close() if writer else 0
+            if valid_rows == 0 and report.rows_read and (report.valid or options.skip_invalid):
                 report.error("no valid row to load", "no-rows")
-                ok = False
-            if not ok:
+            if not (report.valid or options.skip_invalid) or valid_rows == 0:
                 report.status = "invalid"
                 trans.rollback()
                 return report
             if options.dry_run:
                 report.status = "validated"
-                report.rows_loaded = 0
                 trans.rollback()
                 return report
-            run_id = _insert_run(conn, job, path, source_key, checksum, options, report, started)
-            report.rows_loaded = stage.merge(run_id, previous)
-            conn.execute(text("UPDATE load_runs SET status = 'superseded' WHERE id = ANY(:ids)"),
-                         {"ids": previous})
-            conn.execute(text("UPDATE load_runs SET rows_loaded = :n WHERE id = :id"),
-                         {"n": report.rows_loaded, "id": run_id})
+            report.rows_loaded = written
+            _finish_run(conn, run_id, previous, report)
             report.load_run_id = run_id
             report.status = "loaded"
             trans.commit()
@@ -107,28 +106,34 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
             raise
 
 
-def _validate_into(stage: Stage, job: Job, path: Path, options: LoadOptions, report: Report,
-                   areas: AreaIndex, rejected_path: Path | None, progress: Progress | None) -> None:
+def _validate(job: Job, path: Path, options: LoadOptions, report: Report, areas: AreaIndex,
+              writer: BackgroundWriter | None, rejected_path: Path | None, progress: Progress | None) -> int:
+    """Check every chunk, hand valid rows to the writer; returns the number of valid rows."""
     try:
         source = open_source(job, path, report)
     except READ_FAILURES as exc:
         _unreadable(report, exc)
-        return
+        return 0
     if source.title and options.year is None and "year" not in source.mapping:
         years = set(re.findall(r"\b(19\d\d|20\d\d)\b", source.title))
         if len(years) == 1:
             options = replace(options, year=int(years.pop()))
             report.warning(f"year {options.year} taken from the table title", "year-from-title")
     if not _check_needs(job, source, options, report):
-        return
+        return 0
     decimals: dict[str, str] = {}
+    tracker = DuplicateTracker()
+    valid_rows = 0
     try:
         for raw, rows in source.chunks:
             report.rows_read += len(raw)
             frame, ctx = _convert_chunk(job, raw, rows, source, report, areas, options, decimals)
             out = job.transform(frame, ctx)
+            _drop_duplicates(job, out, rows, ctx, tracker)
             keep = ~ctx.bad & ~ctx.skip
-            stage.copy(out[keep], rows[keep])
+            valid_rows += int(keep.sum())
+            if writer is not None and (report.valid or options.skip_invalid):
+                writer.submit(out[keep], rows[keep])
             rejected = ctx.bad
             report.rows_rejected += int(rejected.sum())
             if rejected_path is not None and rejected.any():
@@ -137,6 +142,23 @@ def _validate_into(stage: Stage, job: Job, path: Path, options: LoadOptions, rep
                 progress(report.rows_read)
     except READ_FAILURES as exc:
         _unreadable(report, exc)
+    return valid_rows
+
+
+def _drop_duplicates(job: Job, out: pd.DataFrame, rows: np.ndarray, ctx: ChunkContext,
+                     tracker: DuplicateTracker) -> None:
+    """Exact repeats of a row load once (warning); rows sharing a key with other values are errors."""
+    content = [c for c in job.stage if c != "geom"]
+    key = ", ".join(job.natural_key)
+    for dup in tracker.check(out[list(job.natural_key)], out.reindex(columns=content), rows, ~ctx.bad & ~ctx.skip):
+        mask = np.zeros(len(out), dtype=bool)
+        mask[dup.position] = True
+        if dup.identical:
+            ctx.warn(mask, None, None, f"exact duplicate of row {dup.first_row}: loaded once", "duplicate-row")
+            ctx.skip |= mask
+        else:
+            ctx.reject(mask, None, None, f"same {key} as row {dup.first_row} but different values: "
+                       "keep one of them", "duplicate-key")
 
 
 def _unreadable(report: Report, exc: Exception) -> None:
@@ -243,23 +265,6 @@ def _convert_chunk(job: Job, raw: pd.DataFrame, rows: np.ndarray, source: Source
     return frame, ctx
 
 
-def _check_duplicates(stage: Stage, report: Report, options: LoadOptions) -> None:
-    key = ", ".join(stage.job.natural_key)
-    drop: list[int] = []
-    for rows, identical in stage.duplicates():
-        first, rest = rows[0], rows[1:]
-        if identical:
-            for r in rest:
-                report.warning(f"exact duplicate of row {first}: loaded once", "duplicate-row", row=r)
-        else:
-            for r in rest:
-                report.error(f"same {key} as row {first} but different values: keep one of them",
-                             "duplicate-key", row=r)
-            report.rows_rejected += len(rest) if options.skip_invalid else 0
-        drop.extend(rest)
-    stage.drop_rows(drop)
-
-
 def _append_rejected(path: Path, raw: pd.DataFrame, rows: np.ndarray, report: Report) -> None:
     reasons: dict[int, list[str]] = {}
     for issue in report.issues:
@@ -295,16 +300,22 @@ def _options_json(options: LoadOptions) -> dict:
 
 
 def _insert_run(conn: Connection, job: Job, path: Path, source_key: str, checksum: str,
-                options: LoadOptions, report: Report, started: datetime) -> int:
+                options: LoadOptions) -> int:
     return conn.execute(text(
         "INSERT INTO load_runs (kind, source_key, source_name, checksum, options, status, rows_read, "
         "rows_loaded, rows_rejected, warnings, loaded_by, started_at) VALUES (:kind, :key, :name, "
-        ":checksum, CAST(:options AS jsonb), 'loaded', :read, 0, :rejected, :warnings, :by, :started) "
-        "RETURNING id"
+        ":checksum, CAST(:options AS jsonb), 'loaded', 0, 0, 0, 0, :by, now()) RETURNING id"
     ), {"kind": job.kind, "key": source_key, "name": path.name, "checksum": checksum,
-        "options": json.dumps(_options_json(options)), "read": report.rows_read,
-        "rejected": report.rows_rejected, "warnings": report.warning_count, "by": options.loaded_by,
-        "started": started}).scalar_one()
+        "options": json.dumps(_options_json(options)), "by": options.loaded_by}).scalar_one()
+
+
+def _finish_run(conn: Connection, run_id: int, previous: list[int], report: Report) -> None:
+    conn.execute(text("UPDATE load_runs SET status = 'superseded' WHERE id = ANY(:ids)"), {"ids": previous})
+    conn.execute(text(
+        "UPDATE load_runs SET rows_read = :read, rows_loaded = :loaded, rows_rejected = :rejected, "
+        "warnings = :warnings, finished_at = clock_timestamp() WHERE id = :id"
+    ), {"read": report.rows_read, "loaded": report.rows_loaded, "rejected": report.rows_rejected,
+        "warnings": report.warning_count, "id": run_id})
 
 
 def file_checksum(path: Path) -> str:

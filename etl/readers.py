@@ -342,22 +342,26 @@ def _table_chunks(
     info: TableInfo,
     chunk_rows: int,
 ) -> Iterator[TableChunk]:
-    """Yield the data chunks with normalised names, dropping blank/total/footnote rows."""
-    row_filter = _RowFilter(info.dropped)
+    """Yield the data chunks with normalised names, dropping blank/total/footnote rows.
+
+    Columns that were dropped (no header) travel along, after the named ones, until the
+    rows are filtered: a value there is an error only in a row that is kept.
+    """
+    row_filter = _RowFilter(info.dropped, len(columns.names))
     returned = 0
     try:
         for raw, rows in source.chunks(layout, chunk_rows):
-            _check_stray_values(raw, rows, columns, source)
-            frame = raw[columns.positions]
-            frame.columns = columns.names
+            stray = [p for p in columns.dropped if p in raw.columns]
+            frame = raw[columns.positions + stray]
+            frame.columns = columns.names + [f"\0{p}" for p in stray]
             kept = row_filter.feed(frame, rows)
             if kept is not None:
                 returned += len(kept[0])
-                yield TableChunk(kept[0].reset_index(drop=True), kept[1])
+                yield _data_chunk(kept, columns, source)
         kept = row_filter.finish()
         if kept is not None:
             returned += len(kept[0])
-            yield TableChunk(kept[0].reset_index(drop=True), kept[1])
+            yield _data_chunk(kept, columns, source)
     finally:
         source.close()
     if returned == 0:
@@ -366,6 +370,15 @@ def _table_chunks(
             "(blank, total and footnote rows do not count)",
             source.path,
         )
+
+
+def _data_chunk(
+    kept: tuple[pd.DataFrame, np.ndarray], columns: _Columns, source: _TableSource
+) -> TableChunk:
+    frame, rows = kept
+    _check_stray_values(frame.iloc[:, len(columns.names) :], rows, columns, source)
+    frame = frame.iloc[:, : len(columns.names)].reset_index(drop=True)
+    return TableChunk(frame, rows)
 
 
 # ---------------------------------------------------------------------------------------
@@ -595,17 +608,16 @@ def _choose_columns(source: _TableSource, layout: _Layout) -> _Columns:
 
 
 def _check_stray_values(
-    raw: pd.DataFrame, rows: np.ndarray, columns: _Columns, source: _TableSource
+    stray: pd.DataFrame, rows: np.ndarray, columns: _Columns, source: _TableSource
 ) -> None:
     """Raise ReadError for a value in a dropped column (no header, right of the table)."""
-    for p in columns.dropped:
-        if p not in raw.columns:
-            continue
-        present = raw[p].notna().to_numpy()
+    for name in stray.columns:
+        present = stray[name].notna().to_numpy()
         if not present.any():
             continue
         i = int(np.argmax(present))
-        value = _excerpt(str(raw[p].iloc[i]))
+        p = int(name[1:])
+        value = _excerpt(str(stray[name].iloc[i]))
         if p >= columns.header_width:
             message = (
                 f"this row has a value ('{value}') right of the table's last header column: "
@@ -651,6 +663,7 @@ class _RowClasses:
 
 
 def _classify_rows(frame: pd.DataFrame) -> _RowClasses:
+    """Classify each row (blank, total, regency, footnote) from its cells."""
     present = frame.notna().to_numpy()
     blank = ~present.any(axis=1)
     filled = present.sum(axis=1)
@@ -671,13 +684,10 @@ def _classify_rows(frame: pd.DataFrame) -> _RowClasses:
     )
 
 
-def _arrow_text(column: pd.Series) -> pa.Array:
+def _arrow_text(column: pd.Series) -> pa.Array | pa.ChunkedArray:
     if column.dtype == object:
         column = column.astype("str")
-    array = pa.array(column, from_pandas=True)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return array.cast(pa.large_string())
+    return pa.array(column, from_pandas=True).cast(pa.large_string())
 
 
 class _RowFilter:
@@ -689,8 +699,9 @@ class _RowFilter:
     held at the end of the file.
     """
 
-    def __init__(self, dropped: list[tuple[int, str]]) -> None:
+    def __init__(self, dropped: list[tuple[int, str]], columns: int) -> None:
         self.dropped = dropped
+        self.columns = columns  # the named columns; further ones are not looked at
         self.footnote: str | None = None
         self.pending: tuple[pd.DataFrame, np.ndarray] | None = None
         self.seen_plain_data = False  # a data row that is not a "Kabupaten X" row
@@ -701,7 +712,7 @@ class _RowFilter:
             frame = pd.concat([self.pending[0], frame], ignore_index=True)
             rows = np.concatenate([self.pending[1], rows])
             self.pending = None
-        classes = _classify_rows(frame)
+        classes = _classify_rows(frame.iloc[:, : self.columns])
         if self.footnote is not None:
             self._drop_below_footnote(classes, rows, 0)
             return None
@@ -726,7 +737,8 @@ class _RowFilter:
             return None
         frame, rows = self.pending
         self.pending = None
-        return self._settle(frame, rows, _classify_rows(frame), -1, len(frame))
+        classes = _classify_rows(frame.iloc[:, : self.columns])
+        return self._settle(frame, rows, classes, -1, len(frame))
 
     def _settle(
         self,
@@ -818,7 +830,8 @@ class _CsvSource:
 
     def chunks(self, layout: _Layout, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
         """Yield raw chunks (columns = field positions) with their physical line numbers."""
-        width = max(len(layout.names), max(self.field_counts, default=0))
+        below_title = self.field_counts[layout.header_rows[0] :]
+        width = max(len(layout.names), max(below_title, default=0))
         start = layout.data_start
         position = _StreamPosition(self.head[start][0] if start < len(self.head) else self.next_line)
         if self.scan.quotes % 2 == 0 and not self.scan.lone_cr:
@@ -852,8 +865,8 @@ class _CsvSource:
                     if pending_rows >= chunk_rows:
                         yield from self._arrow_frames(pending, breaks, chunk_rows, position)
                         pending_rows = sum(b.num_rows for b in pending)
-            except pa.ArrowInvalid:
-                irregular = True  # a row with another number of fields: pandas takes over
+            except pa.ArrowException:
+                irregular = True  # e.g. a row with another number of fields: pandas takes over
         if pending_rows:
             yield from self._arrow_frames(pending, breaks, None, position)
         position.finished = not irregular
@@ -899,7 +912,6 @@ class _CsvSource:
         rest = table.slice(start)
         pending[:] = rest.to_batches()
         breaks[:] = [line_breaks[start:]]
-
 
     def _pandas_chunks(
         self, width: int, chunk_rows: int, position: _StreamPosition
@@ -1125,12 +1137,19 @@ def _read_head_text(path: Path, encoding: str) -> tuple[str, bool]:
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
-    """Pick the delimiter giving the most consistent field count over the head lines."""
+    """Pick the delimiter giving the most consistent field count over the head records.
+
+    Title lines have one field with any delimiter, so the winner is the delimiter for
+    which most records share one field count, and that count is above 1. Excel in an
+    Indonesian locale writes ';' (its decimal mark is ','), which this tells apart from
+    ',' because the header has no decimal commas.
+    """
     preferred = "\t" if suffix == ".tsv" else ","
-    lines = [line for line in text.splitlines()[:HEAD_ROWS] if line.strip()]
+    _raise_csv_field_limit()
     best, best_score = preferred, (0.0, 0, 0)
     for delimiter in _CANDIDATE_DELIMITERS:
-        counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if r]
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        counts = [len(r) for r in itertools.islice(records, HEAD_ROWS) if any(f.strip() for f in r)]
         if not counts:
             continue
         mode = max(set(counts), key=lambda c: (counts.count(c), c))
@@ -1155,12 +1174,11 @@ def _parse_head(text: str, delimiter: str, complete: bool) -> tuple[list[Row], i
         line = reader.line_num + 1
         if len(rows) > HEAD_ROWS:
             break
-    if not complete and len(rows) > HEAD_ROWS:
-        rows, counts = rows[:HEAD_ROWS], counts[:HEAD_ROWS]
-        line = rows[-1][0] + 1  # only used when the header is the last head row
-    elif not complete and rows:
-        rows, counts = rows[:-1], counts[:-1]  # the last record may be cut off
-        line = rows[-1][0] + 1 if rows else 1
+    if len(rows) > HEAD_ROWS or (not complete and rows):
+        # keep HEAD_ROWS records, and never the last one of a cut-off head
+        keep = min(HEAD_ROWS, len(rows) - 1)
+        line = rows[keep][0]
+        rows, counts = rows[:keep], counts[:keep]
     return rows, line, counts
 
 
@@ -1277,7 +1295,8 @@ class _XlsxSource:
         try:
             self.sheet = _pick_sheet(self.workbook, sheet, path)
             self.sheet.reset_dimensions()  # do not trust the stored size
-            self._rows = enumerate(self.sheet.iter_rows(values_only=True), start=1)
+            self._sheet_rows = self.sheet.iter_rows(values_only=True)
+            self._rows = enumerate(self._sheet_rows, start=1)
             self.head: list[Row] = [
                 (number, [_xlsx_cell(v) for v in values])
                 for number, values in itertools.islice(self._rows, HEAD_ROWS)
@@ -1292,7 +1311,10 @@ class _XlsxSource:
         return get_column_letter(position + 1)
 
     def close(self) -> None:
-        """Close the workbook file."""
+        """Close the sheet reader and the workbook file."""
+        rows = getattr(self, "_sheet_rows", None)
+        if rows is not None:
+            rows.close()
         self.workbook.close()
 
     def chunks(self, layout: _Layout, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
@@ -1357,7 +1379,10 @@ def _pick_sheet(workbook: Any, sheet: str | None, path: Path) -> Any:
 
 def _sheet_has_content(worksheet: Any) -> bool:
     rows = worksheet.iter_rows(values_only=True)
-    return any(_xlsx_cell(v) is not None for row in rows for v in row)
+    try:
+        return any(_xlsx_cell(v) is not None for row in rows for v in row)
+    finally:
+        rows.close()  # releases the sheet's XML stream
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -1409,35 +1434,33 @@ def _merged_ranges(worksheet: Any) -> list[Merge]:
 
 
 class _MergeFill:
-    """Copy the value of a merged range into every cell it covers (data rows only)."""
+    """Copy the value of a range merged over data rows into every cell it covers."""
 
     def __init__(self, merges: list[Merge], first_data_row: int) -> None:
         self.targets: dict[int, list[tuple[int, tuple[int, int]]]] = {}
-        self.anchors: dict[tuple[int, int], Any] = {}
+        self.anchor_columns: dict[int, list[int]] = {}  # row -> columns of anchors
+        self.values: dict[tuple[int, int], Any] = {}
         for min_row, min_col, max_row, max_col in merges:
-            if first_data_row == 0 or min_row < first_data_row:
-                continue
+            if first_data_row == 0 or min_row < first_data_row or max_row == min_row:
+                continue  # only cells merged down over several data rows are filled
             anchor = (min_row, min_col)
+            self.anchor_columns.setdefault(min_row, []).append(min_col)
             for r in range(min_row, max_row + 1):
                 for c in range(min_col, max_col + 1):
                     if (r, c) != anchor:
                         self.targets.setdefault(r, []).append((c, anchor))
-            self.anchors[anchor] = None
 
     def apply(self, number: int, cells: list[Any]) -> list[Any]:
         """Return the row's cells with merged ranges filled in."""
-        if not self.anchors:
-            return cells
-        for (row, col) in self.anchors:
-            if row == number and col <= len(cells):
-                self.anchors[(row, col)] = cells[col - 1]
+        for col in self.anchor_columns.get(number, ()):
+            self.values[(number, col)] = cells[col - 1] if col <= len(cells) else None
         targets = self.targets.get(number)
         if targets:
             cells = list(cells)
             cells.extend([None] * (max(c for c, _ in targets) - len(cells)))
             for col, anchor in targets:
                 if cells[col - 1] is None:
-                    cells[col - 1] = self.anchors[anchor]
+                    cells[col - 1] = self.values.get(anchor)
         return cells
 
 
@@ -1627,6 +1650,8 @@ def _extract_zip_dataset(
         for entry in entries:
             _extract_entry(archive, entry, folder, path)
     datasets = _find_datasets(folder)
+    if len(datasets) > 1 and any(d.suffix.lower() != ".json" for d in datasets):
+        datasets = [d for d in datasets if d.suffix.lower() != ".json"]  # .json: metadata
     if not datasets:
         raise ReadError(
             "the zip holds no map layer (.shp with its .shx/.dbf/.prj, .gpkg, .geojson or "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import queue
+import threading
 from typing import Any
 
 import numpy as np
@@ -45,28 +47,15 @@ class Stage:
             cp.write(buffer.getvalue())
         self.rows += len(frame)
 
-    def duplicates(self) -> list[tuple[list[int], bool]]:
-        """Groups of rows sharing the natural key: (row numbers, whether the rows are identical)."""
-        key = ", ".join(self.job.natural_key)
-        content = "md5(row(" + ", ".join(self.columns) + ")::text)"
-        result = self.conn.execute(text(
-            f"SELECT array_agg(__row__ ORDER BY __row__), count(DISTINCT {content}) = 1 "
-            f"FROM {self.name} GROUP BY {key} HAVING count(*) > 1 ORDER BY min(__row__)"
-        ))
-        return [(list(rows), bool(same)) for rows, same in result]
-
-    def drop_rows(self, rows: list[int]) -> None:
-        """Remove rows from the staging table (duplicates, or rejected when skipping)."""
-        if rows:
-            self.conn.execute(text(f"DELETE FROM {self.name} WHERE __row__ = ANY(:rows)"), {"rows": rows})
-            self.rows -= len(rows)
-
-    def merge(self, load_run_id: int, previous_runs: list[int]) -> int:
-        """Replace the previous rows of this source and upsert the staged rows; returns rows written."""
-        job = self.job
-        if job.replaces_source_rows and previous_runs:
-            self.conn.execute(text(f"DELETE FROM {job.table} WHERE load_run_id = ANY(:runs)"),
+    def delete_source_rows(self, previous_runs: list[int]) -> None:
+        """Delete the rows that earlier loads of the same source wrote (a corrected file replaces them)."""
+        if self.job.replaces_source_rows and previous_runs:
+            self.conn.execute(text(f"DELETE FROM {self.job.table} WHERE load_run_id = ANY(:runs)"),
                               {"runs": previous_runs})
+
+    def flush(self, load_run_id: int) -> int:
+        """Upsert the staged rows into the target table and empty the stage; returns rows written."""
+        job = self.job
         targets = _target_columns(job)
         select = ", ".join(job.select_sql(c) for c in targets)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*targets, "load_run_id"]
@@ -76,7 +65,49 @@ class Stage:
             f"SELECT {select}, :run FROM {self.name} s ORDER BY s.__row__ "
             f"ON CONFLICT ({', '.join(job.natural_key)}) DO UPDATE SET {updates}"
         ), {"run": load_run_id})
+        self.conn.execute(text(f"TRUNCATE {self.name}"))
         return result.rowcount
+
+
+class BackgroundWriter:
+    """Writes chunks (COPY, then upsert) on a thread while the next chunk is validated.
+
+    PostgreSQL does the index work in its own process, so reading and checking the next
+    chunk in Python overlaps with writing this one. Only this thread uses the connection
+    between the writer's creation and ``close``.
+    """
+
+    def __init__(self, stage: Stage, load_run_id: int) -> None:
+        self.stage = stage
+        self.load_run_id = load_run_id
+        self.written = 0
+        self._queue: queue.Queue[tuple[pd.DataFrame, np.ndarray] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="etl-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, frame: pd.DataFrame, rows: np.ndarray) -> None:
+        """Queue valid rows for writing (blocks while two chunks are already waiting)."""
+        if not frame.empty:
+            self._queue.put((frame, rows))
+
+    def close(self) -> int:
+        """Wait for every queued chunk; re-raise a failure of the thread; return rows written."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.written
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # keep draining so that the producer never blocks
+            try:
+                self.stage.copy(*item)
+                self.written += self.stage.flush(self.load_run_id)
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread in close()
+                self._error = exc
 
 
 def _target_columns(job: Job) -> list[str]:
@@ -93,8 +124,6 @@ def _to_csv_ready(values: Any, sql_type: str, n: int) -> pd.Series:
         geoms = np.asarray(values, dtype=object)
         geoms = shapely.set_srid(geoms, 4326)
         return pd.Series(shapely.to_wkb(geoms, hex=True, include_srid=True), dtype=object)
-    if sql_type == "text[]":
-        return pd.Series([_pg_array(v) for v in values], dtype=object)
     if sql_type in _INT_TYPES:
         numbers = pd.to_numeric(pd.Series(values), errors="coerce").round()
         return numbers.astype("Int64").reset_index(drop=True)
@@ -103,11 +132,4 @@ def _to_csv_ready(values: Any, sql_type: str, n: int) -> pd.Series:
     if sql_type == "boolean":
         return pd.Series(values).astype("boolean").reset_index(drop=True)
     series = pd.Series(values).reset_index(drop=True)
-    return series.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
-
-
-def _pg_array(tags: Any) -> str:
-    if not tags:
-        return "{}"
-    quoted = ('"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"' for t in tags)
-    return "{" + ",".join(quoted) + "}"
+    return series if series.dtype == "str" else series.astype("str")

@@ -50,7 +50,11 @@ def test_bundled_areas_are_complete(loaded_db):
     # every desa polygon lies in its kecamatan, and every row references its load run
     assert scalar(loaded_db, """SELECT count(*) FROM areas d JOIN areas k ON k.code = d.parent_code
                                 WHERE d.level = 'desa' AND NOT ST_Covers(ST_Buffer(k.geom, 1e-6), d.geom)""") == 0
-    assert scalar(loaded_db, "SELECT count(*) FROM producers WHERE load_run_id IS NULL") == 0
+    # producers carry no foreign keys (bulk-load speed): the ETL must leave no orphans
+    assert scalar(loaded_db, "SELECT count(*) FROM producers p LEFT JOIN areas a ON a.code = p.area_code "
+                  "WHERE a.code IS NULL") == 0
+    assert scalar(loaded_db, "SELECT count(*) FROM producers p LEFT JOIN load_runs r ON r.id = p.load_run_id "
+                  "WHERE r.id IS NULL OR r.status <> 'loaded'") == 0
 
 
 def test_bundled_thematic_data(loaded_db):

@@ -255,8 +255,6 @@ def upgrade() -> None:
         sa.Column("established_year", sa.SmallInteger(), nullable=True),
         sa.Column("tags", postgresql.ARRAY(sa.Text()), server_default="{}", nullable=False),
         sa.Column("load_run_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["area_code"], ["areas.code"], name=op.f("fk_producers_area_code_areas")),
-        sa.ForeignKeyConstraint(["load_run_id"], ["load_runs.id"], name=op.f("fk_producers_load_run_id_load_runs")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_producers")),
         sa.UniqueConstraint("area_code", "name_key", name=op.f("uq_producers_area_code_name_key")),
     )

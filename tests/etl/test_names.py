@@ -143,6 +143,13 @@ def test_no_match() -> None:
     assert matcher.match("Cirebon") == NameMatch("Cirebon", None, "none", ())
     assert matcher.match("").status == "none"
     assert matcher.match("Desa").status == "none"
+    assert matcher.match(float("nan")).status == "none"  # type: ignore[arg-type]
+
+
+def test_missing_names_have_an_empty_key() -> None:
+    assert normalize_name(None) == ""  # type: ignore[arg-type]
+    assert normalize_name(float("nan")) == ""  # type: ignore[arg-type]
+    assert normalize_name(1) == "1"  # type: ignore[arg-type]
 
 
 def test_results_are_cached_and_frozen() -> None:

@@ -1,0 +1,58 @@
+"""Rows of one file that share a natural key: exact repeats are loaded once, conflicts are errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A row whose key was seen before: at which position, first row number, same content or not."""
+
+    position: int
+    first_row: int
+    identical: bool
+
+
+class DuplicateTracker:
+    """Remembers the keys of a whole file as 64-bit hashes (a few bytes a row, any file size)."""
+
+    def __init__(self) -> None:
+        self._keys = np.empty(0, dtype=np.uint64)
+        self._contents = np.empty(0, dtype=np.uint64)
+        self._rows = np.empty(0, dtype=np.int64)
+
+    def check(self, keys: pd.DataFrame, contents: pd.DataFrame, rows: np.ndarray,
+              candidates: np.ndarray) -> list[Duplicate]:
+        """Find repeated keys among the candidate rows of a chunk and remember the new ones."""
+        idx = np.flatnonzero(candidates)
+        if idx.size == 0:
+            return []
+        k = pd.util.hash_pandas_object(keys.iloc[idx], index=False).to_numpy()
+        c = pd.util.hash_pandas_object(contents.iloc[idx], index=False).to_numpy()
+        r = rows[idx]
+        found: list[Duplicate] = []
+        seen = np.zeros(idx.size, dtype=bool)
+        if self._keys.size:
+            pos = np.minimum(np.searchsorted(self._keys, k), self._keys.size - 1)
+            seen = self._keys[pos] == k
+            for j in np.flatnonzero(seen):
+                found.append(Duplicate(int(idx[j]), int(self._rows[pos[j]]), bool(self._contents[pos[j]] == c[j])))
+        fresh = pd.DataFrame({"k": k[~seen], "c": c[~seen], "r": r[~seen], "i": idx[~seen]})
+        repeated = fresh.duplicated("k", keep="first").to_numpy()
+        if repeated.any():
+            first = fresh[~repeated].set_index("k")
+            for item in fresh[repeated].itertuples():
+                found.append(Duplicate(int(item.i), int(first.at[item.k, "r"]), bool(first.at[item.k, "c"] == item.c)))
+        self._remember(fresh[~repeated])
+        return found
+
+    def _remember(self, fresh: pd.DataFrame) -> None:
+        keys = np.concatenate([self._keys, fresh["k"].to_numpy(dtype=np.uint64)])
+        order = np.argsort(keys, kind="stable")
+        self._keys = keys[order]
+        self._contents = np.concatenate([self._contents, fresh["c"].to_numpy(dtype=np.uint64)])[order]
+        self._rows = np.concatenate([self._rows, fresh["r"].to_numpy(dtype=np.int64)])[order]
