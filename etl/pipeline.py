@@ -23,11 +23,12 @@ from etl.jobs import JOBS, Job
 from etl.numbers import detect_decimal
 from etl.readers import open_table, read_vector, sniff_kind
 from etl.report import Report
-from etl.staging import BackgroundWriter, Stage
+from etl.staging import BackgroundWriter, Stage, SuspendedIndexes
 from gis.settings import Settings
 
 Progress = Callable[[int], None]
 CHUNK_ROWS = 100_000
+BULK_BYTES = 20_000_000  # a file this large into an empty table: rebuild indexes once, after loading
 READ_FAILURES = (EtlError, pd.errors.ParserError, UnicodeDecodeError)
 # Columns a job needs, at least one of each group (values given as options count).
 NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -76,14 +77,20 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
             if areas.region is None:
                 report.notes.append(f"region {settings.region_code} has no boundary loaded: "
                                     "points are not checked against it")
-            writer = None
+            writer, suspended = None, None
             if not options.dry_run:
                 run_id = _insert_run(conn, job, path, source_key, checksum, options)
                 stage = Stage(conn, job)
                 stage.delete_source_rows(previous)
+                if path.stat().st_size >= BULK_BYTES and stage.target_is_empty():
+                    stage.bulk = True
+                    suspended = SuspendedIndexes(conn, job.table)
+                    report.notes.append("bulk load: indexes were rebuilt once after loading")
                 writer = BackgroundWriter(stage, run_id)
             valid_rows = _validate(job, path, options, report, areas, writer, rejected_path, progress)
             written = writer.close() if writer else 0
+            if suspended is not None and (report.valid or options.skip_invalid) and valid_rows:
+                suspended.restore()
             if valid_rows == 0 and report.rows_read and (report.valid or options.skip_invalid):
                 report.error("no valid row to load", "no-rows")
             if not (report.valid or options.skip_invalid) or valid_rows == 0:

@@ -25,6 +25,7 @@ class Stage:
     def __init__(self, conn: Connection, job: Job) -> None:
         self.conn = conn
         self.job = job
+        self.bulk = False
         self.name = "stage_" + job.table
         self.columns = list(job.stage)
         self.rows = 0
@@ -60,13 +61,53 @@ class Stage:
         select = ", ".join(job.select_sql(c) for c in targets)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*targets, "load_run_id"]
                             if c not in job.natural_key)
+        upsert = "" if self.bulk else f"ON CONFLICT ({', '.join(job.natural_key)}) DO UPDATE SET {updates}"
         result = self.conn.execute(text(
             f"INSERT INTO {job.table} ({', '.join(targets)}, load_run_id) "
-            f"SELECT {select}, :run FROM {self.name} s ORDER BY s.__row__ "
-            f"ON CONFLICT ({', '.join(job.natural_key)}) DO UPDATE SET {updates}"
+            f"SELECT {select}, :run FROM {self.name} s ORDER BY s.__row__ {upsert}"
         ), {"run": load_run_id})
         self.conn.execute(text(f"TRUNCATE {self.name}"))
         return result.rowcount
+
+
+    def target_is_empty(self) -> bool:
+        """True when the target table has no rows (after this source's old rows were deleted)."""
+        return not self.conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM {self.job.table})")).scalar()
+
+
+class SuspendedIndexes:
+    """A table's secondary indexes and unique constraints, dropped for a bulk load and rebuilt after.
+
+    Building an index once over a million rows is several times cheaper than updating it
+    row by row. DROP and CREATE are transactional in PostgreSQL, so a failed load still
+    leaves the table as it was; readers wait for the table's lock until the load commits.
+    """
+
+    def __init__(self, conn: Connection, table: str) -> None:
+        self.conn = conn
+        self.table = table
+        params = {"t": table}
+        self.constraints = conn.execute(text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = CAST(:t AS regclass) AND contype = 'u'"), params).all()
+        self.indexes = conn.execute(text(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            "AND i.tablename = :t AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "WHERE c.conrelid = CAST(:t AS regclass) AND c.conname = i.indexname)"), params).all()
+        quote = conn.dialect.identifier_preparer.quote
+        for name, _ in self.constraints:
+            conn.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}"))
+        for name, _ in self.indexes:
+            conn.execute(text(f"DROP INDEX {quote(name)}"))
+
+    def restore(self) -> None:
+        """Build the indexes and constraints again, with memory enough for sorted builds."""
+        quote = self.conn.dialect.identifier_preparer.quote
+        self.conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        for name, definition in self.constraints:
+            self.conn.execute(text(f"ALTER TABLE {self.table} ADD CONSTRAINT {quote(name)} {definition}"))
+        for _, definition in self.indexes:
+            self.conn.execute(text(definition))
 
 
 class BackgroundWriter:

@@ -158,7 +158,7 @@ class Producer(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     name: Mapped[str] = mapped_column(Text)
-    name_key: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(Text(collation="C"))
     products: Mapped[str | None] = mapped_column(Text)
     kbli: Mapped[str | None] = mapped_column(String(5), doc="KBLI 2020 code")
     sector: Mapped[str | None] = mapped_column(String(1), doc="KBLI 2020 section")
@@ -166,7 +166,7 @@ class Producer(Base):
     # No foreign keys on this, the large table: PostgreSQL checks them row by row (half the
     # cost of a bulk load). The ETL, its only writer, checks area codes while it holds a
     # SHARE lock on areas, and areas are never deleted; tests assert there are no orphans.
-    area_code: Mapped[str] = mapped_column(String(20))
+    area_code: Mapped[str] = mapped_column(String(20, collation="C"))  # "C": codes sort bytewise, fast
     geom: Mapped[WKBElement] = mapped_column(Geometry("POINT", srid=4326))
     location_precision: Mapped[str] = mapped_column(String(16), default="exact")
     phone: Mapped[str | None] = mapped_column(String(32))

@@ -279,3 +279,44 @@ def test_report_json_has_row_column_value_reason(loaded_db, tmp_path):
     first = data["issues"][0]
     assert {k: first[k] for k in ("row", "column", "value", "type")} == {
         "row": 2, "column": "kode_wilayah", "value": "32.12.77", "type": "unknown-area"}
+
+
+# ------------------------------------------------------------------ bulk mode
+
+def _producer_indexes(settings) -> set[str]:
+    with get_engine(settings).connect() as conn:
+        return set(conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'producers'")).scalars())
+
+
+def test_bulk_load_rebuilds_every_index(loaded_db, tmp_path, monkeypatch):
+    """A large file into an empty table drops the indexes, loads, and builds them again."""
+    import etl.pipeline
+
+    monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
+    indexes = _producer_indexes(loaded_db)
+    from tests.conftest import BUNDLED
+
+    corrected = tmp_path / "producers.csv"
+    corrected.write_text((BUNDLED / "producers.csv").read_text(encoding="utf-8").replace("Krupuk", "Kerupuk"),
+                         encoding="utf-8")
+    report = load(loaded_db, "producers", corrected)
+    assert report.status == "loaded" and any("bulk" in n for n in report.notes)
+    assert _producer_indexes(loaded_db) == indexes
+    assert scalar(loaded_db, "SELECT count(*) FROM producers") == report.rows_loaded == 400
+    assert scalar(loaded_db, "SELECT count(*) FROM producers WHERE name LIKE 'Krupuk%'") == 0
+
+
+def test_failed_bulk_load_keeps_rows_and_indexes(loaded_db, tmp_path, monkeypatch):
+    import etl.pipeline
+
+    monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
+    before, indexes = table_checksums(get_engine(loaded_db)), _producer_indexes(loaded_db)
+    from tests.conftest import BUNDLED
+
+    broken = tmp_path / "producers.csv"
+    lines = (BUNDLED / "producers.csv").read_text(encoding="utf-8").splitlines()
+    broken.write_text("\n".join([*lines, lines[1].replace("32.12.16.2004", "32.12.16.9999")]) + "\n", encoding="utf-8")
+    report = load(loaded_db, "producers", broken)
+    assert report.status == "invalid"
+    assert table_checksums(get_engine(loaded_db)) == before
+    assert _producer_indexes(loaded_db) == indexes

@@ -228,12 +228,12 @@ def upgrade() -> None:
         "producers",
         sa.Column("id", sa.BigInteger(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("name_key", sa.Text(), nullable=False),
+        sa.Column("name_key", sa.Text(collation="C"), nullable=False),
         sa.Column("products", sa.Text(), nullable=True),
         sa.Column("kbli", sa.String(length=5), nullable=True),
         sa.Column("sector", sa.String(length=1), nullable=True),
         sa.Column("address", sa.Text(), nullable=True),
-        sa.Column("area_code", sa.String(length=20), nullable=False),
+        sa.Column("area_code", sa.String(length=20, collation="C"), nullable=False),
         sa.Column(
             "geom",
             Geometry(
