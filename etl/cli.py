@@ -109,11 +109,18 @@ def _run(engine: Engine, settings: Settings, kind: str, path: Path, options: Loa
 
 
 def _progress(path: Path) -> Callable[[int], None] | None:
-    if path.stat().st_size < 5_000_000:
+    """A text progress bar for large files (total rows estimated from the first megabyte)."""
+    size = path.stat().st_size
+    if size < 5_000_000:
         return None
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    total = max(1, int(size / max(1, len(head)) * max(1, head.count(b"\n"))))
 
     def show(rows: int) -> None:
-        click.echo(f"\r  {rows:,} rows read".replace(",", "."), err=True, nl=False)
+        share = min(1.0, rows / total)
+        bar = "#" * int(share * 30)
+        click.echo(f"\r  [{bar:<30}] {share:4.0%}  {rows:,} rows".replace(",", "."), err=True, nl=False)
     return show
 
 
