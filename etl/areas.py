@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import shapely
-from etl.names import NameMatch, NameMatcher
-from pyproj import Geod
 from sqlalchemy import Connection, text
 
-_GEOD = Geod(ellps="WGS84")
+from etl.names import NameMatch, NameMatcher
 
 
 @dataclass
@@ -96,8 +94,3 @@ class AreaIndex:
                 f = f[f["parent_code"] == parent]
             self._matchers[key] = NameMatcher(dict(zip(f.index, f["name"], strict=True)))
         return self._matchers[key].match(name)
-
-
-def geodesic_area_km2(geom: shapely.Geometry) -> float:
-    """Geodesic area of a lon/lat polygon in km²."""
-    return abs(_GEOD.geometry_area_perimeter(geom)[0]) / 1e6
