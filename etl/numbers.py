@@ -243,3 +243,20 @@ def _any(mask: pa.Array) -> bool:
 
 def _set(tokens: frozenset[str]) -> pa.Array:
     return pa.array(sorted(tokens), type=pa.large_string())
+
+
+def decide_decimals(columns: dict[str, pd.Series], *, prefer: Decimal = ".") -> dict[str, Decimal]:
+    """Decimal mark of every number column of one file: a file is written in one locale.
+
+    Columns whose cells decide the mark keep their own; the others take the mark most
+    decisive columns use, or ``prefer`` when no column decides (e.g. a BPS table whose
+    only figures look like ``92.577``: pass ``prefer=','`` for an Indonesian file).
+    """
+    decisive: dict[str, Decimal] = {}
+    for name, cells in columns.items():
+        dot, comma = detect_decimal(cells, prefer="."), detect_decimal(cells, prefer=",")
+        if dot == comma:
+            decisive[name] = dot
+    votes = list(decisive.values())
+    fallback: Decimal = max(set(votes), key=votes.count) if votes else prefer
+    return {name: decisive.get(name, fallback) for name in columns}

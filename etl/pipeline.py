@@ -20,7 +20,7 @@ from etl.context import ChunkContext, LoadOptions
 from etl.duplicates import DuplicateTracker
 from etl.errors import EtlError
 from etl.jobs import JOBS, Job
-from etl.numbers import detect_decimal
+from etl.numbers import decide_decimals
 from etl.readers import open_table, read_vector, sniff_kind
 from etl.report import Report
 from etl.staging import BackgroundWriter, Stage, SuspendedIndexes
@@ -29,6 +29,9 @@ from gis.settings import Settings
 Progress = Callable[[int], None]
 CHUNK_ROWS = 100_000
 BULK_BYTES = 20_000_000  # a file this large into an empty table: rebuild indexes once, after loading
+INDONESIAN_WORDS = {"tahun", "produksi", "kecamatan", "desa", "kelurahan", "jumlah", "luas", "nama", "lintang",
+                    "bujur", "nilai", "komoditas", "kabupaten", "menurut", "tabel", "sumber", "alamat", "jenis",
+                    "panen", "tanam", "satuan", "usaha", "kode", "wilayah", "kuintal"}
 READ_FAILURES = (EtlError, pd.errors.ParserError, UnicodeDecodeError)
 # Columns a job needs, at least one of each group (values given as options count).
 NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -52,6 +55,12 @@ class Source:
     headers: dict[str, str]  # canonical column -> original header (for messages)
     chunks: Iterator[tuple[pd.DataFrame, np.ndarray]]
     title: str | None = None
+
+    @property
+    def indonesian(self) -> bool:
+        """True when the title or headers are Indonesian (then ``92.577`` means 92577)."""
+        words = set(re.findall(r"[a-z]+", " ".join([self.title or "", *self.headers.values()]).lower()))
+        return bool(words & INDONESIAN_WORDS)
 
 
 def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: LoadOptions,
@@ -255,14 +264,16 @@ def _convert_chunk(job: Job, raw: pd.DataFrame, rows: np.ndarray, source: Source
     ctx = ChunkContext(report, areas, options, rows, source.headers, np.zeros(n, dtype=bool),
                        np.zeros(n, dtype=bool))
     frame = pd.DataFrame(index=raw.index)
+    if not decimals:  # decided once, on the first chunk, for the whole file
+        numeric = {name: raw[header] for name, header in source.mapping.items()
+                   if name != "geometry" and job.column(name).type in ("number", "integer", "year")}
+        decimals.update(decide_decimals(numeric, prefer="," if source.indonesian else "."))
     for name, header in source.mapping.items():
         cells = raw[header]
         if name == "geometry":
             frame[name] = cells
             continue
         column: Column = job.column(name)
-        if column.type in ("number", "integer", "year") and name not in decimals:
-            decimals[name] = detect_decimal(cells)
         converted = convert(column, cells, decimal=decimals.get(name))
         ctx.reject(converted.bad.to_numpy(), name, cells, converted.reason, "invalid-value")
         values = converted.values

@@ -70,6 +70,11 @@ def test_bundled_thematic_data(loaded_db):
     # the BPS-style XLSX (mangga) loads by kecamatan name, without its 'Jumlah' row
     assert scalar(loaded_db, "SELECT count(*) FROM agriculture_production WHERE commodity = 'mangga' "
                   "AND year = 2023 AND area_code LIKE '32.12.__'") == 30
+    # "92.577" kuintal in an Indonesian table is 92,577 kw = 9,257.7 t (the column total is 1,492,513 kw)
+    assert scalar(loaded_db, "SELECT production_ton FROM agriculture_production WHERE commodity = 'mangga' "
+                  "AND year = 2023 AND area_code = '32.12.23'") == pytest.approx(9257.7)
+    assert scalar(loaded_db, "SELECT sum(production_ton) FROM agriculture_production WHERE commodity = 'mangga' "
+                  "AND year = 2023 AND area_code LIKE '32.12.__'") == pytest.approx(149251.3)
     assert scalar(loaded_db, "SELECT count(*) FROM landing_sites") >= 9
     assert scalar(loaded_db, "SELECT count(*) FROM opportunities") >= 5
 

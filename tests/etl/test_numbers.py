@@ -157,3 +157,14 @@ def test_million_indonesian_numbers_are_vectorised() -> None:
     assert elapsed < 4.0  # typically ~1 s
     assert not bad.any()
     assert numbers.iloc[1234] == 234_237.2
+
+
+def test_decide_decimals_one_locale_per_file():
+    from etl.numbers import decide_decimals
+
+    ambiguous = pd.Series(["92.577", "150.795"])
+    decided = decide_decimals({"produksi": ambiguous, "luas": pd.Series(["7.123,5", "12,25"])})
+    assert decided == {"produksi": ",", "luas": ","}
+    assert decide_decimals({"produksi": ambiguous}) == {"produksi": "."}
+    assert decide_decimals({"produksi": ambiguous}, prefer=",") == {"produksi": ","}
+    assert decide_decimals({"lat": pd.Series(["-6.3275"]), "n": ambiguous}, prefer=",") == {"lat": ".", "n": "."}
