@@ -13,9 +13,11 @@ from etl.cli import make_etl_group
 from gis import migrate
 from gis.db import ensure_database, get_engine
 from gis.settings import Settings
-from webmap import health
+from webmap import analysis_api, api_v1, health
 from webmap.http import init_http
+from webmap.ogc import bp as ogc_bp
 from webmap.problems import register_error_handlers
+from webmap.tiles import bp as tiles_bp
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_http(app)
     register_error_handlers(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(ogc_bp)
+    app.register_blueprint(tiles_bp)
+    app.register_blueprint(api_v1.bp)
+    app.register_blueprint(analysis_api.bp)
+    app.register_blueprint(__import__("webmap.pages", fromlist=["bp"]).bp)
     app.cli.add_command(_db_group(settings))
     app.cli.add_command(make_etl_group(lambda: (get_engine(settings), settings)))
     return app

@@ -64,4 +64,20 @@ if ! has_postgis; then
   apt_install "postgresql-${major}-postgis-3"
   has_postgis || die "PostGIS is still not available to the server"
 fi
+# GDAL's ogrinfo/ogr2ogr: the OGC API tests read /ogc with it, the ETL benchmark compares with ogr2ogr.
+command -v ogrinfo >/dev/null || apt_install gdal-bin
 say "ready: .venv and PostgreSQL with PostGIS"
+
+# --- Browser assets of the pages (webmap/pages.py): npm packages copied into webmap/static/vendor ---------
+# and Debian's Chromium for the end-to-end tests (tests/e2e). Nothing is loaded from a CDN at run time.
+NPM_STAMP=node_modules/.package-lock.sha
+NPM_WANT=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$NPM_STAMP" 2>/dev/null)" != "$NPM_WANT" ]; then
+  command -v npm >/dev/null || apt_install nodejs npm
+  say "npm ci (page assets)"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$NPM_WANT" > "$NPM_STAMP"
+fi
+.venv/bin/python -m webmap.assets
+[ -x /usr/bin/chromium ] || apt_install chromium
+say "ready: page assets in webmap/static/vendor, Chromium at /usr/bin/chromium"

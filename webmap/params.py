@@ -102,3 +102,40 @@ def parse_lang(args: Mapping[str, str], accept_language: str | None = None) -> s
     if accept_language and accept_language.lower().startswith("en"):
         return "en"
     return "id"
+
+
+def parse_float(text: str | None, name: str, *, minimum: float | None = None,
+                maximum: float | None = None) -> float | None:
+    """A finite number, optionally within [minimum, maximum]; None when absent."""
+    if text is None or text == "":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise BadParameter(f"{name} must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise BadParameter(f"{name} must be a finite number, got {text!r}")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise BadParameter(f"{name} must be between {minimum} and {maximum}, got {value:g}")
+    return value
+
+
+def parse_bool(text: str | None, name: str, *, default: bool = False) -> bool:
+    """``true``/``false`` (also ``1``/``0``, ``yes``/``no``)."""
+    if text is None or text == "":
+        return default
+    lowered = text.strip().lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise BadParameter(f"{name} must be true or false, got {text!r}")
+
+
+def parse_choice(text: str | None, name: str, choices: tuple[str, ...], *, default: str | None = None) -> str | None:
+    """One of ``choices`` (case-sensitive), or ``default`` when absent."""
+    if text is None or text == "":
+        return default
+    if text not in choices:
+        raise BadParameter(f"{name} must be one of {', '.join(choices)}; got {text!r}")
+    return text

@@ -1,0 +1,445 @@
+"""Exports of any registry layer (or of a statistic) as CSV, GeoJSON, GeoPackage or XLSX, streamed.
+
+CSV and GeoJSON are generators over a server-side cursor, so a million rows never sit
+in memory; a GeoPackage (SQLite) and an XLSX (zip) cannot be streamed while written, so
+they are written chunk by chunk to a temporary file that is then streamed and removed.
+Text cells that a spreadsheet would run as a formula get a leading apostrophe.
+
+Usage from a route::
+
+    chunks, mimetype, filename = export_layer(engine, "producers", "csv", bbox, {"sector": "C"})
+    return Response(stream_with_context(chunks), mimetype=mimetype,
+                    headers={"Content-Disposition": content_disposition(filename)})
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sqlalchemy import Engine, text
+
+from gis.layers import LAYERS, Layer, Prop
+
+FORMATS: dict[str, tuple[str, str]] = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "geojson": ("application/geo+json", "geojson"),
+    "gpkg": ("application/geopackage+sqlite3", "gpkg"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+CHUNK_ROWS = 5000
+FILE_CHUNK_BYTES = 1 << 20
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit less the header row
+XLSX_MAX_CELL = 32_767
+_RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")
+_GPKG_TYPES = {"Point": "Point", "MultiPolygon": "MultiPolygon", "Geometry": "Unknown"}
+
+
+class Export(NamedTuple):
+    """A ready-to-send export: the body's chunks, its media type and a file name."""
+
+    chunks: Iterator[bytes]
+    mimetype: str
+    filename: str
+
+
+class ExportError(ValueError):
+    """An export request the client must fix (format, filter or layer)."""
+
+
+class Column(NamedTuple):
+    """An exported column: name, type (as in the registry) and titles."""
+
+    name: str
+    type: str = "string"
+    title_id: str = ""
+    title_en: str = ""
+
+
+# --------------------------------------------------------------------------- cell values
+
+
+def safe_text(value: str) -> str:
+    """Neutralise spreadsheet formula injection: risky leading characters get an apostrophe; plain numbers pass."""
+    if value and value.startswith(_RISKY_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _number_text(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, list | tuple):
+        return safe_text(";".join("" if v is None else str(v) for v in value))
+    return safe_text(str(value))
+
+
+def _number_text(value: float) -> str:
+    if not math.isfinite(value):
+        return ""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list | tuple):
+        value = ";".join("" if v is None else str(v) for v in value)
+    cleaned = _ILLEGAL_XML.sub("", str(value))[:XLSX_MAX_CELL]
+    return safe_text(cleaned)
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def csv_chunks(header: Sequence[str], batches: Iterable[Iterable[Sequence[Any]]]) -> Iterator[bytes]:
+    """CSV (UTF-8 with BOM, so that Excel reads the accents) one batch of rows at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_text(h) for h in header])
+    yield ("\ufeff" + buffer.getvalue()).encode()
+    for batch in batches:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([_csv_cell(v) for v in row] for row in batch)
+        yield buffer.getvalue().encode()
+
+
+def geojson_chunks(feature_texts: Iterable[Iterable[str]], name: str) -> Iterator[bytes]:
+    """A GeoJSON FeatureCollection from batches of serialised features."""
+    yield ('{"type":"FeatureCollection","name":' + json.dumps(name) + ',"features":[\n').encode()
+    first = True
+    for batch in feature_texts:
+        batch = list(batch)
+        if not batch:
+            continue
+        prefix = "" if first else ",\n"
+        first = False
+        yield (prefix + ",\n".join(batch)).encode()
+    yield b"\n]}\n"
+
+
+def xlsx_chunks(header: Sequence[str], batches: Iterable[Iterable[Sequence[Any]]],
+                about: Sequence[Sequence[Any]] = (), sheet: str = "data") -> Iterator[bytes]:
+    """An XLSX workbook written in openpyxl's write-only mode (rows go to disk), then streamed."""
+    from openpyxl import Workbook
+
+    def write(path: Path) -> None:
+        book = Workbook(write_only=True)
+        page, rows_on_page = 1, 0
+        current = book.create_sheet(sheet)
+        current.append([safe_text(h) for h in header])
+        for batch in batches:
+            for row in batch:
+                if rows_on_page >= XLSX_MAX_ROWS:
+                    page, rows_on_page = page + 1, 0
+                    current = book.create_sheet(f"{sheet}_{page}")
+                    current.append([safe_text(h) for h in header])
+                current.append([_xlsx_cell(v) for v in row])
+                rows_on_page += 1
+        if about:
+            notes = book.create_sheet("about")
+            for row in about:
+                notes.append([_xlsx_cell(v) for v in row])
+        book.save(path)
+
+    return _via_temp_file("export.xlsx", write)
+
+
+def gpkg_chunks(columns: Sequence[Column], batches: Iterable[Iterable[tuple[Sequence[Any], Any]]],
+                layer_name: str, geometry_type: str) -> Iterator[bytes]:
+    """A GeoPackage written chunk by chunk with pyogrio (rows: values and a shapely geometry), then streamed."""
+
+    def write(path: Path) -> None:
+        import pyogrio
+
+        written = False
+        for batch in batches:
+            frame = _geo_frame(columns, list(batch))
+            if frame is None:
+                continue
+            pyogrio.write_dataframe(frame, path, layer=layer_name, driver="GPKG", append=written,
+                                    geometry_type=geometry_type, promote_to_multi=geometry_type == "MultiPolygon")
+            written = True
+        if not written:
+            pyogrio.write_dataframe(_geo_frame(columns, [], empty_ok=True), path, layer=layer_name,
+                                    driver="GPKG", geometry_type=geometry_type)
+
+    return _via_temp_file("export.gpkg", write)
+
+
+def _geo_frame(columns: Sequence[Column], rows: list[tuple[Sequence[Any], Any]], empty_ok: bool = False) -> Any:
+    import geopandas as gpd
+    import pandas as pd
+
+    if not rows and not empty_ok:
+        return None
+    data = {}
+    for i, col in enumerate(columns):
+        values = [_gpkg_value(row[0][i]) for row in rows]
+        data[col.name] = pd.array(values, dtype=_pandas_dtype(col.type))
+    geometry = gpd.GeoSeries([row[1] for row in rows], crs="EPSG:4326")
+    return gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
+
+
+def _pandas_dtype(kind: str) -> str:
+    return {"integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(kind, "object")
+
+
+def _gpkg_value(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ";".join("" if v is None else str(v) for v in value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _via_temp_file(name: str, write: Callable[[Path], None]) -> Iterator[bytes]:
+    """Write with ``write`` into a private temporary folder, stream the file, always remove it."""
+    folder = tempfile.mkdtemp(prefix="peta-export-")
+    try:
+        path = Path(folder) / name
+        write(path)
+        with open(path, "rb") as handle:
+            while chunk := handle.read(FILE_CHUNK_BYTES):
+                yield chunk
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def export_layer(engine: Engine, layer: Layer | str, fmt: str,
+                 bbox: tuple[float, float, float, float] | None = None,
+                 filters: Mapping[str, str] | None = None, *,
+                 years: tuple[int | None, int | None] | None = None,
+                 where: str | None = None, where_params: Mapping[str, Any] | None = None,
+                 lang: str = "id", chunk_rows: int = CHUNK_ROWS) -> Export:
+    """Stream the items of a registry layer in ``fmt`` (csv, geojson, gpkg, xlsx).
+
+    ``bbox`` (WGS84) and ``filters`` (``{property: value}``, only the layer's filterable
+    properties) work as in OGC API items; ``years`` is a (start, end) interval for yearly
+    layers; ``where``/``where_params`` add an already-compiled SQL condition on alias ``t``
+    (e.g. a CQL2 filter). Validation happens now, so errors raise ExportError before any
+    byte is sent; the query itself runs when the chunks are consumed.
+    """
+    if isinstance(layer, str):
+        if layer not in LAYERS:
+            raise ExportError(f"unknown layer {layer!r}; layers: {', '.join(LAYERS)}")
+        layer = LAYERS[layer]
+    mimetype, extension = _format(fmt)
+    conds, params = layer_conditions(layer, bbox, filters, years)
+    if where:
+        conds.append(f"({where})")
+        params.update(where_params or {})
+    base = f"FROM {layer.source} WHERE {' AND '.join(conds)} ORDER BY {layer.id_sql}"
+    columns = [Column("id", layer.id_type, "ID", "ID")] + [_column(p) for p in layer.properties]
+    chunks = _layer_chunks(engine, layer, fmt, base, params, columns, lang, chunk_rows)
+    return Export(chunks, mimetype, f"{layer.id}.{extension}")
+
+
+def _format(fmt: str) -> tuple[str, str]:
+    if fmt not in FORMATS:
+        raise ExportError(f"f must be one of {', '.join(FORMATS)}; got {fmt!r}")
+    return FORMATS[fmt]
+
+
+def _column(prop: Prop) -> Column:
+    return Column(prop.name, prop.type, prop.title_id, prop.title_en)
+
+
+def layer_conditions(layer: Layer, bbox: tuple[float, float, float, float] | None,
+                     filters: Mapping[str, str] | None,
+                     years: tuple[int | None, int | None] | None = None) -> tuple[list[str], dict[str, Any]]:
+    """SQL conditions (ours) and bound parameters (the user's values) for a layer's bbox, filters and years."""
+    conds, params = [layer.where], {}
+    if bbox is not None:
+        conds.append(_bbox_condition(layer, bbox))
+        params.update(bbox_w=bbox[0], bbox_s=bbox[1], bbox_e=bbox[2], bbox_n=bbox[3])
+    for i, (name, raw) in enumerate((filters or {}).items()):
+        prop = layer.prop(name)
+        if prop is None or not prop.filterable:
+            allowed = ", ".join(layer.filters) or "none"
+            raise ExportError(f"{name!r} is not a filter of layer {layer.id}; filters: {allowed}")
+        conds.append(_filter_condition(prop, f"filter{i}"))
+        params[f"filter{i}"] = _filter_value(prop, raw)
+    if years is not None:
+        if layer.year_sql is None:
+            raise ExportError(f"layer {layer.id} has no years: drop datetime")
+        start, end = years
+        if start is not None:
+            conds.append(f"{layer.year_sql} >= :year_start")
+            params["year_start"] = start
+        if end is not None:
+            conds.append(f"{layer.year_sql} <= :year_end")
+            params["year_end"] = end
+    return conds, params
+
+
+def _bbox_condition(layer: Layer, bbox: tuple[float, float, float, float]) -> str:
+    """Intersects the bbox, as OGC items do; a bbox crossing the antimeridian is two envelopes."""
+    if bbox[0] <= bbox[2]:
+        return f"ST_Intersects({layer.geom_sql}, ST_MakeEnvelope(:bbox_w, :bbox_s, :bbox_e, :bbox_n, 4326))"
+    return (f"(ST_Intersects({layer.geom_sql}, ST_MakeEnvelope(:bbox_w, :bbox_s, 180, :bbox_n, 4326)) OR "
+            f"ST_Intersects({layer.geom_sql}, ST_MakeEnvelope(-180, :bbox_s, :bbox_e, :bbox_n, 4326)))")
+
+
+def _filter_condition(prop: Prop, param: str) -> str:
+    if prop.type == "array":
+        return f"{prop.sql} @> ARRAY[CAST(:{param} AS text)]"
+    return f"{prop.sql} = :{param}"
+
+
+def _filter_value(prop: Prop, raw: str) -> Any:
+    try:
+        if prop.type == "integer":
+            value: Any = int(raw)
+            if not -(2**31) <= value < 2**31:
+                raise ValueError
+            return value
+        if prop.type == "number":
+            value = float(raw)
+            if not math.isfinite(value):
+                raise ValueError
+            return value
+    except ValueError:
+        raise ExportError(f"{prop.name} must be a {prop.type}, got {raw!r}") from None
+    if prop.type == "boolean":
+        if raw.lower() not in ("true", "false"):
+            raise ExportError(f"{prop.name} must be true or false, got {raw!r}")
+        return raw.lower() == "true"
+    if len(raw) > 200 or "\x00" in raw:
+        raise ExportError(f"{prop.name} is too long or holds a NUL character")
+    return raw
+
+
+def _layer_chunks(engine: Engine, layer: Layer, fmt: str, base: str, params: dict[str, Any],
+                  columns: list[Column], lang: str, chunk_rows: int) -> Iterator[bytes]:
+    values = ", ".join([f"{layer.id_sql}"] + [p.sql for p in layer.properties])
+    if fmt == "geojson":
+        sql = f"SELECT {_feature_json(layer)} {base}"
+        return geojson_chunks(_single_column(_db_batches(engine, sql, params, chunk_rows)), layer.id)
+    if fmt == "gpkg":
+        sql = f"SELECT {values}, ST_AsBinary({layer.geom_sql}) {base}"
+        return gpkg_chunks(columns, _with_shapes(_db_batches(engine, sql, params, chunk_rows)), layer.id,
+                           _GPKG_TYPES[layer.geometry_type])
+    point = layer.geom_sql if layer.is_points else f"ST_PointOnSurface({layer.geom_sql})"
+    where_xy = f"ST_X({point}), ST_Y({point})"
+    header = [c.name for c in columns] + ["lon", "lat"]
+    if fmt == "xlsx":
+        sql = f"SELECT {values}, {where_xy} {base}"
+        return xlsx_chunks(header, _db_batches(engine, sql, params, chunk_rows), _about(layer, columns, lang),
+                           sheet=layer.id[:31])
+    wkt = "" if layer.is_points else f", ST_AsText({layer.geom_sql})"
+    sql = f"SELECT {values}, {where_xy}{wkt} {base}"
+    return csv_chunks(header + ([] if layer.is_points else ["wkt"]), _db_batches(engine, sql, params, chunk_rows))
+
+
+def _feature_json(layer: Layer) -> str:
+    """SQL building each GeoJSON Feature as text in PostgreSQL (faster than Python for big exports)."""
+    pairs = [f"'{p.name}', {p.sql}" for p in layer.properties]
+    # json_build_object takes at most 100 arguments: merge groups of 40 properties.
+    groups = [f"json_build_object({', '.join(pairs[i:i + 40])})::jsonb" for i in range(0, len(pairs), 40)]
+    props = " || ".join(groups) if groups else "'{}'::jsonb"
+    return (f"json_build_object('type', 'Feature', 'id', {layer.id_sql}, "
+            f"'geometry', ST_AsGeoJSON({layer.geom_sql}, 7)::json, 'properties', ({props})::json)::text")
+
+
+def _db_batches(engine: Engine, sql: str, params: Mapping[str, Any], chunk_rows: int) -> Iterator[list[Any]]:
+    """Rows in batches through a server-side cursor; the connection closes when the consumer stops."""
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(text(sql), params)
+        yield from result.partitions(chunk_rows)
+
+
+def _single_column(batches: Iterable[list[Any]]) -> Iterator[list[str]]:
+    for batch in batches:
+        yield [row[0] for row in batch]
+
+
+def _with_shapes(batches: Iterable[list[Any]]) -> Iterator[list[tuple[Sequence[Any], Any]]]:
+    import shapely
+
+    for batch in batches:
+        shapes = shapely.from_wkb([None if row[-1] is None else bytes(row[-1]) for row in batch])
+        yield [(tuple(row[:-1]), shape) for row, shape in zip(batch, shapes, strict=True)]
+
+
+def _about(layer: Layer, columns: Sequence[Column], lang: str) -> list[list[Any]]:
+    """The XLSX "about" sheet: what the layer is and what each column means."""
+    english = lang == "en"
+    rows: list[list[Any]] = [[layer.title(lang)], [layer.description(lang)], [],
+                             ["column", "title", "type"] if english else ["kolom", "judul", "jenis"]]
+    rows += [[c.name, c.title_en if english else c.title_id, c.type] for c in columns]
+    rows += [["lon", "Longitude (WGS84)" if english else "Bujur (WGS84)", "number"],
+             ["lat", "Latitude (WGS84)" if english else "Lintang (WGS84)", "number"]]
+    return rows
+
+
+# --------------------------------------------------------------------------- statistics and plain records
+
+
+def export_records(records: Sequence[Mapping[str, Any]], columns: Sequence[Column], fmt: str, name: str,
+                   geometry_type: str = "MultiPolygon") -> Export:
+    """Export in-memory records (e.g. a choropleth's values); ``geometry`` keys hold GeoJSON geometries."""
+    mimetype, extension = _format(fmt)
+    names = [c.name for c in columns]
+    rows = [[record.get(n) for n in names] for record in records]
+    if fmt == "csv":
+        chunks = csv_chunks(names, [rows])
+    elif fmt == "xlsx":
+        chunks = xlsx_chunks(names, [rows], sheet=name[:31])
+    elif fmt == "geojson":
+        features = [json.dumps({"type": "Feature", "id": r.get("code"), "geometry": r.get("geometry"),
+                                "properties": dict(zip(names, row, strict=True))}, ensure_ascii=False)
+                    for r, row in zip(records, rows, strict=True)]
+        chunks = geojson_chunks([features], name)
+    else:
+        chunks = gpkg_chunks(columns, [list(zip(rows, _shapes(records), strict=True))], name,
+                             _GPKG_TYPES.get(geometry_type, "Unknown"))
+    return Export(chunks, mimetype, f"{name}.{extension}")
+
+
+def _shapes(records: Sequence[Mapping[str, Any]]) -> list[Any]:
+    from shapely.geometry import shape
+
+    return [shape(r["geometry"]) if r.get("geometry") else None for r in records]
+
+
+def stats_export(result: Mapping[str, Any], fmt: str) -> Export:
+    """Export a choropleth result of gis.stats (values with class, unit, year and subject)."""
+    subject_key = "commodity" if "commodity" in result else "kind"
+    base = {"year": result["year"], subject_key: result[subject_key], "measure": result["measure"]}
+    records = [{**base, **item} for item in result["values"]]
+    columns = [Column("code"), Column("name"), Column(subject_key), Column("year", "integer"),
+               Column("measure"), Column("value", "number"), Column("unit"), Column("class", "integer")]
+    name = f"{result['dataset']}_{result[subject_key]}_{result['year']}_{result['level']}"
+    return export_records(records, columns, fmt, re.sub(r"[^\w.-]", "_", name))
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` header value for an ASCII file name made by this module."""
+    safe = re.sub(r"[^\w.-]", "_", os.path.basename(filename))
+    return f'attachment; filename="{safe}"'

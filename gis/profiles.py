@@ -1,0 +1,119 @@
+"""Area profiles: what a kabupaten, kecamatan or desa is, produces and offers (plain data, bilingual labels)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+
+from gis.kbli import SECTIONS, section_label
+from gis.stats import subject_label
+
+AREA_CODE = re.compile(r"\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?")
+TOP_COMMODITIES = 10
+LEVEL_LABELS = {
+    "kabupaten": ("Kabupaten", "Regency"),
+    "kecamatan": ("Kecamatan", "District"),
+    "desa": ("Desa/Kelurahan", "Village"),
+}
+
+
+class UnknownArea(LookupError):
+    """No area has this code."""
+
+
+def area_profile(engine: Engine, code: str, lang: str = "id") -> dict[str, Any]:
+    """Profile of one area: identity, population, top commodities, producers, opportunities, children."""
+    if not AREA_CODE.fullmatch(code):
+        raise UnknownArea(f"no area has code {code!r}: codes look like 32.12, 32.12.16 or 32.12.16.2004")
+    with engine.connect() as conn:
+        area = _area(conn, code)
+        if area is None:
+            raise UnknownArea(f"no area has code {code!r}")
+        return {
+            **_identity(area, lang),
+            "top_commodities": top_commodities(conn, code, lang),
+            "producers": producers_by_sector(conn, code, lang),
+            "opportunities": opportunities_in(conn, code, lang),
+            "children": _children(conn, code),
+        }
+
+
+def _area(conn: Connection, code: str) -> Any:
+    sql = ("SELECT a.code, a.bps_code, a.name, a.level, a.type, a.parent_code, p.name AS parent_name, "
+           "a.population, a.population_year, a.area_km2, a.approximate, "
+           "ST_X(ST_PointOnSurface(a.geom)) AS lon, ST_Y(ST_PointOnSurface(a.geom)) AS lat, "
+           "ST_XMin(a.geom) AS west, ST_YMin(a.geom) AS south, ST_XMax(a.geom) AS east, ST_YMax(a.geom) AS north "
+           "FROM areas a LEFT JOIN areas p ON p.code = a.parent_code WHERE a.code = :code")
+    return conn.execute(text(sql), {"code": code}).mappings().first()
+
+
+def _identity(area: Any, lang: str) -> dict[str, Any]:
+    level_id, level_en = LEVEL_LABELS.get(area["level"], (area["level"], area["level"]))
+    parent = {"code": area["parent_code"], "name": area["parent_name"]} if area["parent_code"] else None
+    density = None
+    if area["population"] and area["area_km2"]:
+        density = round(area["population"] / area["area_km2"], 1)
+    return {
+        "code": area["code"], "bps_code": area["bps_code"], "name": area["name"], "level": area["level"],
+        "level_label": level_en if lang == "en" else level_id, "type": area["type"], "parent": parent,
+        "population": area["population"], "population_year": area["population_year"],
+        "area_km2": area["area_km2"], "density_per_km2": density, "approximate": bool(area["approximate"]),
+        "centroid": [area["lon"], area["lat"]],
+        "bbox": [area["west"], area["south"], area["east"], area["north"]],
+    }
+
+
+def top_commodities(conn: Connection, code: str, lang: str = "id", limit: int = TOP_COMMODITIES) -> list[dict]:
+    """Largest productions of the area, each commodity (or fisheries kind) at its latest year."""
+    sql = """
+        WITH produced AS (
+            SELECT 'agriculture' AS sector, commodity AS subject, year, sum(production_ton) AS ton
+            FROM agriculture_production WHERE area_code = :code AND production_ton IS NOT NULL
+            GROUP BY commodity, year
+            UNION ALL
+            SELECT 'fisheries', kind, year, sum(production_ton)
+            FROM fisheries_production WHERE area_code = :code AND production_ton IS NOT NULL
+            GROUP BY kind, year
+        ), latest AS (
+            SELECT DISTINCT ON (sector, subject) sector, subject, year, ton
+            FROM produced ORDER BY sector, subject, year DESC
+        )
+        SELECT sector, subject, year, ton FROM latest ORDER BY ton DESC, subject LIMIT :limit
+    """
+    rows = conn.execute(text(sql), {"code": code, "limit": limit}).all()
+    return [{"sector": sector, "subject": subject, "label": subject_label(subject, lang), "year": int(year),
+             "production_ton": float(ton), "unit": "ton"} for sector, subject, year, ton in rows]
+
+
+def producers_by_sector(conn: Connection, code: str, lang: str = "id") -> dict[str, Any]:
+    """Number of producers in the area by KBLI 2020 section, with the section labels."""
+    sql = ("SELECT t.sector, count(*) FROM producers t "
+           "WHERE t.area_code = ANY(ARRAY(SELECT code FROM areas WHERE code LIKE :prefix)) "
+           "GROUP BY t.sector ORDER BY count(*) DESC, t.sector")
+    rows = conn.execute(text(sql), {"prefix": code + "%"}).all()
+    sectors = [{"section": s, "label": section_label(s, lang) if s in SECTIONS else None, "count": n}
+               for s, n in rows]
+    return {"total": sum(n for _, n in rows), "by_section": sectors}
+
+
+def opportunities_in(conn: Connection, code: str, lang: str = "id") -> list[dict[str, Any]]:
+    """Investment opportunities inside the area (by geometry, or by area code when they have none)."""
+    sql = ("SELECT o.id, o.code, o.title_id, o.title_en, o.sector, o.status, o.readiness, o.value_idr, "
+           "o.area_code FROM opportunities o, areas a WHERE a.code = :code "
+           "AND (ST_Intersects(o.geom, a.geom) OR o.area_code LIKE :prefix) ORDER BY o.code")
+    rows = conn.execute(text(sql), {"code": code, "prefix": code + "%"}).mappings().all()
+    return [{"id": r["id"], "code": r["code"], "title": _pick(r["title_id"], r["title_en"], lang),
+             "sector": r["sector"], "status": r["status"], "readiness": r["readiness"],
+             "value_idr": r["value_idr"], "area_code": r["area_code"]} for r in rows]
+
+
+def _pick(indonesian: str | None, english: str | None, lang: str) -> str | None:
+    return (english or indonesian) if lang == "en" else (indonesian or english)
+
+
+def _children(conn: Connection, code: str) -> list[dict[str, str]]:
+    rows = conn.execute(text("SELECT code, name FROM areas WHERE parent_code = :code ORDER BY code"),
+                        {"code": code}).all()
+    return [{"code": c, "name": n} for c, n in rows]

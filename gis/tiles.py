@@ -1,0 +1,418 @@
+"""Vector tiles (MVT) made in PostGIS: ST_TileEnvelope -> ST_AsMVTGeom -> ST_AsMVT over a CTE.
+
+Every tile layer is a ``Layer`` of the registry (``gis/layers.py``); SQL fragments come from it,
+user input reaches SQL only as bound parameters. Points are aggregated to a grid of cells below a
+per-layer zoom, and wherever a tile would hold too many raw points, so that a tile stays small at any
+data size without silently dropping a feature: each cell carries ``point_count``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+from sqlalchemy import Connection, Dialect, Engine, text
+
+from gis.layers import Layer, Prop
+
+MAX_ZOOM = 22
+EXTENT = 4096
+BUFFER = 64
+WORLD_M = 20037508.342789244  # half the width of the Web Mercator world, metres
+EARTH_RADIUS_M = 6378137.0
+MAX_TILE_BYTES = 500_000
+COUNT_FIELD = "point_count"
+ID_FIELD = "id"
+MVT_FIELD_TYPES = {"string": "String", "number": "Number", "integer": "Number", "boolean": "Boolean",
+                   "array": "String"}
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+T = TypeVar("T")
+
+
+class TileError(ValueError):
+    """A tile request that cannot be answered."""
+
+
+class TileNotFound(TileError):
+    """z/x/y outside the tile matrix (HTTP 404)."""
+
+
+class TileFilterError(TileError):
+    """An attribute filter the client must fix (HTTP 400)."""
+
+
+@dataclass(frozen=True)
+class TilePolicy:
+    """How a layer is drawn into tiles: grid aggregation of points and its limits."""
+
+    aggregate_below: int = 0  # points: one feature per grid cell below this zoom
+    group_by: str | None = None  # each cell carries the most common value of this property
+    grid: int = 32  # cells per tile side when aggregating by zoom (16 px at 512 px tiles)
+    max_points: int = 3000  # a raw tile with more points uses the dense grid instead (keeps it < 500 KB)
+    dense_grid: int = 128  # cells per tile side in dense raw tiles
+
+
+# Producers are the large layer (10^5-10^6 rows); the other point layers are short curated lists.
+POLICIES: dict[str, TilePolicy] = {"producers": TilePolicy(aggregate_below=13, group_by="sector")}
+DEFAULT_POLICY = TilePolicy()
+
+
+def policy_for(layer: Layer) -> TilePolicy:
+    """The tile policy of ``layer`` (no aggregation unless declared)."""
+    return POLICIES.get(layer.id, DEFAULT_POLICY)
+
+
+def aggregates(layer: Layer) -> bool:
+    """True when tiles of ``layer`` may hold grid cells with ``point_count``."""
+    return layer.is_points
+
+
+def check_tile(z: int, x: int, y: int) -> None:
+    """Raise ``TileNotFound`` unless z/x/y address a tile of the Web Mercator matrix."""
+    if not 0 <= z <= MAX_ZOOM:
+        raise TileNotFound(f"zoom must be between 0 and {MAX_ZOOM}, got {z}")
+    side = 1 << z
+    if not (0 <= x < side and 0 <= y < side):
+        raise TileNotFound(f"tile {z}/{x}/{y} does not exist: x and y must be between 0 and {side - 1} at zoom {z}")
+
+
+def _string_id_field(layer: Layer) -> bool:
+    return layer.id_type == "string" and all(p.sql != layer.id_sql for p in layer.properties)
+
+
+def tile_fields(layer: Layer) -> dict[str, str]:
+    """Field names and MVT types of the features of ``layer`` (for TileJSON ``vector_layers``)."""
+    fields = {ID_FIELD: "String"} if _string_id_field(layer) else {}
+    fields.update({p.name: MVT_FIELD_TYPES[p.type] for p in layer.properties})
+    if aggregates(layer):
+        fields[COUNT_FIELD] = "Number"
+    return fields
+
+
+# --- filters -----------------------------------------------------------------------------------------
+
+
+def _ident(name: str) -> str:
+    if not _IDENTIFIER.match(name):  # registry names only; guards the quoting below
+        raise ValueError(f"not a plain identifier: {name!r}")
+    return f'"{name}"'
+
+
+def _values(prop: Prop, raw: str) -> list[object]:
+    parts = [p.strip() for p in raw.split(",")]
+    if not raw.strip() or any(p == "" for p in parts):
+        raise TileFilterError(f"{prop.name} needs a value (several are separated by commas)")
+    if prop.type in ("integer", "number"):
+        return _numbers(prop, parts, raw)
+    if prop.type == "boolean":
+        if len(parts) != 1 or parts[0].lower() not in ("true", "false"):
+            raise TileFilterError(f"{prop.name} must be true or false, got {raw!r}")
+        return [parts[0].lower() == "true"]
+    return list(parts)
+
+
+def _numbers(prop: Prop, parts: list[str], raw: str) -> list[object]:
+    problem = f"{prop.name} takes {prop.type} values (several separated by commas), got {raw!r}"
+    try:
+        values: list[object] = [int(p) if prop.type == "integer" else float(p) for p in parts]
+    except ValueError:
+        raise TileFilterError(problem) from None
+    if not all(math.isfinite(v) and abs(v) < 2**63 for v in values):  # type: ignore[arg-type]
+        raise TileFilterError(problem)
+    return values
+
+
+_ARRAY_CAST = {"integer": "bigint[]", "number": "float8[]", "string": "text[]", "array": "text[]"}
+
+
+def filter_sql(layer: Layer, filters: Mapping[str, str] | None) -> tuple[str, dict[str, object]]:
+    """A WHERE fragment and its bound parameters for ``?name=value`` filters of the registry."""
+    clauses: list[str] = []
+    params: dict[str, object] = {}
+    for i, (name, raw) in enumerate(sorted((filters or {}).items())):
+        prop = layer.prop(name)
+        if prop is None or not prop.filterable:
+            allowed = ", ".join(layer.filters) or "none"
+            raise TileFilterError(f"{name!r} is not a filter of layer {layer.id!r}; filters: {allowed}")
+        values = _values(prop, raw)
+        key = f"f{i}"
+        if prop.type == "boolean":
+            clauses.append(f"{prop.sql} = :{key}")
+            params[key] = values[0]
+        elif prop.type == "array":  # all the given tags (GIN index)
+            clauses.append(f"{prop.sql} @> CAST(:{key} AS text[])")
+            params[key] = values
+        else:  # any of the given values
+            clauses.append(f"{prop.sql} = ANY(CAST(:{key} AS {_ARRAY_CAST[prop.type]}))")
+            params[key] = values
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+# --- the tile query ------------------------------------------------------------------------------------
+
+_ENVELOPE = "ST_TileEnvelope(:z, :x, :y)"
+# Integer SRIDs: a text SRID such as 'EPSG:3857' costs milliseconds a row (DESIGN section 7).
+_BBOX = f"ST_Transform({_ENVELOPE}, 4326)"
+
+
+def _where(layer: Layer, filters_sql: str) -> str:
+    return f"({layer.where}) AND {layer.geom_sql} && {_BBOX} AND {filters_sql}"
+
+
+def _prop_sql(prop: Prop) -> str:
+    # MVT has no arrays: tags travel comma-joined.
+    value = f"array_to_string({prop.sql}, ',')" if prop.type == "array" else prop.sql
+    return f"{value} AS {_ident(prop.name)}"
+
+
+def _raw_sql(layer: Layer, where: str) -> str:
+    geom = f"ST_Transform({layer.geom_sql}, 3857)"
+    if not layer.is_points:  # one extent unit of tolerance: invisible, and fewer vertices to encode
+        geom = f"ST_Simplify({geom}, :tolerance, true)"
+    columns = ", ".join(_prop_sql(p) for p in layer.properties)
+    if layer.id_type == "integer":  # the MVT feature id
+        fid_arg, columns = ", 'fid'", f"{layer.id_sql} AS fid, {columns}"
+    else:  # MVT ids are integers: a text id travels as a property, unless one already holds it
+        fid_arg = ""
+        if _string_id_field(layer):
+            columns = f"{layer.id_sql} AS {_ident(ID_FIELD)}, {columns}"
+    return f"""
+    WITH mvt AS (
+        SELECT ST_AsMVTGeom({geom}, {_ENVELOPE}, {EXTENT}, {BUFFER}, true) AS geom, {columns}
+        FROM {layer.source} WHERE {where}
+    )
+    SELECT ST_AsMVT(mvt.*, :layer, {EXTENT}, 'geom'{fid_arg}) FROM mvt WHERE geom IS NOT NULL"""
+
+
+def _mercator_sql(geom: str) -> tuple[str, str]:
+    # Web Mercator metres by formula: the same numbers as ST_Transform(geom, 3857), a fraction of the cost.
+    x = f"ST_X({geom}) * {WORLD_M / 180.0!r}"
+    y = f"ln(tan(radians(45.0 + ST_Y({geom}) / 2.0))) * {EARTH_RADIUS_M!r}"
+    return x, y
+
+
+def _cells_sql(layer: Layer, where: str, size_param: str, group: Prop | None) -> str:
+    """One feature per occupied grid cell: its points' centroid, ``point_count``, most common group value."""
+    x, y = _mercator_sql(layer.geom_sql)
+    group_sql = group.sql if group else "NULL::text"
+    group_col = f", grp AS {_ident(group.name)}" if group else ""
+    size = f":{size_param}"
+    # OFFSET 0 keeps x and y computed once a row; grouping by (cell, group) and then keeping the largest
+    # group of each cell beats mode() WITHIN GROUP, which sorts every row.
+    return f"""
+    WITH pts AS (
+        SELECT {x} AS px, {y} AS py, {group_sql} AS grp FROM {layer.source} WHERE {where} OFFSET 0
+    ), groups AS (
+        SELECT floor((px + {WORLD_M!r}) / {size}) AS cx, floor(({WORLD_M!r} - py) / {size}) AS cy, grp,
+               count(*) AS gn, sum(px) AS gx, sum(py) AS gy
+        FROM pts GROUP BY 1, 2, 3
+    ), cells AS (
+        SELECT DISTINCT ON (cx, cy) grp, CAST(sum(gn) OVER w AS bigint) AS n,
+               sum(gx) OVER w AS sx, sum(gy) OVER w AS sy
+        FROM groups WINDOW w AS (PARTITION BY cx, cy) ORDER BY cx, cy, grp IS NULL, gn DESC, grp
+    ), mvt AS (
+        SELECT ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(sx / n, sy / n), 3857), {_ENVELOPE}, {EXTENT}, {BUFFER}, true)
+               AS geom, n AS {COUNT_FIELD}{group_col}
+        FROM cells
+    )
+    SELECT ST_AsMVT(mvt.*, :layer, {EXTENT}, 'geom') FROM mvt WHERE geom IS NOT NULL"""
+
+
+def tile_sql(layer: Layer, z: int, x: int, y: int, filters: Mapping[str, str] | None = None,
+             *, dense: bool = False) -> tuple[str, dict[str, object]]:
+    """The SQL of one tile and its bound parameters (the query ``tile`` runs; the benchmark times it raw).
+
+    ``dense`` asks for the dense grid of a point layer whatever the zoom.
+    """
+    check_tile(z, x, y)
+    filters_sql, params = filter_sql(layer, filters)
+    where = _where(layer, filters_sql)
+    tile_m = 2 * WORLD_M / (1 << z)
+    params.update(z=z, x=x, y=y, layer=layer.id)
+    policy = policy_for(layer)
+    if not layer.is_points:
+        params["tolerance"] = tile_m / EXTENT
+        return _raw_sql(layer, where), params
+    group = layer.prop(policy.group_by) if policy.group_by else None
+    if z < policy.aggregate_below:
+        params["cell"] = tile_m / policy.grid
+        return _cells_sql(layer, where, "cell", group), params
+    params["dense_cell"] = tile_m / policy.dense_grid
+    if dense:
+        return _cells_sql(layer, where, "dense_cell", group), params
+    # Raw points unless the tile is dense; the CASE runs only the branch it needs (lazy InitPlans).
+    params["max_points"] = policy.max_points
+    sql = f"""
+    SELECT CASE
+        WHEN (SELECT count(*) FROM (SELECT 1 FROM {layer.source} WHERE {where} LIMIT :max_points + 1) s)
+             <= :max_points
+        THEN ({_raw_sql(layer, where)})
+        ELSE ({_cells_sql(layer, where, 'dense_cell', group)})
+    END"""
+    return sql, params
+
+
+def tile(engine: Engine, layer: Layer, z: int, x: int, y: int,
+         filters: Mapping[str, str] | None = None) -> bytes | None:
+    """The MVT tile z/x/y of ``layer`` (one MVT layer named after it), or None when it has no feature."""
+    sql, params = tile_sql(layer, z, x, y, filters)
+    # Autocommit: one read needs no BEGIN/ROLLBACK round trips around it.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        # A generic plan of the grid query (one plan for every tile) costs 2-3x at low zoom: plan each tile.
+        data = _scalar(conn, sql, params, prepare="cell" not in params)
+        if data and len(data) > MAX_TILE_BYTES and layer.is_points:  # long texts: the count limit was not enough
+            sql, params = tile_sql(layer, z, x, y, filters, dense=True)
+            data = _scalar(conn, sql, params, prepare=False)
+    return bytes(data) if data else None
+
+
+@lru_cache(maxsize=256)
+def _driver_sql(sql: str, dialect: Dialect) -> str:
+    return str(text(sql).compile(dialect=dialect))
+
+
+def _scalar(conn: Connection, sql: str, params: dict[str, object], prepare: bool) -> object:
+    """Run ``sql``; with psycopg 3, ``prepare=False`` keeps it from becoming a prepared statement."""
+    driver = conn.connection.driver_connection
+    if prepare or not hasattr(driver, "prepare_threshold"):
+        return conn.execute(text(sql), params).scalar()
+    row = driver.execute(_driver_sql(sql, conn.dialect), params, prepare=False).fetchone()  # type: ignore[union-attr]
+    return row[0] if row else None
+
+
+# --- metadata for TileJSON and the style ------------------------------------------------------------
+
+
+def layer_bounds(engine: Engine, layer: Layer, filters: Mapping[str, str] | None = None
+                 ) -> tuple[float, float, float, float] | None:
+    """West, south, east, north of the layer's (filtered) features, or None when it has none."""
+    filters_sql, params = filter_sql(layer, filters)
+    sql = (f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent({layer.geom_sql}) AS e "
+           f"FROM {layer.source} WHERE ({layer.where}) AND {filters_sql}) b")
+    with engine.connect() as conn:
+        row = conn.execute(text(sql), params).one()
+    if row[0] is None:
+        return None
+    return float(row[0]), float(row[1]), float(row[2]), float(row[3])
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    """The default view of a choropleth layer: which rows to show and the class breaks of the measure."""
+
+    filters: dict[str, str]
+    measure: str
+    breaks: list[float]
+
+
+CHOROPLETH_LEVEL = "kecamatan"
+CHOROPLETH_MEASURE = "production_ton"
+CHOROPLETH_CLASSES = 5
+
+
+def choropleth_default(engine: Engine, layer: Layer) -> Choropleth | None:
+    """Most complete subject and year at kecamatan level, with quantile breaks; None if not a choropleth."""
+    subject = next((p for p in layer.properties if p.filterable and p.type == "string"), None)
+    year, level, measure = layer.prop("year"), layer.prop("level"), layer.prop(CHOROPLETH_MEASURE)
+    if layer.year_sql is None or None in (subject, year, level, measure):
+        return None
+    assert subject and year and level and measure  # narrowed above
+    pick = (f"SELECT {subject.sql}, {year.sql}, count(*) FROM {layer.source} WHERE ({layer.where}) "
+            f"AND {level.sql} = :level AND {measure.sql} IS NOT NULL GROUP BY 1, 2 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 1")
+    quantiles = [i / CHOROPLETH_CLASSES for i in range(1, CHOROPLETH_CLASSES)]
+    cuts = (f"SELECT percentile_disc(CAST(:q AS float8[])) WITHIN GROUP (ORDER BY {measure.sql}) "
+            f"FROM {layer.source} WHERE ({layer.where}) AND {level.sql} = :level "
+            f"AND {subject.sql} = :subject AND {year.sql} = :year")
+    with engine.connect() as conn:
+        row = conn.execute(text(pick), {"level": CHOROPLETH_LEVEL}).first()
+        if row is None:
+            return None
+        breaks = conn.execute(text(cuts), {"q": quantiles, "level": CHOROPLETH_LEVEL, "subject": row[0],
+                                           "year": row[1]}).scalar() or []
+    unique = sorted({float(b) for b in breaks if b is not None})
+    filters = {subject.name: str(row[0]), year.name: str(row[1]), level.name: CHOROPLETH_LEVEL}
+    return Choropleth(filters=filters, measure=measure.name, breaks=unique)
+
+
+# --- a small cache of rendered tiles ------------------------------------------------------------------
+
+_VERSION_SQL = text(
+    "SELECT (SELECT coalesce(max(id), 0) FROM load_runs)::text || '/' || coalesce(("
+    "SELECT sum(n_tup_ins + n_tup_upd + n_tup_del)::text || '/' || "
+    "string_agg(pg_relation_filenode(relid)::text, ',' ORDER BY relid) "
+    "FROM pg_stat_user_tables WHERE schemaname = current_schema()), '')"
+)
+
+
+def data_version(engine: Engine) -> str:
+    """A token that changes whenever a load runs or rows change (statistics lag by about a second)."""
+    with engine.connect() as conn:
+        return str(conn.execute(_VERSION_SQL).scalar())
+
+
+class TileCache:
+    """A bounded in-process LRU of rendered tiles and tile metadata, keyed by the data version.
+
+    Low zooms aggregate the most rows and are asked for the most; ``max_bytes`` 0 turns the cache off.
+    """
+
+    ENTRY_OVERHEAD = 200  # rough bytes of a key and its entry
+
+    def __init__(self, max_bytes: int, version_ttl_s: float = 2.0) -> None:
+        self.max_bytes = max_bytes
+        self.version_ttl_s = version_ttl_s
+        self._entries: OrderedDict[tuple[object, ...], tuple[object, int]] = OrderedDict()
+        self._bytes = 0
+        self._version = ""
+        self._version_at = -math.inf
+        self._lock = threading.Lock()
+
+    def _current_version(self, engine: Engine) -> str:
+        now = time.monotonic()
+        if now - self._version_at > self.version_ttl_s:
+            version = data_version(engine)
+            with self._lock:
+                if version != self._version:
+                    self._entries.clear()
+                    self._bytes = 0
+                self._version, self._version_at = version, now
+        return self._version
+
+    def get_or_make(self, engine: Engine, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        """The value cached under ``key`` for the current data, or ``make()`` kept for next time."""
+        if self.max_bytes <= 0:
+            return make()
+        full_key = (self._current_version(engine), *key)
+        with self._lock:
+            if full_key in self._entries:
+                self._entries.move_to_end(full_key)
+                return self._entries[full_key][0]  # type: ignore[return-value]
+        value = make()
+        self._keep(full_key, value)
+        return value
+
+    def get_tile(self, engine: Engine, layer: Layer, z: int, x: int, y: int,
+                 filters: Mapping[str, str] | None = None) -> bytes | None:
+        """The tile from the cache, or rendered by ``tile`` and kept."""
+        key = ("tile", layer.id, z, x, y, tuple(sorted((filters or {}).items())))
+        return self.get_or_make(engine, key, lambda: tile(engine, layer, z, x, y, filters))
+
+    def _keep(self, key: tuple[object, ...], value: object) -> None:
+        size = (len(value) if isinstance(value, bytes) else 0) + self.ENTRY_OVERHEAD
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = (value, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, (_, old) = self._entries.popitem(last=False)
+                self._bytes -= old

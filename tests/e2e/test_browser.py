@@ -1,0 +1,292 @@
+"""End to end in headless Chromium (Debian's /usr/bin/chromium) against a live server on the loaded database.
+
+Every page in both languages: the Leaflet map is drawn with its layers, nothing fails (console errors,
+failed or 4xx/5xx requests), and a screenshot lands in ``screenshots/`` (git-ignored). One phone run of
+``/produk`` searches for "krupuk" and opens a producer card. Fails, never skips, without Chromium.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from app import create_app
+from gis.settings import PROJECT_ROOT, Settings
+
+CHROMIUM = os.environ.get("PETA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = PROJECT_ROOT / "screenshots"
+TIMEOUT_MS = 20_000
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# page -> (map key, layers that must have drawn features once the page has settled)
+PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "/": ("economy", ("choropleth-agriculture", "boundaries-kecamatan", "producers", "landing-sites",
+                      "opportunities")),
+    "/investor": ("investor", ("boundaries-kecamatan", "opportunities")),
+    "/produk?q=mangga": ("produk", ("boundaries-kecamatan", "results")),
+    "/perencana": ("perencana", ("choropleth-agriculture", "boundaries-kecamatan")),
+    "/wilayah/32.12.16": ("wilayah", ("boundaries-desa", "boundaries-kecamatan", "producers")),
+}
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log lines in the test output."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Log nothing."""
+
+
+@pytest.fixture
+def live_server(loaded_db: Settings) -> Iterator[str]:
+    """The app on 127.0.0.1 at a random port, in a thread."""
+    # flask-compress's streamed compression never closes the file of a static response (a ResourceWarning, an
+    # error under filterwarnings=error); static files are sent uncompressed here until webmap/http.py says so.
+    app = create_app({"TESTING": True, "SETTINGS": loaded_db, "COMPRESS_STREAMS": False})
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (no browser download); a failure, not a skip, when it is missing."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run bash scripts/setup.sh (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Problems:
+    """What went wrong in a page: console errors, page errors, failed requests, HTTP errors."""
+
+    items: list[str] = field(default_factory=list)
+
+    def watch(self, page: Any) -> None:
+        """Record the page's problems as they happen."""
+        page.on("console", lambda m: self.items.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.items.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.items.append(f"request failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: self.items.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+
+
+def open_page(browser: Any, url: str, viewport: dict[str, int], problems: Problems) -> Any:
+    """A fresh page on ``url``, its problems recorded, external hosts blocked (nothing may load from them)."""
+    context = browser.new_context(viewport=viewport, locale="id-ID")
+    page = context.new_page()
+    problems.watch(page)
+    base = url.split("/", 3)[:3]
+    origin = "/".join(base)
+
+    def block_external(route: Any) -> None:
+        if route.request.url.startswith(origin) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            problems.items.append(f"external request: {route.request.url}")
+            route.abort()
+
+    page.route("**/*", block_external)
+    page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
+    return page
+
+
+def wait_for_layers(page: Any, key: str, layers: tuple[str, ...]) -> dict[str, Any]:
+    """Wait until the map ``key`` is ready and every visible layer has loaded; returns the layer states."""
+    page.wait_for_function(
+        """([key, wanted]) => {
+            const st = window.petaStatus && window.petaStatus.maps[key];
+            if (!st || !st.ready) return false;
+            const layers = Object.values(st.layers).filter(l => l.visible);
+            return wanted.every(id => st.layers[id] && st.layers[id].loaded && st.layers[id].features > 0)
+                && layers.every(l => l.loaded);
+        }""",
+        arg=[key, list(layers)], timeout=TIMEOUT_MS,
+    )
+    return page.evaluate("key => window.petaStatus.maps[key].layers", key)
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot into screenshots/."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def _slug(path: str, lang: str) -> str:
+    return (path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "peta") + f"_{lang}"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_draws_its_map_without_errors(browser, live_server, path, lang):
+    key, layers = PAGES[path]
+    url = live_server + path + (("&" if "?" in path else "?") + "lang=en" if lang == "en" else "")
+    problems = Problems()
+    page = open_page(browser, url, DESKTOP, problems)
+    try:
+        states = wait_for_layers(page, key, layers)
+        assert page.locator(".leaflet-container").count() == 1
+        assert page.locator(".leaflet-tile-container canvas, .leaflet-overlay-pane canvas").count() > 0
+        assert page.evaluate("document.documentElement.lang") == lang
+        assert all(states[layer]["features"] > 0 for layer in layers), states
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        screenshot(page, _slug(path, lang))
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+def test_economic_map_popup_legend_and_layer_switch(browser, live_server):
+    problems = Problems()
+    page = open_page(browser, live_server + "/?lang=en", DESKTOP, problems)
+    try:
+        wait_for_layers(page, "economy", PAGES["/"][1])
+        legend = page.locator(".peta-legend")
+        assert "Agricultural production" in legend.inner_text()
+        assert "Rice (paddy)" in legend.inner_text()
+        # another year of the choropleth, from the legend's picker
+        page.select_option(".peta-legend select[data-role=year]", "2020")
+        page.wait_for_function("() => window.petaStatus.maps.economy.layers['choropleth-agriculture'].loaded "
+                               "&& document.querySelector('.peta-legend').innerText.includes('2020')")
+        # switch the fisheries choropleth on from the layer control
+        page.hover(".leaflet-control-layers")
+        page.get_by_label("Fisheries production").check()
+        wait_for_layers(page, "economy", ("choropleth-fisheries",))
+        assert "Marine capture" in legend.inner_text()
+        # a click on the map identifies the area under it, with a link to its profile
+        box = page.locator(".leaflet-container").bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.55)
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=TIMEOUT_MS)
+        assert popup.locator("a[href^='/wilayah/']").count() >= 1
+        # the search box finds places and products
+        page.fill(".peta-search input", "Kenanga")
+        page.locator(".peta-search-results button").first.wait_for(timeout=TIMEOUT_MS)
+        assert "Kenanga" in page.locator(".peta-search-results").inner_text()
+        screenshot(page, "peta_interaction_en")
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+def test_investor_page_charts_and_opportunity_filter(browser, live_server):
+    problems = Problems()
+    page = open_page(browser, live_server + "/investor", DESKTOP, problems)
+    try:
+        wait_for_layers(page, "investor", PAGES["/investor"][1])
+        page.wait_for_selector("#trend-agriculture[data-series]", timeout=TIMEOUT_MS)
+        page.wait_for_selector("#chart-sections[data-series]", timeout=TIMEOUT_MS)
+        page.wait_for_selector("#leading-agriculture ol li a[href^='/wilayah/']", timeout=TIMEOUT_MS)
+        everything = page.locator("#opp-list li").count()
+        assert everything > 1
+        page.select_option("#opp-filters select[name=sector]", "fisheries")
+        page.click("#opp-filters button[type=submit]")
+        page.wait_for_function(f"() => document.querySelectorAll('#opp-list li').length < {everything}")
+        assert "Perikanan" in page.locator("#opp-list").inner_text()
+        assert page.locator("#opp-list a[href^='https://']").count() >= 1  # licensing information
+        screenshot(page, "investor_filtered_id")
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+def test_planner_table_aggregation_and_downloads(browser, live_server):
+    problems = Problems()
+    page = open_page(browser, live_server + "/perencana?lang=en", DESKTOP, problems)
+    try:
+        wait_for_layers(page, "perencana", PAGES["/perencana"][1])
+        page.wait_for_selector("#planner-table tbody tr", timeout=TIMEOUT_MS)
+        kecamatan_rows = page.locator("#planner-table tbody tr").count()
+        assert kecamatan_rows > 10
+        formats = page.locator("#downloads a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert any("f=gpkg" in href and "/api/v1/stats/agriculture" in href for href in formats)
+        assert any("f=xlsx" in href and "/api/v1/export/agriculture" in href for href in formats)
+        page.select_option("select[name=level]", "desa")
+        page.wait_for_function(f"() => document.querySelectorAll('#planner-table tbody tr').length > {kecamatan_rows}")
+        page.select_option("select[name=area]", "32.12.16")
+        page.wait_for_function("() => [...document.querySelectorAll('#planner-table tbody tr td:first-child')]"
+                               ".every(td => td.innerText.startsWith('32.12.16'))")
+        page.select_option("select[name=dataset]", "producers")
+        page.wait_for_function("() => document.querySelector('#table-caption').innerText.includes('Sindang')")
+        screenshot(page, "perencana_producers_en")
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+def test_phone_finder_searches_krupuk_and_opens_a_card(browser, live_server):
+    problems = Problems()
+    page = open_page(browser, live_server + "/produk", PHONE, problems)
+    try:
+        page.fill("#finder-q", "krupuk")
+        page.click("#finder-form button[type=submit]")
+        page.wait_for_selector("#finder-results .card", timeout=TIMEOUT_MS)
+        wait_for_layers(page, "produk", ("results",))
+        first = page.locator("#finder-results .card").first
+        assert "rupuk" in first.inner_text().lower()
+        first.locator(".card-open").click()
+        body = first.locator(".card-body")
+        assert body.is_visible()
+        assert first.locator(".card-open").get_attribute("aria-expanded") == "true"
+        assert body.locator("a[href^='https://wa.me/62']").count() == 1
+        assert body.locator("a[href^='tel:']").count() == 1
+        assert body.locator("a[href^='geo:']").count() == 1
+        assert body.locator("a[href^='https://www.openstreetmap.org/directions']").count() == 1
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], "the page scrolls sideways on a phone"
+        first.scroll_into_view_if_needed()
+        screenshot(page, "produk_phone_krupuk_id")
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+def test_phone_finder_near_me_uses_the_browser_location(browser, live_server):
+    problems = Problems()
+    context = browser.new_context(viewport=PHONE, geolocation={"latitude": -6.3607, "longitude": 108.3173},
+                                  permissions=["geolocation"])
+    page = context.new_page()
+    problems.watch(page)
+    try:
+        page.goto(live_server + "/produk?lang=en", wait_until="load")
+        page.click("#near-me")
+        page.wait_for_selector("#finder-results .card", timeout=TIMEOUT_MS)
+        assert "from you" in page.locator("#finder-results .card").first.inner_text()
+        assert problems.items == []
+    finally:
+        context.close()
+
+
+def test_unknown_area_shows_the_translated_404_page(browser, live_server):
+    problems = Problems()
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        response = page.goto(live_server + "/wilayah/32.12.99?lang=en")
+        assert response is not None and response.status == 404
+        assert "Page not found" in page.content()
+        assert "There is no area with code 32.12.99." in page.inner_text("main")
+        assert problems.items == []
+    finally:
+        context.close()

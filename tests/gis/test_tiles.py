@@ -1,0 +1,213 @@
+"""Vector tiles made in PostGIS: decoded and checked against SQL counts in the tile's envelope."""
+
+from __future__ import annotations
+
+import mapbox_vector_tile
+import pytest
+from sqlalchemy import text
+
+from gis import tiles
+from gis.layers import LAYERS
+from gis.tiles import (
+    POLICIES,
+    TileCache,
+    TileFilterError,
+    TileNotFound,
+    TilePolicy,
+    check_tile,
+    choropleth_default,
+    filter_sql,
+    layer_bounds,
+    tile,
+    tile_fields,
+)
+
+PRODUCERS = LAYERS["producers"]
+REGENCY_Z7 = (7, 102, 66)  # one tile holding the whole regency
+
+
+def decode(data: bytes | None, layer_id: str) -> list[dict]:
+    assert data, "expected a tile with features"
+    decoded = mapbox_vector_tile.decode(data)
+    assert list(decoded) == [layer_id]
+    return decoded[layer_id]["features"]
+
+
+def count_in_tile(engine, z: int, x: int, y: int, where: str = "TRUE", **params) -> int:
+    sql = (f"SELECT count(*) FROM producers t WHERE t.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) "
+           f"AND {where}")
+    with engine.connect() as conn:
+        return conn.execute(text(sql), {"z": z, "x": x, "y": y, **params}).scalar_one()
+
+
+def busiest_tile(engine, z: int, where: str = "TRUE") -> tuple[int, int, int]:
+    size = 2 * tiles.WORLD_M / (1 << z)
+    with engine.connect() as conn:
+        x, y = conn.execute(text(
+            "SELECT floor((ST_X(g) + :w) / :s), floor((:w - ST_Y(g)) / :s) "
+            f"FROM (SELECT ST_Transform(geom, 3857) AS g FROM producers WHERE {where}) p "
+            "GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 1"
+        ), {"w": tiles.WORLD_M, "s": size}).one()
+    return z, int(x), int(y)
+
+
+def test_tile_matrix_bounds():
+    check_tile(0, 0, 0)
+    check_tile(22, (1 << 22) - 1, 0)
+    for z, x, y in [(-1, 0, 0), (23, 0, 0), (3, 8, 0), (3, 0, 8), (3, -1, 0)]:
+        with pytest.raises(TileNotFound):
+            check_tile(z, x, y)
+
+
+def test_filters_come_from_the_registry_and_are_bound():
+    sql, params = filter_sql(PRODUCERS, {"sector": "C,G", "tags": "krupuk", "employees": "5"})
+    assert "'C'" not in sql and ":f" in sql
+    assert sorted(map(str, params.values())) == ["['C', 'G']", "['krupuk']", "[5]"]
+    with pytest.raises(TileFilterError, match="not a filter"):
+        filter_sql(PRODUCERS, {"phone": "0812"})  # a property, but not filterable
+    for bad in ("many", "99999999999999999999999", "1.5"):
+        with pytest.raises(TileFilterError, match="integer"):
+            filter_sql(PRODUCERS, {"employees": bad})
+    with pytest.raises(TileFilterError, match="needs a value"):
+        filter_sql(PRODUCERS, {"sector": ""})
+
+
+def test_raw_points_at_high_zoom_match_sql_count(engine):
+    z, x, y = busiest_tile(engine, 15)
+    features = decode(tile(engine, PRODUCERS, z, x, y), "producers")
+    assert len(features) == count_in_tile(engine, z, x, y) > 0
+    first = features[0]
+    assert "point_count" not in first["properties"]
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT name, sector, kbli, array_to_string(tags, ',') FROM producers WHERE id = :id"),
+                           {"id": first["id"]}).one()
+    props = first["properties"]
+    assert (props["name"], props["sector"], props["kbli"], props.get("tags", "")) == tuple(v or "" for v in row)
+    assert set(props) <= set(tile_fields(PRODUCERS))
+
+
+@pytest.mark.parametrize("zoom", [7, 10, 12])
+def test_grid_cells_at_low_zoom_account_for_every_point(engine, zoom):
+    z, x, y = busiest_tile(engine, zoom) if zoom > 7 else REGENCY_Z7
+    features = decode(tile(engine, PRODUCERS, z, x, y), "producers")
+    assert all(f["geometry"]["type"] == "Point" for f in features)
+    assert sum(f["properties"]["point_count"] for f in features) == count_in_tile(engine, z, x, y)
+    assert all(f["properties"]["sector"] in "ABCDEFGHIJKLMNOPQRSTU" for f in features)
+    if zoom == 7:
+        with engine.connect() as conn:
+            assert sum(f["properties"]["point_count"] for f in features) == \
+                conn.execute(text("SELECT count(*) FROM producers")).scalar_one()
+
+
+def test_each_cell_carries_its_most_common_sector(engine):
+    z, x, y = REGENCY_Z7
+    features = decode(tile(engine, PRODUCERS, z, x, y), "producers")
+    biggest = max(features, key=lambda f: f["properties"]["point_count"])
+    grid = POLICIES["producers"].grid
+    ex, ey = biggest["geometry"]["coordinates"]  # extent units, y up; the centroid lies in its cell
+    col = x * grid + int(ex * grid // tiles.EXTENT)
+    row = y * grid + int((tiles.EXTENT - ey) * grid // tiles.EXTENT)
+    with engine.connect() as conn:
+        sectors = conn.execute(text(
+            "SELECT sector, count(*) FROM producers "
+            "WHERE floor((ST_X(ST_Transform(geom, 3857)) + :w) / :s) = :col "
+            "AND floor((:w - ST_Y(ST_Transform(geom, 3857))) / :s) = :row GROUP BY 1 ORDER BY 2 DESC, 1"
+        ), {"w": tiles.WORLD_M, "s": 2 * tiles.WORLD_M / (1 << z) / grid, "col": col, "row": row}).all()
+    assert sum(n for _, n in sectors) == biggest["properties"]["point_count"]
+    assert biggest["properties"]["sector"] == sectors[0][0]
+
+
+def test_dense_tiles_fall_back_to_a_finer_grid(engine, monkeypatch):
+    monkeypatch.setitem(POLICIES, "producers", TilePolicy(aggregate_below=13, group_by="sector", max_points=5))
+    z, x, y = busiest_tile(engine, 14)
+    expected = count_in_tile(engine, z, x, y)
+    assert expected > 5
+    features = decode(tile(engine, PRODUCERS, z, x, y), "producers")
+    assert sum(f["properties"]["point_count"] for f in features) == expected
+
+
+def test_attribute_filters(engine):
+    z, x, y = REGENCY_Z7
+    features = decode(tile(engine, PRODUCERS, z, x, y, {"sector": "C"}), "producers")
+    assert {f["properties"]["sector"] for f in features} == {"C"}
+    assert sum(f["properties"]["point_count"] for f in features) == count_in_tile(engine, z, x, y, "sector = 'C'")
+    z, x, y = busiest_tile(engine, 15, "'krupuk' = ANY(tags)")
+    features = decode(tile(engine, PRODUCERS, z, x, y, {"tags": "krupuk"}), "producers")
+    assert len(features) == count_in_tile(engine, z, x, y, "'krupuk' = ANY(tags)")
+    assert all("krupuk" in f["properties"]["tags"].split(",") for f in features)
+
+
+def test_agriculture_by_commodity_and_year(engine):
+    z, x, y = REGENCY_Z7
+    features = decode(tile(engine, LAYERS["agriculture"], z, x, y, {"commodity": "padi", "year": "2024"}),
+                      "agriculture")
+    with engine.connect() as conn:
+        expected = conn.execute(text(
+            "SELECT count(*) FROM agriculture_production WHERE commodity = 'padi' AND year = 2024")).scalar_one()
+    assert len(features) == expected
+    assert {(f["properties"]["commodity"], f["properties"]["year"]) for f in features} == {("padi", 2024)}
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in features)
+
+
+def test_polygons_simplified_but_none_lost(engine):
+    z, x, y = REGENCY_Z7
+    features = decode(tile(engine, LAYERS["kecamatan"], z, x, y), "kecamatan")
+    with engine.connect() as conn:
+        codes = set(conn.execute(text("SELECT code FROM areas WHERE level = 'kecamatan'")).scalars())
+        vertices = conn.execute(text("SELECT sum(ST_NPoints(geom)) FROM areas WHERE level = 'kecamatan'")).scalar()
+    assert {f["properties"]["code"] for f in features} == codes
+    encoded = sum(len(ring) for f in features for ring in _rings(f["geometry"]))
+    assert encoded < vertices
+
+
+def _rings(geometry: dict) -> list[list]:
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"]
+    return [ring for polygon in geometry["coordinates"] for ring in polygon]
+
+
+def test_empty_tile_is_none(engine):
+    assert tile(engine, PRODUCERS, 14, 0, 0) is None
+    assert tile(engine, LAYERS["desa"], 10, 0, 0) is None
+
+
+def test_out_of_range_is_a_domain_error(engine):
+    with pytest.raises(TileNotFound):
+        tile(engine, PRODUCERS, 23, 0, 0)
+    with pytest.raises(TileNotFound):
+        tile(engine, PRODUCERS, 4, 16, 0)
+
+
+def test_fields_and_bounds(engine):
+    fields = tile_fields(PRODUCERS)
+    assert fields["point_count"] == "Number" and fields["tags"] == "String" and fields["employees"] == "Number"
+    assert "point_count" not in tile_fields(LAYERS["kecamatan"])
+    west, south, east, north = layer_bounds(engine, PRODUCERS)
+    assert 107.8 < west < east < 108.6 and -6.7 < south < north < -6.2
+    assert layer_bounds(engine, PRODUCERS, {"sector": "U"}) is None
+
+
+def test_choropleth_default(engine):
+    choropleth = choropleth_default(engine, LAYERS["agriculture"])
+    assert choropleth is not None
+    assert choropleth.filters["level"] == "kecamatan" and choropleth.filters["commodity"] == "padi"
+    assert choropleth.measure == "production_ton"
+    assert choropleth.breaks == sorted(choropleth.breaks) and len(choropleth.breaks) >= 2
+    assert choropleth_default(engine, PRODUCERS) is None
+
+
+def test_cache_renders_once_per_data_version(engine, monkeypatch):
+    calls = []
+    real = tiles.tile
+    monkeypatch.setattr(tiles, "tile", lambda *a, **k: calls.append(a[2:5]) or real(*a, **k))
+    cache = TileCache(max_bytes=1 << 20, version_ttl_s=0)
+    first = cache.get_tile(engine, PRODUCERS, *REGENCY_Z7)
+    assert cache.get_tile(engine, PRODUCERS, *REGENCY_Z7) == first
+    assert len(calls) == 1
+    with engine.begin() as conn:  # a new load run is a new data version
+        conn.execute(text("INSERT INTO load_runs (kind, source_key, source_name, checksum, options, status, "
+                          "rows_read, rows_loaded, rows_rejected, warnings, loaded_by, started_at) VALUES "
+                          "('producers', 'x', 'x', 'x', '{}', 'loaded', 0, 0, 0, 0, 'tests', now())"))
+    cache.get_tile(engine, PRODUCERS, *REGENCY_Z7)
+    assert len(calls) == 2
+    assert TileCache(max_bytes=0).get_tile(engine, PRODUCERS, *REGENCY_Z7) == first

@@ -1,0 +1,454 @@
+"""OGC API – Features at /ogc: documents against schemas, negotiation, paging, filters, errors, real clients."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import jsonschema
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_openapi
+from sqlalchemy import Engine, text
+from werkzeug.serving import make_server
+
+from app import create_app
+from gis.db import get_engine
+from gis.layers import LAYERS
+from gis.settings import Settings
+from webmap.ogc import CONFORMANCE
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+GEOJSON = "application/geo+json"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+LINK = {"type": "object", "required": ["href", "rel"],
+        "properties": {"href": {"type": "string", "pattern": "^http"}, "rel": {"type": "string"},
+                       "type": {"type": "string"}, "title": {"type": "string"}}}
+LINKS = {"type": "array", "items": LINK}
+LANDING = {"type": "object", "required": ["title", "links"], "properties": {"links": LINKS}}
+CONFORMANCE_SCHEMA = {"type": "object", "required": ["conformsTo"],
+                      "properties": {"conformsTo": {"type": "array", "items": {"type": "string", "format": "uri"}}}}
+BBOX = {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}
+COLLECTION = {
+    "type": "object",
+    "required": ["id", "title", "description", "links", "itemType", "crs", "extent"],
+    "properties": {
+        "id": {"enum": list(LAYERS)}, "itemType": {"const": "feature"}, "crs": {"const": [CRS84]}, "links": LINKS,
+        "extent": {"type": "object", "required": ["spatial"],
+                   "properties": {"spatial": {"type": "object", "required": ["bbox", "crs"],
+                                              "properties": {"bbox": {"type": "array", "items": BBOX,
+                                                                      "minItems": 1},
+                                                             "crs": {"const": CRS84}}},
+                                  "temporal": {"type": "object", "required": ["interval"]}}},
+    },
+}
+COLLECTIONS = {"type": "object", "required": ["links", "collections"],
+               "properties": {"links": LINKS, "collections": {"type": "array", "items": COLLECTION}}}
+FEATURE = {
+    "type": "object", "required": ["type", "id", "geometry", "properties"],
+    "properties": {"type": {"const": "Feature"}, "id": {"type": ["integer", "string"]},
+                   "geometry": {"type": ["object", "null"]}, "properties": {"type": "object"}, "links": LINKS},
+}
+ITEMS = {
+    "type": "object",
+    "required": ["type", "features", "links", "numberMatched", "numberReturned", "timeStamp"],
+    "properties": {
+        "type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": FEATURE}, "links": LINKS,
+        "numberMatched": {"type": "integer", "minimum": 0}, "numberReturned": {"type": "integer", "minimum": 0},
+        "timeStamp": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"},
+    },
+}
+PROBLEM = {"type": "object", "required": ["title", "status", "detail"],
+           "properties": {"status": {"type": "integer"}, "detail": {"type": "string", "minLength": 10}}}
+
+
+@pytest.fixture(scope="module")
+def engine(loaded_template: Settings) -> Iterator[Engine]:
+    """These tests only read: they share the session's loaded database instead of cloning one per test."""
+    engine = get_engine(loaded_template)
+    yield engine
+    engine.dispose()  # the template is cloned by other tests: leave no connection open to it
+
+
+@pytest.fixture(scope="module")
+def app(loaded_template: Settings, engine: Engine):
+    """The app on the shared loaded database (read-only tests)."""
+    return create_app({"TESTING": True, "SETTINGS": loaded_template})
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    """Test client of the shared app."""
+    return app.test_client()
+
+
+def get_json(client, url: str, schema: dict, mimetype: str = "application/json", status: int = 200, **kw):
+    response = client.get(url, **kw)
+    assert response.status_code == status, (url, response.get_data(as_text=True)[:500])
+    assert response.mimetype == mimetype, url
+    body = response.get_json(force=True)
+    jsonschema.validate(body, schema)
+    return body
+
+
+def problem(client, url: str, status: int = 400) -> str:
+    return get_json(client, url, PROBLEM, "application/problem+json", status)["detail"]
+
+
+def rel(links: list[dict], name: str, type_: str | None = None) -> dict:
+    found = [link for link in links if link["rel"] == name and (type_ is None or link.get("type") == type_)]
+    assert found, (name, type_, links)
+    return found[0]
+
+
+def relative(href: str) -> str:
+    parts = urlsplit(href)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def count(engine, sql: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text(sql)).scalar_one()
+
+
+# --- landing page, conformance, API ------------------------------------------------------------------
+
+def test_landing_page_is_json_without_accept_and_links_everything(client):
+    for url in ("/ogc", "/ogc/"):
+        body = get_json(client, url, LANDING)
+        links = body["links"]
+        assert relative(rel(links, "service-desc")["href"]) == "/ogc/api"
+        assert rel(links, "service-desc")["type"] == "application/vnd.oai.openapi+json;version=3.0"
+        assert relative(rel(links, "service-doc", "text/html")["href"]) == "/ogc/api.html"
+        assert relative(rel(links, "conformance")["href"]) == "/ogc/conformance"
+        assert relative(rel(links, "data")["href"]) == "/ogc/collections"
+        rel(links, "self", "application/json")
+        rel(links, "alternate", "text/html")
+
+
+def test_landing_page_html_for_browsers_in_indonesian_or_english(client):
+    response = client.get("/ogc/", headers=BROWSER)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert '<html lang="id">' in page and "Koleksi" in page and "Accept" in response.headers["Vary"]
+    english = client.get("/ogc/?f=html&lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and "Collections" in english
+    assert client.get("/ogc/?lang=fr").status_code == 400
+
+
+def test_conformance_claims_core_geojson_html_oas30_and_cql2(client):
+    body = get_json(client, "/ogc/conformance", CONFORMANCE_SCHEMA)
+    claims = set(body["conformsTo"])
+    base = "http://www.opengis.net/spec/"
+    for cls in ("core", "geojson", "html", "oas30"):
+        assert f"{base}ogcapi-features-1/1.0/conf/{cls}" in claims
+    for cls in ("filter", "features-filter", "queryables"):
+        assert f"{base}ogcapi-features-3/1.0/conf/{cls}" in claims
+    for cls in ("cql2-text", "basic-cql2", "advanced-comparison-operators", "basic-spatial-functions"):
+        assert f"{base}cql2/1.0/conf/{cls}" in claims
+    assert "Conformance" in client.get("/ogc/conformance?f=html").get_data(as_text=True)
+
+
+def test_openapi_document_is_valid_and_covers_every_collection(client):
+    response = client.get("/ogc/api")
+    assert response.status_code == 200
+    assert response.content_type.startswith("application/vnd.oai.openapi+json")
+    doc = response.get_json(force=True)
+    validate_openapi(doc)
+    assert doc["servers"][0]["url"].endswith("/ogc")
+    for layer in LAYERS.values():
+        items = doc["paths"][f"/collections/{layer.id}/items"]["get"]
+        names = {p["name"] for p in items["parameters"]}
+        assert {"bbox", "limit", "offset", "filter", "filter-lang", "f"} <= names
+        assert set(layer.filters) <= names
+        assert ("datetime" in names) == bool(layer.year_sql)
+        limit = next(p for p in items["parameters"] if p["name"] == "limit")
+        assert limit["schema"]["maximum"] == 10_000 and limit["schema"]["default"] == 100
+        assert f"/collections/{layer.id}/items/{{featureId}}" in doc["paths"]
+        assert f"/collections/{layer.id}/queryables" in doc["paths"]
+
+
+def test_api_docs_page_uses_local_assets_only(client):
+    for url, headers in (("/ogc/api.html", {}), ("/ogc/api", BROWSER)):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200 and response.mimetype == "text/html"
+        page = response.get_data(as_text=True)
+        assert "/collections/producers/items" in page and "filter-lang" in page
+        assert_no_external_assets(page)
+
+
+def assert_no_external_assets(page: str) -> None:
+    assert not re.search(r"<(script|img|iframe)[^>]+src=", page)
+    assert not re.search(r"<link[^>]+stylesheet", page)
+    assert "@import" not in page and "cdn" not in page.lower()
+
+
+# --- collections and queryables ---------------------------------------------------------------------
+
+def test_collections_come_from_the_registry_with_extents_and_links(client):
+    body = get_json(client, "/ogc/collections", COLLECTIONS)
+    assert [c["id"] for c in body["collections"]] == list(LAYERS)
+    for doc in body["collections"]:
+        west, south, east, north = doc["extent"]["spatial"]["bbox"][0]
+        assert 107.5 < west < east < 108.8 and -6.8 < south < north < -6.0
+        assert relative(rel(doc["links"], "items", GEOJSON)["href"]) == f"/ogc/collections/{doc['id']}/items"
+        rel(doc["links"], "items", "text/html")
+        queryables = rel(doc["links"], "http://www.opengis.net/def/rel/ogc/1.0/queryables")
+        assert queryables["type"] == "application/schema+json"
+        if LAYERS[doc["id"]].year_sql:
+            interval = doc["extent"]["temporal"]["interval"][0]
+            assert interval[0].startswith("20") and interval[1].endswith("Z")
+
+
+def test_one_collection_and_unknown_collection(client):
+    doc = get_json(client, "/ogc/collections/producers?lang=en", COLLECTION)
+    assert doc["title"] == "Producers (UMKM/IKM)"
+    assert get_json(client, "/ogc/collections/producers", COLLECTION)["title"] == "Produsen UMKM/IKM"
+    assert relative(rel(doc["links"], "self")["href"]).startswith("/ogc/collections/producers")
+    detail = problem(client, "/ogc/collections/umkm", 404)
+    assert "umkm" in detail and "producers" in detail
+    assert problem(client, "/ogc/collections/umkm/items", 404)
+    html = client.get("/ogc/collections/producers", headers=BROWSER).get_data(as_text=True)
+    assert "Produsen UMKM/IKM" in html and "/ogc/collections/producers/items" in html
+
+
+def test_queryables_are_a_json_schema_of_the_registry_properties(client):
+    for layer in LAYERS.values():
+        response = client.get(f"/ogc/collections/{layer.id}/queryables")
+        assert response.status_code == 200 and response.mimetype == "application/schema+json"
+        schema = response.get_json(force=True)
+        Draft202012Validator.check_schema(schema)
+        assert schema["type"] == "object" and schema["$id"].endswith(f"/collections/{layer.id}/queryables")
+        assert set(schema["properties"]) == {p.name for p in layer.properties} | {"id", "geometry"}
+        assert schema["properties"]["geometry"]["x-ogc-role"] == "primary-geometry"
+    tags = client.get("/ogc/collections/producers/queryables").get_json(force=True)["properties"]["tags"]
+    assert tags == {"title": "Label", "type": "array", "items": {"type": "string"}}
+    html = client.get("/ogc/collections/producers/queryables?f=html").get_data(as_text=True)
+    assert "employees" in html and "✓" in html
+
+
+# --- items --------------------------------------------------------------------------------------------
+
+def test_items_are_geojson_with_counts_links_and_crs(client, engine):
+    response = client.get("/ogc/collections/producers/items?limit=10")
+    assert response.mimetype == GEOJSON and response.headers["Content-Crs"] == f"<{CRS84}>"
+    body = get_json(client, "/ogc/collections/producers/items?limit=10", ITEMS, GEOJSON)
+    assert body["numberMatched"] == count(engine, "SELECT count(*) FROM producers")
+    assert body["numberReturned"] == len(body["features"]) == 10
+    assert relative(rel(body["links"], "next", GEOJSON)["href"]).endswith("limit=10&offset=10&f=json")
+    rel(body["links"], "self", GEOJSON)
+    rel(body["links"], "alternate", "text/html")
+    rel(body["links"], "collection", "application/json")
+    assert not [link for link in body["links"] if link["rel"] == "prev"]
+    default = get_json(client, "/ogc/collections/producers/items", ITEMS, GEOJSON)
+    assert default["numberReturned"] == 100
+
+
+def test_next_links_walk_all_pages_and_keep_other_parameters(client, engine):
+    url, ids, pages = "/ogc/collections/producers/items?sector=C&limit=50&lang=en", [], 0
+    while url:
+        body = get_json(client, url, ITEMS, GEOJSON)
+        ids += [f["id"] for f in body["features"]]
+        assert {f["properties"]["sector"] for f in body["features"]} <= {"C"}
+        nxt = [link for link in body["links"] if link["rel"] == "next"]
+        if pages:
+            prev = parse_qs(urlsplit(rel(body["links"], "prev")["href"]).query)
+            assert prev["sector"] == ["C"] and prev["limit"] == ["50"]
+        url = relative(nxt[0]["href"]) if nxt else ""
+        if url:
+            query = parse_qs(urlsplit(url).query)
+            assert query["sector"] == ["C"] and query["lang"] == ["en"] and query["limit"] == ["50"]
+        pages += 1
+    expected = count(engine, "SELECT count(*) FROM producers WHERE sector = 'C'")
+    assert len(ids) == len(set(ids)) == expected and ids == sorted(ids) and pages == -(-expected // 50)
+
+
+def test_property_filters(client, engine):
+    body = get_json(client, "/ogc/collections/producers/items?sector=C&kbli=10794&limit=1000", ITEMS, GEOJSON)
+    expected = count(engine, "SELECT count(*) FROM producers WHERE sector = 'C' AND kbli = '10794'")
+    assert body["numberMatched"] == body["numberReturned"] == expected > 0
+    tagged = get_json(client, "/ogc/collections/producers/items?tags=krupuk", ITEMS, GEOJSON)
+    assert tagged["numberMatched"] == count(engine, "SELECT count(*) FROM producers WHERE 'krupuk' = ANY(tags)")
+    desa = get_json(client, "/ogc/collections/desa/items?parent_code=32.12.01", ITEMS, GEOJSON)
+    assert desa["numberMatched"] == count(engine, "SELECT count(*) FROM areas WHERE parent_code = '32.12.01'")
+
+
+def test_bbox_and_datetime(client, engine):
+    body = get_json(client, "/ogc/collections/producers/items?bbox=108.2,-6.5,108.4,-6.3&limit=1000",
+                    ITEMS, GEOJSON)
+    assert body["numberMatched"] == count(engine, "SELECT count(*) FROM producers WHERE "
+                                                  "ST_Intersects(geom, ST_MakeEnvelope(108.2,-6.5,108.4,-6.3,4326))")
+    yearly = get_json(client, "/ogc/collections/agriculture/items?datetime=2024&limit=1000", ITEMS, GEOJSON)
+    assert {f["properties"]["year"] for f in yearly["features"]} == {2024}
+    interval = get_json(client, "/ogc/collections/fisheries/items?datetime=2020-01-01/2022-12-31", ITEMS, GEOJSON)
+    assert interval["numberMatched"] == count(
+        engine, "SELECT count(*) FROM fisheries_production WHERE year BETWEEN 2020 AND 2022")
+
+
+def test_cql2_text_filter(client, engine):
+    cql = "sector = 'C' AND employees >= 5 AND S_INTERSECTS(geometry, BBOX(107.8, -6.7, 108.6, -6.2))"
+    body = get_json(client, "/ogc/collections/producers/items", ITEMS, GEOJSON,
+                    query_string={"filter": cql, "filter-lang": "cql2-text", "limit": "1000"})
+    assert body["numberMatched"] == count(engine, "SELECT count(*) FROM producers WHERE sector = 'C' "
+                                                  "AND employees >= 5")
+    casei = get_json(client, "/ogc/collections/producers/items", ITEMS, GEOJSON,
+                     query_string={"filter": "CASEI(name) LIKE CASEI('%KRUPUK%')"})
+    assert casei["numberMatched"] == count(engine, "SELECT count(*) FROM producers WHERE name ILIKE '%krupuk%'")
+    nxt = parse_qs(urlsplit(rel(body["links"], "self")["href"]).query)
+    assert nxt["filter"] == [cql]
+
+
+@pytest.mark.parametrize("query, message", [
+    ("bbox=108,-6", "bbox must be minLon,minLat,maxLon,maxLat"),
+    ("bbox=a,b,c,d", "numbers only"),
+    ("bbox=108,-6,109,-95", "out of range"),
+    ("limit=0", "limit must be between 1"),
+    ("limit=ten", "limit must be a whole number"),
+    ("offset=-5", "offset must be between 0"),
+    ("datetime=yesterday", "datetime must be RFC 3339"),
+    ("datetime=2024/2020", "ends before it starts"),
+    ("colour=red", "unknown parameter 'colour'"),
+    ("name=Krupuk", "'name' cannot be used as ?name=; filters of producers: kbli, sector"),
+    ("employees=many", "employees must be a whole number"),
+    ("filter=colour%3D'red'", "unknown property 'colour'"),
+    ("filter=sector%3D", "position"),
+    ("filter=", "filter is empty"),
+    ("filter=sector%3D'C'&filter-lang=cql2-json", "filter-lang must be cql2-text"),
+    ("crs=EPSG:3857", "crs must be http://www.opengis.net/def/crs/OGC/1.3/CRS84"),
+    ("bbox-crs=EPSG:4326", "bbox-crs must be"),
+    ("f=kml", "f must be one of json, html"),
+    ("lang=fr", "lang must be id or en"),
+])
+def test_bad_parameters_are_400_problems_saying_what_to_fix(client, query, message):
+    detail = problem(client, f"/ogc/collections/producers/items?{query}")
+    assert message in detail, detail
+
+
+def test_unknown_filter_property_lists_the_allowed_ones(client):
+    detail = problem(client, "/ogc/collections/producers/items?filter=nama%3D'x'")
+    for name in ("name", "products", "kbli", "sector", "tags", "geometry"):
+        assert name in detail
+
+
+def test_parameters_clients_add_are_accepted(client):
+    for query in ("f=json", "f=geojson", "lang=en", f"crs={CRS84}", "crs=OGC:CRS84", f"bbox-crs={CRS84}",
+                  "_=1712345678", f"filter-crs={CRS84}&filter=sector%3D'C'"):
+        response = client.get(f"/ogc/collections/producers/items?limit=1&{query}")
+        assert response.status_code == 200, (query, response.get_data(as_text=True))
+
+
+def test_limit_above_the_maximum_is_served_as_the_maximum(client):
+    # OGC API Features /req/core/fc-limit-response-1 C: a limit above the maximum is not an error.
+    body = get_json(client, "/ogc/collections/producers/items?limit=50000", ITEMS, GEOJSON)
+    assert body["numberReturned"] == 400 and len(body["features"]) == 400
+
+
+def test_one_feature(client):
+    feature = get_json(client, "/ogc/collections/producers/items/1", FEATURE, GEOJSON)
+    assert feature["id"] == 1 and feature["geometry"]["type"] == "Point"
+    rel(feature["links"], "collection")
+    assert relative(rel(feature["links"], "self")["href"]) == "/ogc/collections/producers/items/1?f=json"
+    area = get_json(client, "/ogc/collections/kecamatan/items/32.12.01", FEATURE, GEOJSON)
+    assert area["id"] == "32.12.01" and area["geometry"]["type"] == "MultiPolygon"
+    for url in ("/ogc/collections/producers/items/999999", "/ogc/collections/producers/items/abc",
+                "/ogc/collections/nope/items/1"):
+        assert problem(client, url, 404)
+    assert problem(client, "/ogc/collections/producers/items/1?crs=EPSG:3857")
+    html = client.get("/ogc/collections/producers/items/1", headers=BROWSER).get_data(as_text=True)
+    assert "<svg" in html and "Krupuk" in html and "Koordinat (lintang, bujur)" in html
+
+
+def test_items_html_table_with_pager_and_preview(client):
+    response = client.get("/ogc/collections/producers/items?limit=20&offset=20&sector=C", headers=BROWSER)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert page.count("<tr>") == 21 and "<svg" in page and "Menampilkan 21–40 dari" in page
+    assert "offset=40" in page and "Berikutnya" in page and "Sebelumnya" in page
+    assert "/ogc/collections/producers/items/" in page
+    assert_no_external_assets(page)
+    english = client.get("/ogc/collections/kecamatan/items?f=html&lang=en").get_data(as_text=True)
+    assert "Showing 1–31 of 31 features." in english and "<polyline" in english
+
+
+def test_items_answer_head_and_conditional_requests(client):
+    response = client.get("/ogc/collections/producers/items/1")
+    etag = response.headers["ETag"]
+    assert client.get("/ogc/collections/producers/items/1", headers={"If-None-Match": etag}).status_code == 304
+    assert client.head("/ogc/collections/producers/items?limit=5").status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("query", [
+    "filter=" + "(" * 500, "filter=NOT%20" * 50 + "TRUE", "filter=S_INTERSECTS(geometry,POINT(1e999%200))",
+    "filter=S_INTERSECTS(geometry,POLYGON((0%200,1%201,0%200)))", "filter=name%20LIKE%205", "bbox=180,90,-180,-90",
+    "offset=99999999999", "limit=99999999999999999999", "datetime=../..", "filter=id%3D'1'",
+    "filter=A_CONTAINS(tags,(1,TRUE))", "filter=established_year%3D99999999999999", "filter='a'%3D'a'",
+    "filter=employees%3D2.5", "filter=CASEI('X')%3Dname", "sector=%00", "filter=name%3D'%00'",
+])
+def test_odd_input_never_causes_a_server_error(client, query):
+    response = client.get(f"/ogc/collections/producers/items?{query}")
+    assert response.status_code in (200, 400), (query, response.get_data(as_text=True))
+    if response.status_code == 400:
+        assert response.mimetype == "application/problem+json"
+
+
+# --- real clients against a live server ---------------------------------------------------------------
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app served by werkzeug on a free port of 127.0.0.1, in a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_owslib_reads_collections_and_items(live_server, engine):
+    from owslib.ogcapi.features import Features
+
+    api = Features(f"{live_server}/ogc")
+    assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in api.conformance()["conformsTo"]
+    assert [c["id"] for c in api.collections()["collections"]] == list(LAYERS)
+    assert api.collection("producers")["itemType"] == "feature"
+    items = api.collection_items("producers", limit=5, sector="C")
+    assert len(items["features"]) == 5
+    assert items["numberMatched"] == count(engine, "SELECT count(*) FROM producers WHERE sector = 'C'")
+    assert api.collection_item("producers", "1")["id"] == 1
+    assert "geometry" in api.collection_queryables("producers")["properties"]
+
+
+def test_gdal_ogrinfo_reads_the_feature_count(live_server, engine):
+    result = subprocess.run(["ogrinfo", "-ro", "-so", f"OAPIF:{live_server}/ogc", "producers"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    expected = count(engine, "SELECT count(*) FROM producers")
+    assert f"Feature Count: {expected}" in result.stdout, result.stdout
+    assert "Geometry: Point" in result.stdout and "kbli: String" in result.stdout
+    listing = subprocess.run(["ogrinfo", "-ro", f"OAPIF:{live_server}/ogc"], capture_output=True, text=True,
+                             timeout=120, check=False)
+    for layer_id in LAYERS:
+        assert f": {layer_id} (" in listing.stdout, listing.stdout
+
+
+def test_conformance_constant_is_served(client):
+    assert client.get("/ogc/conformance").get_json()["conformsTo"] == list(CONFORMANCE)
+
+
+def test_svg_preview_draws_points_as_dots_and_lines_as_polylines():
+    from webmap.ogc import _svg_preview
+
+    svg = _svg_preview([{"type": "MultiPoint", "coordinates": [[108, -6], [108.1, -6.1]]},
+                        {"type": "Polygon", "coordinates": [[[108, -6], [108.1, -6], [108, -6.1], [108, -6]]]},
+                        {"type": "GeometryCollection", "geometries": [{"type": "Point", "coordinates": [108, -6]}]},
+                        None])
+    assert svg.count("<circle") == 3 and svg.count("<polyline") == 1
+    assert _svg_preview([None]) == ""

@@ -1,0 +1,190 @@
+"""The HTML pages through the Flask test client: both languages, local assets only, small and data-free."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import folium
+import pytest
+from folium import plugins
+from sqlalchemy import text
+
+from webmap import assets, i18n, maps
+from webmap.i18n import CATALOG, format_idr, format_number, t
+
+PAGES = ["/", "/investor", "/produk", "/perencana", "/wilayah/32.12", "/wilayah/32.12.16", "/wilayah/32.12.16.2004"]
+TITLES = {"/": "map.title", "/investor": "investor.title", "/produk": "produk.title", "/perencana": "planner.title"}
+MAX_HTML_BYTES = 64_000
+MAX_PAGE_BYTES = 1_000_000  # HTML + every local script and stylesheet it references
+STATIC = Path(assets.STATIC_DIR)
+TEMPLATES = STATIC.parent / "templates"
+
+
+def local_assets(html: str) -> list[str]:
+    """Local scripts and stylesheets referenced by a page."""
+    scripts = re.findall(r'<script[^>]+src="(/static/[^"]+)"', html)
+    styles = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="(/static/[^"]+)"', html)
+    return sorted(set(scripts + styles))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_in_both_languages_with_local_assets_only(client, path, lang):
+    response = client.get(path + ("?lang=en" if lang == "en" else ""))
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+    assert t("site.title", lang) in html
+    assert t("nav.products", lang) in html
+    if path in TITLES:
+        assert t(TITLES[path], lang) in html
+    other = "en" if lang == "id" else "id"
+    assert t("footer.data", other) not in html
+    assert assets.external_asset_urls(html) == []
+    assert "cdn" not in html.lower()
+    assert len(response.data) < MAX_HTML_BYTES
+    total = len(response.data)
+    for url in local_assets(html):
+        with client.get(url) as asset:
+            assert asset.status_code == 200, url
+            assert assets.external_asset_urls(asset.get_data(as_text=True)) == [], url
+            total += len(asset.data)
+    assert total < MAX_PAGE_BYTES, (path, total)
+
+
+def test_language_switch_keeps_the_page_and_its_query(client):
+    html = client.get("/produk?q=krupuk").get_data(as_text=True)
+    assert 'href="/produk?q=krupuk&amp;lang=en"' in html
+    html = client.get("/produk?q=krupuk&lang=en").get_data(as_text=True)
+    assert 'href="/produk?q=krupuk"' in html
+    assert 'href="/investor?lang=en"' in html
+
+
+def test_indonesian_is_the_default_whatever_the_browser_says(client):
+    html = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="id">' in html
+
+
+def test_area_profile_numbers_follow_the_language(client):
+    indonesian = client.get("/wilayah/32.12.16").get_data(as_text=True)
+    english = client.get("/wilayah/32.12.16?lang=en").get_data(as_text=True)
+    assert "19.390" in indonesian and "19,390" not in indonesian
+    assert "19,390" in english
+    assert "Kecamatan Sindang" in indonesian and "District Sindang" in english
+    assert 'href="/wilayah/32.12"' in indonesian and 'href="/wilayah/32.12?lang=en"' in english
+    assert 'href="/wilayah/32.12.16.2004"' in indonesian
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("code", ["99.99", "32.12.99", "not-a-code"])
+def test_unknown_area_is_an_html_404_in_the_page_language(client, code, lang):
+    response = client.get(f"/wilayah/{code}" + ("?lang=en" if lang == "en" else ""))
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert t("error.404_title", lang) in html
+    assert t("error.area_unknown", lang, code=code) in html
+
+
+def test_pages_carry_no_data_whatever_the_number_of_producers(client, engine):
+    before = {path: len(client.get(path).data) for path in ("/", "/produk", "/perencana")}
+    with engine.begin() as conn:
+        conn.execute(text("""
+            WITH d AS (SELECT code, ST_PointOnSurface(geom) AS c, row_number() OVER (ORDER BY code) - 1 AS i
+                       FROM areas WHERE level = 'desa'),
+                 n AS (SELECT count(*) AS n FROM d)
+            INSERT INTO producers (name, name_key, products, kbli, sector, area_code, geom, location_precision,
+                                   tags, load_run_id)
+            SELECT 'Usaha Uji ' || g, 'usaha uji ' || g, 'krupuk ikan', '10794', 'C', d.code,
+                   ST_SetSRID(ST_MakePoint(ST_X(d.c) + (random() - 0.5) * 0.01,
+                                           ST_Y(d.c) + (random() - 0.5) * 0.01), 4326),
+                   'exact', '{umkm}', (SELECT min(id) FROM load_runs)
+            FROM generate_series(1, 5000) g, n JOIN d ON true WHERE d.i = g % n.n"""))
+    for path, size in before.items():
+        after = len(client.get(path).data)
+        assert abs(after - size) < 200, (path, size, after)
+
+
+def test_opportunity_filters_and_export_links_are_on_the_pages(client):
+    investor = client.get("/investor").get_data(as_text=True)
+    assert 'name="sector"' in investor and 'name="status"' in investor and 'name="min_value"' in investor
+    planner = client.get("/perencana?lang=en").get_data(as_text=True)
+    assert 'name="level"' in planner and 'value="desa"' in planner and "Village" in planner
+    assert '"measures"' in planner and "32.12.16" in planner  # kecamatan filter from the registry
+
+
+def test_number_formatting():
+    assert format_number(1234.5, "id") == "1.234,5"
+    assert format_number(1234.5, "en", 1) == "1,234.5"
+    assert format_number(1234567, "id") == "1.234.567"
+    assert format_number(2.99, "id") == "2,99"
+    assert format_number(None, "en") == "–"
+    assert format_idr(12_000_000_000, "id") == "Rp 12 miliar"
+    assert format_idr(60_500_000_000, "en") == "IDR 60.5 billion"
+    assert format_idr(1_500_000_000_000, "id") == "Rp 1,5 triliun"
+
+
+def test_catalogue_is_complete_and_used_keys_exist():
+    for key, (indonesian, english) in CATALOG.items():
+        assert indonesian.strip() and english.strip(), key
+        assert set(re.findall(r"{\w+}", indonesian)) == set(re.findall(r"{\w+}", english)), key
+    used = set()
+    for path in TEMPLATES.glob("*.html"):
+        used |= set(re.findall(r"""\bt\('([a-z_0-9.]+)'""", path.read_text()))
+    for path in (STATIC / "js").glob("*.js"):
+        used |= set(re.findall(r"""(?:msg\([^,]+, |\bt\()'([a-z_0-9]+\.[a-z_0-9]+)'""", path.read_text()))
+    assert used, "no translated keys found"
+    assert sorted(k for k in used if k not in CATALOG) == []
+    js_used = {k for path in (STATIC / "js").glob("*.js")
+               for k in re.findall(r"""(?:msg\([^,]+, |\bt\()'([a-z_0-9]+\.[a-z_0-9]+)'""", path.read_text())}
+    assert sorted(k for k in js_used if k not in i18n.JS_KEYS) == []
+
+
+def test_localize_points_folium_at_local_files_and_refuses_unknown_ones():
+    m = folium.Map(tiles=None)
+    plugins.MarkerCluster().add_to(m)
+    assets.localize(m)
+    html = m.get_root().render()
+    assert assets.external_asset_urls(html) == []
+    assert "/static/vendor/leaflet/leaflet.js" in html
+    assert "/static/vendor/markercluster/leaflet.markercluster.js" in html
+    assert "jquery" not in html and "bootstrap" not in html
+    odd = folium.Map(tiles=None)
+    odd.default_js = [*odd.default_js, ("mystery", "https://example.org/x.js")]
+    with pytest.raises(assets.UnknownAsset, match="mystery"):
+        assets.localize(odd)
+
+
+def test_external_asset_urls_finds_what_a_browser_would_fetch():
+    html = ('<script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="//cdn.example/y.css">'
+            '<a href="https://www.openstreetmap.org/">osm</a><style>b{background:url("https://x/y.png")}</style>')
+    found = assets.external_asset_urls(html)
+    assert len(found) == 3
+    assert not any("openstreetmap" in f for f in found)
+
+
+def test_vendor_files_are_installed_and_served(client):
+    assert assets.missing_vendor_files() == []
+    for dest in assets.VENDOR_FILES:
+        with client.get(f"{assets.VENDOR_URL}/{dest}") as response:
+            assert response.status_code == 200, dest
+
+
+def test_map_builders_add_to_a_given_map():
+    m = folium.Map(tiles=None)
+    same = maps.economy_map("en", i18n.js_config("en"), [{"id": "padi", "level": "kecamatan", "label": "Rice"}], [],
+                            m=m)
+    assert same is m
+    kinds = [child.kind for child in m._children.values() if isinstance(child, maps.PetaLayer)]
+    assert kinds == ["choropleth", "choropleth", "choropleth", "boundaries", "boundaries", "producers",
+                     "landing_sites", "opportunities"]
+    parts = maps.render_map(m)
+    assert "PetaLayers.register" in parts.script and "PetaLayers.create" in parts.script
+    assert "Agricultural production" in parts.script
+    assert "/tiles/" not in parts.script or "pbf" not in parts.script  # tile URLs are built by the page library
+    assert assets.external_asset_urls(parts.header) == []
+    config = json.dumps(i18n.js_config("id"))
+    assert "Produksi pertanian" in config and "id-ID" in config

@@ -1,0 +1,171 @@
+"""Tiles, TileJSON and the MapLibre style over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import mapbox_vector_tile
+import pytest
+from sqlalchemy import text
+
+from gis.layers import LAYERS
+from gis.settings import PROJECT_ROOT
+from gis.tiles import tile_fields
+
+REGENCY_Z7 = "7/102/66"
+TILE_TYPE = "application/vnd.mapbox-vector-tile"
+STYLE_LAYER_TYPES = {"background", "fill", "line", "circle", "symbol", "heatmap", "fill-extrusion", "raster",
+                     "hillshade"}
+
+
+def local(url: str) -> str:
+    """The path and query of an absolute URL, for the test client."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def test_tile_is_mvt_with_caching_headers(client, engine):
+    response = client.get(f"/tiles/producers/{REGENCY_Z7}.pbf")
+    assert response.status_code == 200
+    assert response.mimetype == TILE_TYPE
+    assert response.headers["Cache-Control"].startswith("public, max-age=")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    features = mapbox_vector_tile.decode(response.data)["producers"]["features"]
+    with engine.connect() as conn:
+        total = conn.execute(text("SELECT count(*) FROM producers")).scalar_one()
+    assert sum(f["properties"]["point_count"] for f in features) == total
+    etag = response.headers["ETag"]
+    again = client.get(f"/tiles/producers/{REGENCY_Z7}.pbf", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+def test_tile_filters(client):
+    response = client.get(f"/tiles/producers/{REGENCY_Z7}.pbf?sector=C")
+    sectors = {f["properties"]["sector"] for f in mapbox_vector_tile.decode(response.data)["producers"]["features"]}
+    assert sectors == {"C"}
+    response = client.get(f"/tiles/agriculture/{REGENCY_Z7}.pbf?commodity=padi&year=2024")
+    features = mapbox_vector_tile.decode(response.data)["agriculture"]["features"]
+    assert {(f["properties"]["commodity"], f["properties"]["year"]) for f in features} == {("padi", 2024)}
+
+
+@pytest.mark.parametrize("query, word", [("sectr=C", "not a filter"), ("employees=many", "integer"),
+                                         ("year=2024", "not a filter")])
+def test_bad_filter_is_400(client, query, word):
+    response = client.get(f"/tiles/producers/{REGENCY_Z7}.pbf?{query}")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert word in response.get_json()["detail"]
+
+
+def test_empty_tile_is_204(client):
+    response = client.get("/tiles/producers/14/0/0.pbf")
+    assert response.status_code == 204
+    assert response.data == b""
+
+
+@pytest.mark.parametrize("path", [
+    "/tiles/nowhere/7/102/66.pbf", "/tiles/producers/23/0/0.pbf", "/tiles/producers/3/8/0.pbf",
+    "/tiles/producers/3/0/8.pbf", "/tiles/producers/-1/0/0.pbf", "/tiles/producers/a/b/c.pbf",
+    "/tiles/producers/99999999999999999999/0/0.pbf", "/tiles/producers/7/102/66.png", "/tiles/nowhere.json",
+])
+def test_bad_tile_addresses_are_404_problems(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["status"] == 404
+
+
+def test_tilejson(client):
+    response = client.get("/tiles/producers.json", base_url="https://peta.example.go.id")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["tilejson"] == "3.0.0"
+    assert body["tiles"] == ["https://peta.example.go.id/tiles/producers/{z}/{x}/{y}.pbf"]
+    assert 0 <= body["minzoom"] <= body["maxzoom"] <= 22
+    west, south, east, north = body["bounds"]
+    assert 107.8 < west < east < 108.6 and -6.7 < south < north < -6.2
+    assert west <= body["center"][0] <= east and south <= body["center"][1] <= north
+    assert body["attribution"] and body["name"] == LAYERS["producers"].title_id
+    [vector_layer] = body["vector_layers"]
+    assert vector_layer["id"] == "producers"
+    assert vector_layer["fields"] == tile_fields(LAYERS["producers"])
+    assert {p.name for p in LAYERS["producers"].properties} < set(vector_layer["fields"])
+
+
+def test_tilejson_keeps_filters_and_language(client):
+    body = client.get("/tiles/agriculture.json?commodity=padi&year=2024&lang=en").get_json()
+    assert body["name"] == LAYERS["agriculture"].title_en
+    [url] = body["tiles"]
+    assert url.endswith("/tiles/agriculture/{z}/{x}/{y}.pbf?commodity=padi&year=2024")
+    tile = client.get(local(url).replace("{z}/{x}/{y}", REGENCY_Z7).replace("%7B", "{").replace("%7D", "}"))
+    assert tile.status_code == 200
+    assert client.get("/tiles/agriculture.json?crop=padi").status_code == 400
+
+
+def test_every_layer_has_tilejson_and_tiles(client):
+    for layer_id in LAYERS:
+        body = client.get(f"/tiles/{layer_id}.json").get_json()
+        assert body["vector_layers"][0]["id"] == layer_id
+        [url] = body["tiles"]
+        response = client.get(local(url.replace("{z}/{x}/{y}", REGENCY_Z7)))
+        assert response.status_code == 200, layer_id
+        assert list(mapbox_vector_tile.decode(response.data)) == [layer_id]
+
+
+def check_style_structure(style: dict, tilejsons: dict[str, dict]) -> None:
+    assert style["version"] == 8
+    assert "glyphs" not in style and "sprite" not in style
+    ids = [layer["id"] for layer in style["layers"]]
+    assert len(ids) == len(set(ids))
+    used = set()
+    for layer in style["layers"]:
+        assert layer["type"] in STYLE_LAYER_TYPES
+        assert layer["type"] != "symbol"  # no glyphs are served
+        if layer["type"] == "background":
+            continue
+        assert layer["source"] in style["sources"], layer["id"]
+        used.add(layer["source"])
+        vector_ids = {v["id"] for v in tilejsons[layer["source"]]["vector_layers"]}
+        assert layer["source-layer"] in vector_ids
+        assert layer.get("layout", {}).get("visibility", "visible") in ("visible", "none")
+    assert used == set(style["sources"])
+    assert all(source["type"] == "vector" and source["url"] for source in style["sources"].values())
+
+
+def test_style_draws_every_layer(client):
+    response = client.get("/styles/economy.json", base_url="http://10.0.2.2:5000")
+    assert response.status_code == 200
+    style = response.get_json()
+    assert set(style["sources"]) == set(LAYERS)
+    tilejsons = {}
+    for source_id, source in style["sources"].items():
+        assert source["url"].startswith("http://10.0.2.2:5000/tiles/")
+        tilejsons[source_id] = client.get(local(source["url"])).get_json()
+    check_style_structure(style, tilejsons)
+    by_id = {layer["id"]: layer for layer in style["layers"]}
+    assert by_id["kabupaten-line"]["type"] == "line"
+    assert by_id["agriculture-fill"]["paint"]["fill-color"][0] == "step"
+    radius = by_id["producers-circle"]["paint"]["circle-radius"]
+    assert "point_count" in json.dumps(radius)
+    assert "commodity=padi" in style["sources"]["agriculture"]["url"]
+
+
+def _style_validator() -> str | None:
+    candidates = [os.environ.get("GL_STYLE_VALIDATE"), shutil.which("gl-style-validate"),
+                  str(PROJECT_ROOT / "node_modules" / ".bin" / "gl-style-validate")]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+def test_style_passes_maplibre_validator(client, tmp_path):
+    validator = _style_validator()
+    if validator is None:
+        pytest.skip("gl-style-validate not installed (npm install @maplibre/maplibre-gl-style-spec)")
+    path = tmp_path / "economy.json"
+    path.write_text(client.get("/styles/economy.json?lang=en").get_data(as_text=True))
+    done = subprocess.run([validator, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr

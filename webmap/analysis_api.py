@@ -1,0 +1,361 @@
+"""Economic analysis at ``/api/v1/analysis``: location quotient, dynamic LQ, shift-share, Klassen, leading commodities.
+
+HTTP only: parameters are parsed here, ``gis.analysis_data`` reads the inputs and ``gis.analysis``
+computes plain data, which is answered as JSON (default), GeoJSON (``geometry=true`` or ``f=geojson``:
+area polygons for choropleths), CSV or XLSX (``f=csv|xlsx``; text cells that a spreadsheet would run
+as a formula get a leading apostrophe, numbers stay numbers). ``openapi_paths()`` describes the
+endpoints in OpenAPI 3.0 for the REST v1 document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from gis import analysis, analysis_data, exports
+from webmap.params import BadParameter, parse_bool, parse_choice, parse_int, parse_lang
+from webmap.problems import problem
+
+bp = Blueprint("analysis_api", __name__, url_prefix="/api/v1/analysis")
+
+PREFIX = "/api/v1/analysis"
+FORMATS: tuple[str, ...] = ("json", "geojson", "csv", "xlsx")
+COMMON = ("level", "sector", "reference", "lang", "f", "geometry")
+SUBJECT = ("commodity", "kind")
+ENDPOINTS: Mapping[str, tuple[str, ...]] = {
+    "lq": (*COMMON, *SUBJECT, "year"),
+    "dlq": (*COMMON, *SUBJECT, "from", "to"),
+    "shift-share": (*COMMON, *SUBJECT, "from", "to"),
+    "klassen": (*COMMON, *SUBJECT, "from", "to", "share"),
+    "leading": (*COMMON, "year", "from"),
+}
+SUMMARIES: Mapping[str, str] = {
+    "lq": "Location quotient of a commodity per area in a year, basic / non-basic",
+    "dlq": "Dynamic location quotient of a commodity per area between two years",
+    "shift-share": "Shift-share of a commodity's production change per area between two years",
+    "klassen": "Klassen typology of the areas for a commodity (growth against share)",
+    "leading": "Leading commodities per area: production rank, LQ and growth against the reference",
+}
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+@bp.errorhandler(analysis.InvalidAnalysis)
+def _invalid(exc: analysis.InvalidAnalysis) -> Response:
+    return problem(BadParameter.status, BadParameter.title, str(exc))
+
+
+@bp.errorhandler(analysis.MissingData)
+def _missing(exc: analysis.MissingData) -> Response:
+    return problem(404, "Data not found", str(exc.args[0]) if exc.args else "no data")
+
+
+# --------------------------------------------------------------------------- routes
+
+
+@bp.get("")
+@bp.get("/")
+def index() -> Response:
+    """Links to the analysis endpoints."""
+    _allow("lang")
+    root = request.host_url.rstrip("/")
+    return jsonify({"title": "Peta Ekonomi analysis API",
+                    "links": [{"rel": "item", "href": f"{root}{PREFIX}/{name}", "type": "application/json",
+                               "title": SUMMARIES[name]} for name in ENDPOINTS]})
+
+
+@bp.get("/lq")
+def location_quotient() -> Response:
+    """LQ per area for one commodity and year."""
+    return _answer("lq")
+
+
+@bp.get("/dlq")
+def dynamic_location_quotient() -> Response:
+    """Dynamic LQ per area for one commodity between two years."""
+    return _answer("dlq")
+
+
+@bp.get("/shift-share")
+def shift_share() -> Response:
+    """Shift-share components per area for one commodity between two years."""
+    return _answer("shift-share")
+
+
+@bp.get("/klassen")
+def klassen() -> Response:
+    """Klassen quadrants of the areas for one commodity between two years."""
+    return _answer("klassen")
+
+
+@bp.get("/leading")
+def leading() -> Response:
+    """Leading commodities of every area in a year."""
+    return _answer("leading")
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _answer(name: str) -> Response:
+    _allow(*ENDPOINTS[name])
+    fmt = parse_choice(request.args.get("f"), "f", FORMATS, default="json") or "json"
+    geometry = parse_bool(request.args.get("geometry"), "geometry")
+    if geometry and fmt in ("csv", "xlsx"):
+        raise BadParameter("geometry=true returns GeoJSON; drop it for f=csv or f=xlsx")
+    query = parse_query(name, request.args)
+    lang = parse_lang(request.args, request.headers.get("Accept-Language"))
+    engine = current_app.extensions["peta"].engine
+    region = current_app.extensions["peta"].settings.region_code
+    inputs = analysis_data.read_inputs(engine, query, region, geometry=geometry or fmt == "geojson")
+    result = analysis.report(inputs, lang)
+    if fmt in ("csv", "xlsx"):
+        return _export(result, fmt, lang)
+    if geometry or fmt == "geojson":
+        return _geojson(result, inputs.areas)
+    return jsonify(result)
+
+
+def parse_query(name: str, args: Mapping[str, str]) -> analysis.AnalysisQuery:
+    """An AnalysisQuery from query parameters (empty values mean "not given"); BadParameter when malformed."""
+    sector = parse_choice(args.get("sector"), "sector", analysis.SECTORS, default="agriculture") or "agriculture"
+    return analysis.AnalysisQuery(
+        analysis=name, sector=sector,
+        level=parse_choice(args.get("level"), "level", analysis.LEVELS, default="kecamatan") or "kecamatan",
+        commodity=_subject(args) if name != "leading" else None,
+        year=_year(args, "year"), start=_year(args, "from"), end=_year(args, "to"),
+        reference=parse_choice(args.get("reference"), "reference", analysis.SCOPES, default="kabupaten")
+        or "kabupaten",
+        share=parse_choice(args.get("share"), "share", analysis.SHARES, default="contribution") or "contribution",
+    )
+
+
+def _subject(args: Mapping[str, str]) -> str | None:
+    commodity, kind = args.get("commodity") or None, args.get("kind") or None
+    if commodity and kind and commodity != kind:
+        raise BadParameter("give commodity or kind, not both (kind is another name for commodity)")
+    value = commodity or kind
+    if value is not None and (len(value) > 64 or not re.fullmatch(r"[\w-]+", value)):
+        raise BadParameter(f"commodity must be a name such as padi or tambak (letters, digits, _ and -), "
+                           f"got {value[:64]!r}")
+    return value
+
+
+def _year(args: Mapping[str, str], name: str) -> int | None:
+    value = parse_int(args.get(name), name, default=0, minimum=MIN_YEAR, maximum=MAX_YEAR)
+    return value or None
+
+
+def _allow(*names: str) -> None:
+    """Reject unknown or repeated parameters, so that a typo is not silently ignored."""
+    unknown = sorted(k for k in request.args if k not in names and not k.startswith("_"))
+    if unknown:
+        raise BadParameter(f"unknown parameter(s) {', '.join(unknown)}; this endpoint takes {', '.join(names)}")
+    repeated = sorted(k for k in names if len(request.args.getlist(k)) > 1)
+    if repeated:
+        raise BadParameter(f"give {', '.join(repeated)} once")
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def _geojson(result: Mapping[str, Any], areas: Sequence[analysis.Area]) -> Response:
+    shapes = {area.code: area.geometry for area in areas}
+    features = [{"type": "Feature", "id": row["code"], "geometry": shapes.get(row["code"]), "properties": row}
+                for row in result["rows"]]
+    meta = {k: v for k, v in result.items() if k not in ("rows", "type", "features")}
+    response = jsonify({"type": "FeatureCollection", **meta, "features": features})
+    response.mimetype = "application/geo+json"
+    return response
+
+
+def table(result: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The result as a flat table: context columns, then one row per area (per area and commodity for leading)."""
+    context = {"analysis": result["analysis"], "sector": result["sector"], "level": result["level"],
+               "reference": result["reference"]["scope"]}
+    for key in ("commodity", "year", "from", "to"):
+        if key in result:
+            context[key] = result[key]
+    records = _flat_records(result)
+    keys = list(dict.fromkeys(k for record in records for k in record))
+    header = [*context, *keys]
+    return header, [[*context.values(), *(_cell(record.get(k)) for k in keys)] for record in records]
+
+
+def _flat_records(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    if result["analysis"] != "leading":
+        return [dict(row) for row in result["rows"]]
+    records = []
+    for row in result["rows"]:
+        area = {"code": row["code"], "name": row["name"], "parent_code": row["parent_code"]}
+        for item in row["commodities"]:
+            records.append({**area, **item, "is_leading": item["commodity"] in row["leading"]})
+    return records
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def _about(result: Mapping[str, Any], lang: str) -> list[list[Any]]:
+    english = lang == "en"
+    rows: list[list[Any]] = [["Peta Ekonomi: " + result["analysis"]],
+                             ["method" if english else "metode", result["method"]["formula"]],
+                             ["", result["method"]["text"]]]
+    rows += [["threshold" if english else "ambang", key, str(value)] for key, value in result["thresholds"].items()]
+    rows += [["reference" if english else "referensi", result["reference"]["scope"], result["reference"]["code"]],
+             ["commodities" if english else "komoditas", ", ".join(result["commodities_considered"])]]
+    rows += [["warning" if english else "peringatan", text] for text in result["warnings"]]
+    rows += [["class" if english else "kelas", key, label] for key, label in result["classes"].items()]
+    return rows
+
+
+def _export(result: Mapping[str, Any], fmt: str, lang: str) -> Response:
+    header, rows = table(result)
+    mimetype = exports.FORMATS[fmt][0]
+    if fmt == "csv":
+        chunks = exports.csv_chunks(header, [rows])
+    else:
+        chunks = exports.xlsx_chunks(header, [rows], about=_about(result, lang), sheet=result["analysis"])
+    return Response(b"".join(chunks), mimetype=mimetype,
+                    headers={"Content-Disposition": exports.content_disposition(_filename(result, fmt))})
+
+
+def _filename(result: Mapping[str, Any], fmt: str) -> str:
+    years = [str(result[k]) for k in ("from", "to", "year") if result.get(k) is not None]
+    parts = [result["analysis"], result.get("commodity") or result["sector"], "-".join(dict.fromkeys(years)),
+             result["level"], result["reference"]["scope"]]
+    return re.sub(r"[^\w.-]", "_", "_".join(p for p in parts if p)) + f".{fmt}"
+
+
+# --------------------------------------------------------------------------- OpenAPI
+
+
+def _param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "nullable": True}
+
+
+_TEXT, _NUM, _INT = {"type": "string"}, {"type": "number"}, {"type": "integer"}
+_YEAR = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
+_SUBJECT_SCHEMA = {"type": "string", "pattern": r"^[\w-]{0,64}$"}
+_PARAMS: Mapping[str, dict[str, Any]] = {
+    "level": _param("level", {"type": "string", "enum": list(analysis.LEVELS), "default": "kecamatan"},
+                    "Area level of the rows."),
+    "sector": _param("sector", {"type": "string", "enum": list(analysis.SECTORS), "default": "agriculture"},
+                     "agriculture (commodities) or fisheries (kinds such as tambak, laut, kolam)."),
+    "commodity": _param("commodity", _SUBJECT_SCHEMA, "Commodity (padi, mangga) or fisheries kind; required. "
+                        "A 400 lists those with data."),
+    "kind": _param("kind", _SUBJECT_SCHEMA, "Another name for commodity (fisheries kinds)."),
+    "year": _param("year", _YEAR, "Year (default: the latest with data)."),
+    "from": _param("from", _YEAR, "Start year (default: the first with data)."),
+    "to": _param("to", _YEAR, "End year (default: the latest with data)."),
+    "reference": _param("reference", {"type": "string", "enum": list(analysis.SCOPES), "default": "kabupaten"},
+                        "kabupaten: the sum of the areas of the level; provinsi / nasional: comparison totals."),
+    "share": _param("share", {"type": "string", "enum": list(analysis.SHARES), "default": "contribution"},
+                    "Klassen share axis: contribution (area's share of the regency's production, threshold "
+                    "1/n producing areas) or specialisation (share in the area's production, threshold the "
+                    "reference's share: LQ > 1)."),
+    "lang": _param("lang", {"type": "string", "enum": ["id", "en"]}, "Language of labels and method texts."),
+    "f": _param("f", {"type": "string", "enum": list(FORMATS), "default": "json"},
+                "json, geojson (with area polygons), csv or xlsx."),
+    "geometry": _param("geometry", {"type": "boolean", "default": False},
+                       "Answer a GeoJSON FeatureCollection of the area polygons (as f=geojson)."),
+}
+_ROW_FIELDS: Mapping[str, Sequence[str]] = {
+    "lq": ("production", "area_total", "share_in_area", "share_of_reference", "lq"),
+    "dlq": ("start", "end", "growth", "area_growth", "lq_start", "lq_end", "dlq"),
+    "shift-share": ("start", "end", "change", "growth", "annual_growth", "national_share", "proportional_shift",
+                    "differential_shift", "net_shift"),
+    "klassen": ("start", "end", "growth", "annual_growth", "share"),
+}
+_CLASSES: Mapping[str, Sequence[str]] = {
+    "lq": list(analysis.LQ_CLASSES), "dlq": list(analysis.DLQ_CLASSES),
+    "shift-share": list(analysis.SHIFT_CLASSES), "klassen": list(analysis.QUADRANTS),
+    "leading": list(analysis.LEADING_CLASSES),
+}
+
+
+def _row_schema(name: str) -> dict[str, Any]:
+    klass = {"type": "string", "enum": [*_CLASSES[name], None], "nullable": True}
+    props: dict[str, Any] = {"code": _TEXT, "name": _TEXT, "parent_code": _nullable(_TEXT)}
+    if name == "leading":
+        item = {"type": "object", "required": ["commodity", "label", "production", "lq", "class", "class_label"],
+                "properties": {"commodity": _TEXT, "label": _TEXT, "production": _NUM,
+                               "share_in_area": _nullable(_NUM), "rank_production": _nullable(_INT),
+                               "lq": _nullable(_NUM), "growth": _nullable(_NUM),
+                               "reference_growth": _nullable(_NUM), "class": klass, "class_label": _TEXT}}
+        props.update({"leading": {"type": "array", "items": _TEXT}, "leading_count": _INT,
+                      "top_commodity": _nullable(_TEXT), "commodities": {"type": "array", "items": item}})
+        required = ["code", "name", "leading", "commodities"]
+    else:
+        props.update({field: _nullable(_NUM) for field in _ROW_FIELDS[name]})
+        props.update({"rank": _nullable(_INT), "class": klass, "class_label": _TEXT})
+        if name == "klassen":
+            props["quadrant"] = klass
+        required = ["code", "name", *_ROW_FIELDS[name], "class", "class_label"]
+    return {"type": "object", "required": required, "properties": props}
+
+
+def _result_schema(name: str) -> dict[str, Any]:
+    years = {"year": _YEAR} if name == "lq" else {"from": _YEAR, "to": _YEAR}
+    if name == "leading":
+        years = {"year": _YEAR, "from": _nullable(_YEAR)}
+    method = {"type": "object", "required": ["name", "formula", "text"],
+              "properties": {"name": _TEXT, "formula": _TEXT, "text": _TEXT}}
+    reference = {"type": "object", "required": ["scope", "code"], "properties": {
+        "scope": {"type": "string", "enum": list(analysis.SCOPES)}, "code": _TEXT, "name": _nullable(_TEXT)}}
+    return {"type": "object", "required": [
+        "analysis", "sector", "level", "unit", "reference", "commodities_considered", "method", "thresholds",
+        "summary", "classes", "warnings", "available", "rows", *years], "properties": {
+        "analysis": {"type": "string", "enum": [name]}, "sector": {"type": "string", "enum": list(analysis.SECTORS)},
+        "level": {"type": "string", "enum": list(analysis.LEVELS)}, "commodity": _TEXT, "label": _TEXT,
+        "unit": _TEXT, "measure": _TEXT, "reference": reference, **years,
+        "region": {"type": "object", "properties": {"code": _TEXT, "name": _TEXT}},
+        "commodities_considered": {"type": "array", "items": _TEXT}, "method": method,
+        "thresholds": {"type": "object"}, "summary": {"type": "object"},
+        "classes": {"type": "object", "additionalProperties": _TEXT},
+        "warnings": {"type": "array", "items": _TEXT}, "available": {"type": "object"},
+        "rows": {"type": "array", "items": _row_schema(name)}}}
+
+
+def _geojson_schema(name: str) -> dict[str, Any]:
+    feature = {"type": "object", "required": ["type", "id", "geometry", "properties"], "properties": {
+        "type": {"type": "string", "enum": ["Feature"]}, "id": _TEXT,
+        "geometry": {"type": "object", "nullable": True, "required": ["type"], "properties": {
+            "type": {"type": "string", "enum": ["Polygon", "MultiPolygon"]}, "coordinates": {"type": "array"}}},
+        "properties": _row_schema(name)}}
+    return {"type": "object", "required": ["type", "features", "method", "analysis"], "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]}, "analysis": {"type": "string", "enum": [name]},
+        "method": {"type": "object"}, "features": {"type": "array", "items": feature}}}
+
+
+def _operation(name: str) -> dict[str, Any]:
+    problem_json = {"application/problem+json": {"schema": {
+        "type": "object", "required": ["title", "status", "detail"],
+        "properties": {"type": _TEXT, "title": _TEXT, "status": _INT, "detail": _TEXT}}}}
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    content = {"application/json": {"schema": _result_schema(name)},
+               "application/geo+json": {"schema": _geojson_schema(name)},
+               "text/csv": binary, exports.FORMATS["xlsx"][0]: binary}
+    return {"get": {
+        "operationId": "analysis_" + name.replace("-", "_"), "tags": ["analysis"], "summary": SUMMARIES[name],
+        "description": "The response carries the method (formula and text), thresholds, warnings and the "
+                       "commodities, years and references with data; missing data answer 404 saying what exists.",
+        "parameters": [_PARAMS[p] for p in ENDPOINTS[name]],
+        "responses": {"200": {"description": "Per-area rows with values, classes and labels", "content": content},
+                      "400": {"description": "A parameter to fix", "content": problem_json},
+                      "404": {"description": "No data for this commodity, year or reference",
+                              "content": problem_json}}}}
+
+
+def openapi_paths() -> dict[str, Any]:
+    """OpenAPI 3.0 ``paths`` of the analysis endpoints (self-contained: no ``$ref``), to merge into /api/v1."""
+    return {f"{PREFIX}/{name}": _operation(name) for name in ENDPOINTS}

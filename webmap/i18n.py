@@ -1,0 +1,276 @@
+"""Translations of the pages (Bahasa Indonesia by default, English) and number formatting.
+
+A plain catalogue: key -> (Indonesian, English). Templates call ``t(key)``; the browser gets the keys
+listed in ``JS_KEYS`` as JSON. Numbers are written the Indonesian way on Indonesian pages (1.234,5)
+and the English way on English ones (1,234.5), here and in the browser (``Intl.NumberFormat``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+LANGS = ("id", "en")
+DEFAULT_LANG = "id"
+NUMBER_LOCALES = {"id": "id-ID", "en": "en-GB"}
+
+CATALOG: dict[str, tuple[str, str]] = {
+    # layout
+    "site.title": ("Peta Ekonomi Indramayu", "Indramayu Economic Map"),
+    "site.tagline": ("Potensi ekonomi Kabupaten Indramayu", "The economic potential of Indramayu Regency"),
+    "nav.map": ("Peta", "Map"),
+    "nav.investor": ("Investor", "Investors"),
+    "nav.products": ("Cari Produk", "Find products"),
+    "nav.planner": ("Perencana", "Planners"),
+    "nav.api": ("API", "API"),
+    "nav.menu": ("Menu", "Menu"),
+    "lang.switch": ("English", "Bahasa Indonesia"),
+    "lang.switch_label": ("Ganti bahasa", "Change language"),
+    "footer.data": ("Data contoh: batas wilayah perkiraan, sebagian angka ilustratif (lihat datasets/).",
+                    "Demo data: approximate boundaries, some figures illustrative (see datasets/)."),
+    "footer.licence": ("Kode MIT · Data ODbL", "Code MIT · Data ODbL"),
+    "common.loading": ("Memuat…", "Loading…"),
+    "common.error": ("Data tidak dapat dimuat. Coba lagi.", "The data could not be loaded. Please try again."),
+    "common.no_data": ("Tidak ada data", "No data"),
+    "common.year": ("Tahun", "Year"),
+    "common.area": ("Wilayah", "Area"),
+    "common.all": ("Semua", "All"),
+    "common.sector": ("Sektor", "Sector"),
+    "common.value": ("Nilai", "Value"),
+    "common.status": ("Status", "Status"),
+    "common.profile": ("Profil wilayah", "Area profile"),
+    "common.download": ("Unduh", "Download"),
+    "common.search": ("Cari", "Search"),
+    "common.more": ("Muat lebih banyak", "Load more"),
+    "common.close": ("Tutup", "Close"),
+    "common.ton": ("ton", "t"),
+    "common.producers": ("Produsen", "Producers"),
+    "common.legend": ("Legenda", "Legend"),
+    "common.map": ("Peta", "Map"),
+    "common.table": ("Tabel", "Table"),
+    "common.name": ("Nama", "Name"),
+    "common.code": ("Kode", "Code"),
+    "common.class": ("Kelas", "Class"),
+    "common.production": ("Produksi", "Production"),
+    "common.commodity": ("Komoditas", "Commodity"),
+    "common.kind": ("Jenis", "Kind"),
+    "common.level": ("Tingkat", "Level"),
+    "common.approximate": ("Batas wilayah perkiraan", "Approximate boundary"),
+    # map page
+    "map.title": ("Peta Ekonomi", "Economic Map"),
+    "map.intro": ("Pertanian, perikanan, UMKM dan peluang investasi Kabupaten Indramayu.",
+                  "Agriculture, fisheries, small businesses and investment opportunities of Indramayu."),
+    "map.search_placeholder": ("Cari tempat atau produk (mis. Kenanga, krupuk)",
+                               "Search places or products (e.g. Kenanga, krupuk)"),
+    "map.search_places": ("Tempat", "Places"),
+    "map.search_products": ("Produk & produsen", "Products & producers"),
+    "map.search_none": ("Tidak ditemukan", "Nothing found"),
+    "layer.kecamatan": ("Batas kecamatan", "District boundaries"),
+    "layer.desa": ("Batas desa/kelurahan", "Village boundaries"),
+    "layer.agriculture": ("Produksi pertanian", "Agricultural production"),
+    "layer.fisheries": ("Produksi perikanan", "Fisheries production"),
+    "layer.tpi": ("Tempat Pelelangan Ikan (TPI)", "Fish landing sites (TPI)"),
+    "layer.salt": ("Desa penghasil garam", "Salt-producing villages"),
+    "layer.producers": ("Produsen UMKM/IKM", "Producers (UMKM/IKM)"),
+    "layer.opportunities": ("Peluang investasi", "Investment opportunities"),
+    "legend.cell": ("Kelompok produsen (perbesar untuk rincian)", "Group of producers (zoom in for detail)"),
+    "legend.producer": ("Satu produsen, warna per sektor KBLI", "One producer, coloured by KBLI sector"),
+    "legend.tpi": ("Tempat pelelangan ikan", "Fish auction / landing site"),
+    "legend.opportunity": ("Lokasi peluang investasi", "Investment opportunity site"),
+    "legend.salt": ("Produksi garam (ton)", "Salt production (t)"),
+    "legend.boundary": ("Garis batas", "Boundary line"),
+    "popup.cell": ("{n} produsen di sekitar sini. Perbesar peta untuk melihatnya.",
+                   "{n} producers around here. Zoom in to see them."),
+    "popup.products": ("Produk", "Products"),
+    "popup.address": ("Alamat", "Address"),
+    "popup.phone": ("Telepon", "Phone"),
+    "popup.population": ("Penduduk", "Population"),
+    "popup.area_km2": ("Luas (km²)", "Area (km²)"),
+    "popup.value_idr": ("Nilai investasi", "Investment value"),
+    "popup.contact": ("Instansi kontak", "Contact agency"),
+    "popup.licensing": ("Informasi perizinan (OSS)", "Licensing information (OSS)"),
+    "popup.open_profile": ("Buka profil wilayah", "Open area profile"),
+    "control.commodity": ("Komoditas pertanian", "Crop"),
+    "control.fish_kind": ("Jenis perikanan", "Fisheries kind"),
+    "control.year": ("Tahun", "Year"),
+    # investor
+    "investor.title": ("Portal Investor", "Investor Portal"),
+    "investor.intro": ("Profil sektor unggulan, tren produksi dan peluang investasi Kabupaten Indramayu.",
+                       "Leading sectors, production trends and investment opportunities of Indramayu Regency."),
+    "investor.agriculture": ("Pertanian", "Agriculture"),
+    "investor.agriculture_text": ("Lumbung padi terbesar Jawa Barat dan sentra mangga gedong gincu.",
+                                  "West Java's largest rice producer and home of the gedong gincu mango."),
+    "investor.fisheries": ("Perikanan dan garam", "Fisheries and salt"),
+    "investor.fisheries_text": ("Perikanan tangkap laut, budidaya tambak dan kolam, serta garam rakyat.",
+                                "Marine capture, brackish and freshwater ponds, and smallholder salt."),
+    "investor.industry": ("Industri pengolahan", "Processing industry"),
+    "investor.industry_text": ("Sentra krupuk Desa Kenanga, ikan asin, olahan mangga dan usaha purna PMI.",
+                               "The krupuk cluster of Desa Kenanga, salted fish, mango products and businesses "
+                               "of returned migrant workers."),
+    "investor.trend": ("Tren produksi kabupaten (ton)", "Regency production trend (t)"),
+    "investor.leading": ("Kecamatan unggulan", "Leading districts"),
+    "investor.by_sector": ("Produsen menurut sektor KBLI", "Producers by KBLI sector"),
+    "investor.clusters": ("Sentra produk", "Product clusters"),
+    "investor.opportunities": ("Peluang investasi", "Investment opportunities"),
+    "investor.filter_sector": ("Sektor", "Sector"),
+    "investor.filter_status": ("Status", "Status"),
+    "investor.filter_min": ("Nilai minimum (Rp)", "Minimum value (IDR)"),
+    "investor.apply": ("Terapkan", "Apply"),
+    "investor.count": ("{n} peluang", "{n} opportunities"),
+    "investor.readiness": ("Kesiapan", "Readiness"),
+    "investor.irr": ("IRR", "IRR"),
+    "investor.payback": ("Pengembalian (tahun)", "Payback (years)"),
+    # producer finder
+    "produk.title": ("Cari Produk UMKM", "Find Local Products"),
+    "produk.intro": ("Cari krupuk, mangga, ikan asin, garam dan produk lain langsung dari produsennya.",
+                     "Find krupuk, mango, salted fish, salt and more, straight from the producers."),
+    "produk.placeholder": ("Produk atau nama usaha", "Product or business name"),
+    "produk.near_me": ("Dekat saya", "Near me"),
+    "produk.locating": ("Mencari lokasi Anda…", "Finding your location…"),
+    "produk.no_location": ("Lokasi tidak tersedia. Izinkan akses lokasi atau cari dengan kata kunci.",
+                           "Location is not available. Allow location access or search by keyword."),
+    "produk.results": ("{n} produsen", "{n} producers"),
+    "produk.none": ("Tidak ada produsen yang cocok.", "No matching producers."),
+    "produk.whatsapp": ("WhatsApp", "WhatsApp"),
+    "produk.call": ("Telepon", "Call"),
+    "produk.directions": ("Petunjuk arah", "Directions"),
+    "produk.open_map_app": ("Buka di aplikasi peta", "Open in map app"),
+    "produk.osm": ("OpenStreetMap", "OpenStreetMap"),
+    "produk.distance": ("{d} dari Anda", "{d} from you"),
+    "produk.suggestions": ("Coba:", "Try:"),
+    "produk.employees": ("Tenaga kerja", "Employees"),
+    "produk.since": ("Berdiri", "Established"),
+    "produk.migrant": ("Usaha purna pekerja migran", "Business of a returned migrant worker"),
+    # planner
+    "planner.title": ("Konsol Perencana", "Planner Console"),
+    "planner.intro": ("Pilih lapisan, saring wilayah, sektor dan tahun, lalu unduh tabelnya.",
+                      "Pick a layer, filter by area, sector and year, then download the table."),
+    "planner.layer": ("Lapisan", "Layer"),
+    "planner.subject": ("Komoditas / jenis", "Commodity / kind"),
+    "planner.aggregate": ("Agregasi", "Aggregate to"),
+    "planner.measure": ("Ukuran", "Measure"),
+    "planner.method": ("Klasifikasi", "Classification"),
+    "planner.area_filter": ("Kecamatan", "District"),
+    "planner.sector": ("Sektor KBLI (produsen)", "KBLI sector (producers)"),
+    "planner.downloads": ("Unduh data", "Download data"),
+    "planner.download_table": ("Tabel statistik", "Statistics table"),
+    "planner.download_rows": ("Data mentah lapisan", "Raw layer rows"),
+    "planner.download_producers": ("Produsen (dengan saringan)", "Producers (filtered)"),
+    "planner.total": ("Jumlah", "Total"),
+    "planner.show": ("Tampilkan", "Show"),
+    "measure.production_ton": ("Produksi (ton)", "Production (t)"),
+    "measure.harvested_ha": ("Luas panen (ha)", "Harvested area (ha)"),
+    "measure.planted_ha": ("Luas tanam (ha)", "Planted area (ha)"),
+    "measure.value_idr": ("Nilai (Rp)", "Value (IDR)"),
+    "measure.area_ha": ("Luas (ha)", "Area (ha)"),
+    "method.quantiles": ("Kuantil", "Quantiles"),
+    "method.natural_breaks": ("Jenks (natural breaks)", "Natural breaks (Jenks)"),
+    "method.equal_interval": ("Interval sama", "Equal interval"),
+    # area profile
+    "area.title": ("Profil Wilayah", "Area Profile"),
+    "area.key_numbers": ("Angka kunci", "Key numbers"),
+    "area.population": ("Penduduk", "Population"),
+    "area.area_km2": ("Luas (km²)", "Area (km²)"),
+    "area.density": ("Kepadatan (jiwa/km²)", "Density (per km²)"),
+    "area.producers": ("Produsen terdaftar", "Registered producers"),
+    "area.opportunities": ("Peluang investasi", "Investment opportunities"),
+    "area.top": ("Komoditas utama (tahun terakhir)", "Main commodities (latest year)"),
+    "area.production_by_year": ("Produksi per tahun (ton)", "Production by year (t)"),
+    "area.by_sector": ("Produsen menurut sektor", "Producers by sector"),
+    "area.children": ("Wilayah di dalamnya", "Areas within"),
+    "area.up": ("Wilayah induk", "Parent area"),
+    "area.find_producers": ("Cari produsen di wilayah ini", "Find producers in this area"),
+    "area.none": ("Belum ada data.", "No data yet."),
+    "level.kabupaten": ("Kabupaten", "Regency"),
+    "level.kecamatan": ("Kecamatan", "District"),
+    "level.desa": ("Desa/Kelurahan", "Village"),
+    # errors
+    "error.404_title": ("Halaman tidak ditemukan", "Page not found"),
+    "error.area_unknown": ("Tidak ada wilayah dengan kode {code}.", "There is no area with code {code}."),
+    "error.back_home": ("Kembali ke peta", "Back to the map"),
+    "error.assets": ("Berkas peta belum terpasang: jalankan bash scripts/setup.sh.",
+                     "Map files are not installed yet: run bash scripts/setup.sh."),
+    # opportunity sectors, statuses and readiness (values of the opportunities table)
+    "sector.agriculture": ("Pertanian", "Agriculture"),
+    "sector.fisheries": ("Perikanan", "Fisheries"),
+    "sector.agroindustry": ("Agroindustri", "Agro-industry"),
+    "sector.tourism": ("Pariwisata", "Tourism"),
+    "sector.creative_industry": ("Industri kreatif", "Creative industry"),
+    "sector.industry": ("Industri", "Industry"),
+    "sector.infrastructure": ("Infrastruktur", "Infrastructure"),
+    "sector.energy": ("Energi", "Energy"),
+    "status.tersedia": ("Tersedia", "Available"),
+    "status.dalam_penjajakan": ("Dalam penjajakan", "Under discussion"),
+    "status.terealisasi": ("Terealisasi", "Realised"),
+    "readiness.siap_investasi": ("Siap investasi", "Investment-ready"),
+    "readiness.prastudi_kelayakan": ("Prastudi kelayakan", "Pre-feasibility study"),
+}
+
+# Keys the browser needs (labels made by the page scripts).
+JS_KEYS = tuple(k for k in CATALOG if k.split(".")[0] in {
+    "common", "map", "layer", "legend", "popup", "control", "investor", "produk", "planner", "measure",
+    "area", "level", "sector", "status", "readiness",
+})
+
+
+def normalize_lang(lang: str | None) -> str:
+    """``en`` or ``id`` (the default for anything else)."""
+    return "en" if (lang or "").lower() == "en" else DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The text of ``key`` in ``lang`` with ``{name}`` placeholders filled; the key itself when unknown."""
+    pair = CATALOG.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if normalize_lang(lang) == "en" else pair[0]
+    return text.format(**values) if values else text
+
+
+def catalog_for(lang: str, keys: tuple[str, ...] = JS_KEYS) -> dict[str, str]:
+    """The texts of ``keys`` in one language (for the browser)."""
+    return {key: t(key, lang) for key in keys}
+
+
+def label(prefix: str, value: str | None, lang: str) -> str:
+    """Label of a coded value (``status``, ``tersedia`` -> "Tersedia"); the value, tidied, when unknown."""
+    if not value:
+        return ""
+    key = f"{prefix}.{value}"
+    return t(key, lang) if key in CATALOG else value.replace("_", " ").capitalize()
+
+
+def format_number(value: float | int | None, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
+    """``1234.5`` -> ``1.234,5`` (id) or ``1,234.5`` (en); ``decimals`` fixed, else as few as needed."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}" if decimals is not None else _shortest(value)
+    if normalize_lang(lang) == "id":
+        text = text.translate(str.maketrans({",": ".", ".": ","}))
+    return text
+
+
+def _shortest(value: float | int) -> str:
+    """At most one decimal from 10 up, two below; no trailing zeros (19390.04 -> 19,390; 2.5 -> 2.5)."""
+    digits = 0 if float(value).is_integer() else (1 if abs(value) >= 10 else 2)
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_idr(value: float | None, lang: str = DEFAULT_LANG) -> str:
+    """Rupiah in words for large amounts: ``Rp 12 miliar`` / ``IDR 12 billion``."""
+    if value is None:
+        return "–"
+    english = normalize_lang(lang) == "en"
+    for size, word_id, word_en in ((1e12, "triliun", "trillion"), (1e9, "miliar", "billion"),
+                                   (1e6, "juta", "million")):
+        if abs(value) >= size:
+            amount = format_number(value / size, lang, 1 if (value / size) % 1 else 0)
+            return f"IDR {amount} {word_en}" if english else f"Rp {amount} {word_id}"
+    return f"IDR {format_number(value, lang)}" if english else f"Rp {format_number(value, lang)}"
+
+
+def js_config(lang: str, extra: Mapping[str, object] | None = None) -> dict[str, object]:
+    """What every page script gets: language, number locale and the translated texts."""
+    return {"lang": normalize_lang(lang), "locale": NUMBER_LOCALES[normalize_lang(lang)],
+            "messages": catalog_for(lang), **(extra or {})}

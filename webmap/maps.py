@@ -1,0 +1,191 @@
+"""Folium map builders of the pages: each takes an optional map ``m`` and adds its layer to it.
+
+The layers carry no data: each is a small JavaScript call (``static/js/peta-layers.js``) that reads
+vector tiles (``/tiles/{layer}/{z}/{x}/{y}.pbf``) or an API (``/api/v1/...``, ``/ogc/...``) in the
+browser, so a page weighs the same at 1,000 or 1,000,000 producers. Assets: ``webmap.assets``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from jinja2 import Template
+
+from webmap import assets
+from webmap.i18n import t
+
+DEFAULT_CENTER = (-6.43, 108.2)
+DEFAULT_ZOOM = 10
+BACKGROUND = "#f3f1ea"
+RAMPS = {  # ColorBrewer, 5 classes (as in the MapLibre style of webmap/tiles.py)
+    "YlGn": ["#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837"],
+    "PuBu": ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"],
+    "Oranges": ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"],
+}
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """A rendered map, in the three pieces a page template places: head, body and script."""
+
+    header: str
+    html: str
+    script: str
+
+
+class PetaSetup(JSCSSMixin, MacroElement):
+    """Loads the page library and registers the map under ``key`` with its language and texts."""
+
+    default_js = [("leaflet", assets.LEAFLET_JS), ("vectorgrid", assets.VECTORGRID_JS),
+                  ("peta_layers", assets.PETA_JS)]
+    default_css = [("leaflet_css", assets.LEAFLET_CSS)]
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            PetaLayers.register({{ this.key|tojson }}, {{ this._parent.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, key: str, config: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._name = "PetaSetup"
+        self.key = key
+        self.config = dict(config)
+
+
+class PetaLayer(Layer):
+    """A layer drawn by ``PetaLayers.create(kind, options)`` in the browser; listed in the layer control."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = PetaLayers.create(
+                {{ this._parent.get_name() }}, {{ this.kind|tojson }}, {{ this.options|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, kind: str, name: str, options: Mapping[str, Any], show: bool = True,
+                 control: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=control, show=show)
+        self._name = "PetaLayer"
+        self.kind = kind
+        self.options = {"id": kind, "title": name, **options}
+
+
+class PetaControl(MacroElement):
+    """A control of the page library: legend, search box, choropleth pickers."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            PetaLayers.control({{ this._parent.get_name() }}, {{ this.kind|tojson }}, {{ this.options|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, kind: str, options: Mapping[str, Any] | None = None) -> None:
+        super().__init__()
+        self._name = "PetaControl"
+        self.kind = kind
+        self.options = dict(options or {})
+
+
+def new_map(key: str, lang: str, config: Mapping[str, Any] | None = None, m: folium.Map | None = None,
+            bounds: Sequence[float] | None = None, zoom: int = DEFAULT_ZOOM) -> folium.Map:
+    """A Leaflet map without base tiles (nothing loads from another host), registered as ``key``."""
+    if m is None:
+        m = folium.Map(location=list(DEFAULT_CENTER), zoom_start=zoom, tiles=None, prefer_canvas=True,
+                       control_scale=True, min_zoom=7, max_zoom=18, height="100%", width="100%")
+    m.add_child(PetaSetup(key, {"lang": lang, **(config or {})}))
+    if bounds:
+        west, south, east, north = bounds
+        m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def add_boundaries(m: folium.Map, lang: str, level: str, filters: Mapping[str, str] | None = None,
+                   show: bool = True, highlight: str | None = None) -> folium.Map:
+    """Kecamatan or desa outlines from vector tiles; a click opens a popup with a link to the area profile."""
+    options = {"layer": level, "filters": dict(filters or {}), "highlight": highlight}
+    PetaLayer("boundaries", t(f"layer.{level}", lang), {**options, "id": f"boundaries-{level}"},
+              show=show).add_to(m)
+    return m
+
+
+def add_choropleth(m: folium.Map, lang: str, dataset: str, subjects: Sequence[Mapping[str, Any]],
+                   show: bool = True, control: bool = True, subject: str | None = None, year: int | None = None,
+                   area: str | None = None) -> folium.Map:
+    """Production per area coloured by class (``/api/v1/stats/{dataset}`` breaks) over area vector tiles."""
+    ramp = RAMPS["YlGn" if dataset == "agriculture" else "PuBu"]
+    options = {"dataset": dataset, "subjects": list(subjects), "colors": ramp, "subject": subject, "year": year,
+               "area": area, "picker": control}
+    PetaLayer("choropleth", t(f"layer.{dataset}", lang), {**options, "id": f"choropleth-{dataset}"},
+              show=show).add_to(m)
+    return m
+
+
+def add_salt(m: folium.Map, lang: str, show: bool = False) -> folium.Map:
+    """Salt-producing desa (fisheries kind ``garam`` at desa level) over desa vector tiles."""
+    options = {"dataset": "fisheries", "subjects": [{"id": "garam", "level": "desa"}], "subject": "garam",
+               "colors": RAMPS["Oranges"], "picker": False, "id": "salt", "only_data": True}
+    PetaLayer("choropleth", t("layer.salt", lang), options, show=show).add_to(m)
+    return m
+
+
+def add_landing_sites(m: folium.Map, lang: str, show: bool = True) -> folium.Map:
+    """Fish landing sites (TPI) from OGC API Features (a short curated list)."""
+    PetaLayer("landing_sites", t("layer.tpi", lang), {"id": "landing-sites"}, show=show).add_to(m)
+    return m
+
+
+def add_producers(m: folium.Map, lang: str, filters: Mapping[str, str] | None = None,
+                  show: bool = True) -> folium.Map:
+    """Producers from vector tiles: grid cells with counts at low zoom (made by the tile server), points above."""
+    PetaLayer("producers", t("layer.producers", lang), {"id": "producers", "filters": dict(filters or {})},
+              show=show).add_to(m)
+    return m
+
+
+def add_opportunities(m: folium.Map, lang: str, query: Mapping[str, str] | None = None,
+                      show: bool = True) -> folium.Map:
+    """Investment opportunities from ``/api/v1/opportunities`` (points and sites)."""
+    PetaLayer("opportunities", t("layer.opportunities", lang), {"id": "opportunities", "query": dict(query or {})},
+              show=show).add_to(m)
+    return m
+
+
+def add_controls(m: folium.Map, search: bool = True, legend: bool = True, layers: bool = True) -> folium.Map:
+    """Layer control, legend of the visible thematic layers and the place/product search box."""
+    if layers:
+        folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    if legend:
+        PetaControl("legend", {"position": "bottomright"}).add_to(m)
+    if search:
+        PetaControl("search", {"position": "topleft"}).add_to(m)
+    return m
+
+
+def economy_map(lang: str, config: Mapping[str, Any], agri_subjects: Sequence[Mapping[str, Any]],
+                fish_subjects: Sequence[Mapping[str, Any]], m: folium.Map | None = None,
+                bounds: Sequence[float] | None = None) -> folium.Map:
+    """The economic map of ``/``: boundaries, choropleths, TPI, salt, producers, opportunities and controls."""
+    m = new_map("economy", lang, config, m=m, bounds=bounds)
+    add_choropleth(m, lang, "agriculture", agri_subjects, show=True)
+    add_choropleth(m, lang, "fisheries", fish_subjects, show=False)
+    add_salt(m, lang)
+    add_boundaries(m, lang, "kecamatan")
+    add_boundaries(m, lang, "desa", show=False)
+    add_producers(m, lang)
+    add_landing_sites(m, lang)
+    add_opportunities(m, lang)
+    return add_controls(m)
+
+
+def render_map(m: folium.Map) -> MapParts:
+    """Header, body and script of ``m`` with every asset made local (``webmap.assets.localize``)."""
+    assets.localize(m)
+    root = m.get_root()
+    root.render()
+    return MapParts(header=root.header.render(), html=root.html.render(), script=root.script.render())

@@ -1,0 +1,210 @@
+"""The HTML pages: ``/`` map, ``/investor``, ``/produk``, ``/perencana``, ``/wilayah/<code>`` (thin routes).
+
+Maps come from ``webmap.maps`` (Folium), texts from ``webmap.i18n``, assets from ``webmap.assets``.
+Pages carry no data tables: their scripts read vector tiles and the APIs.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, render_template, request
+from sqlalchemy import Engine
+
+from gis import features, profiles, stats
+from gis.kbli import SECTIONS, section_label
+from gis.layers import LAYERS
+from webmap import assets, maps
+from webmap.i18n import format_idr, format_number, js_config, label, normalize_lang, t
+from webmap.tiles import SECTION_COLORS
+
+bp = Blueprint("pages", __name__)
+
+SUBJECTS_TTL_S = 300.0
+LEGEND_SECTIONS = ("A", "C", "G", "I")
+EXAMPLE_PRODUCTS = ("krupuk", "mangga", "ikan asin", "garam")
+_subjects_lock = threading.Lock()
+
+
+def _engine() -> Engine:
+    return current_app.extensions["peta"].engine
+
+
+def _region() -> str:
+    return current_app.extensions["peta"].settings.region_code
+
+
+def _lang() -> str:
+    return normalize_lang(request.args.get("lang"))
+
+
+def page_url(path: str, lang: str, **args: Any) -> str:
+    """``path`` with its query string, ``lang=en`` kept on English pages."""
+    params = {k: v for k, v in args.items() if v not in (None, "")}
+    if lang == "en":
+        params["lang"] = "en"
+    return path + (f"?{urlencode(params)}" if params else "")
+
+
+def mappable_subjects(engine: Engine, dataset: str, lang: str) -> list[dict[str, Any]]:
+    """Commodities (or fisheries kinds) that can be mapped, with the finest level that has data (cached)."""
+    cache: dict[str, tuple[float, list[tuple[str, str, list[int]]]]] = current_app.extensions.setdefault(
+        "peta_pages_subjects", {})
+    with _subjects_lock:
+        hit = cache.get(dataset)
+        if hit is None or time.monotonic() - hit[0] > SUBJECTS_TTL_S:
+            hit = (time.monotonic(), _find_subjects(engine, dataset))
+            cache[dataset] = hit
+    # Kecamatan-level subjects with the longest series first: padi before mangga, laut before kolam.
+    ordered = sorted(hit[1], key=lambda item: (item[1] != "kecamatan", -len(item[2]), item[0]))
+    return [{"id": s, "level": level, "years": years, "label": stats.subject_label(s, lang)}
+            for s, level, years in ordered]
+
+
+def _find_subjects(engine: Engine, dataset: str) -> list[tuple[str, str, list[int]]]:
+    with engine.connect() as conn:
+        subjects = stats.available_subjects(conn, stats.DATASETS[dataset])
+    found = []
+    for subject in subjects:
+        for level in stats.LEVELS:
+            try:
+                result = stats.choropleth(engine, stats.StatsQuery(dataset, subject, level=level, classes=3))
+            except stats.NoData:
+                continue
+            found.append((subject, level, list(result["available_years"])))
+            break
+    return found
+
+
+def region_bounds(engine: Engine) -> tuple[float, float, float, float] | None:
+    """West, south, east, north of the kecamatan layer (cached like the subjects)."""
+    cache: dict[str, tuple[float, Any]] = current_app.extensions.setdefault("peta_pages_subjects", {})
+    with _subjects_lock:
+        hit = cache.get("bounds")
+        if hit is None or time.monotonic() - hit[0] > SUBJECTS_TTL_S:
+            with engine.connect() as conn:
+                hit = (time.monotonic(), features.extent(conn, LAYERS["kecamatan"]).bbox)
+            cache["bounds"] = hit
+    return hit[1]
+
+
+def _kecamatan(engine: Engine, region: str) -> list[dict[str, str]]:
+    """Code and name of the kecamatan of the regency (for the planner's area filter)."""
+    with engine.connect() as conn:
+        page = features.items(conn, LAYERS["kecamatan"], features.Selection(filters={"parent_code": region}),
+                              limit=500)
+    return [{"code": f["properties"]["code"], "name": f["properties"]["name"]} for f in json.loads(page.features_json)]
+
+
+def _subject_labels(lang: str) -> dict[str, str]:
+    return {subject: stats.subject_label(subject, lang) for subject in stats.SUBJECT_LABELS}
+
+
+def _map_config(lang: str) -> dict[str, Any]:
+    return js_config(lang, {
+        "sectorColors": SECTION_COLORS,
+        "sectorLegend": [{"section": s, "label": section_label(s, lang)} for s in LEGEND_SECTIONS],
+    })
+
+
+def _new_map(key: str, lang: str) -> Any:
+    return maps.new_map(key, lang, _map_config(lang), bounds=region_bounds(_engine()))
+
+
+def _render(template: str, lang: str, status: int = 200, **context: Any) -> Response:
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    other = "id" if lang == "en" else "en"
+    html = render_template(
+        template, lang=lang, t=lambda key, **v: t(key, lang, **v), num=lambda v, d=None: format_number(v, lang, d),
+        idr=lambda v: format_idr(v, lang), label=lambda p, v: label(p, v, lang),
+        url=lambda path, **a: page_url(path, lang, **a), switch_url=page_url(request.path, other, **args),
+        assets=assets, missing_assets=bool(assets.missing_vendor_files()), active=request.endpoint,
+        **{"parts": None, "page_config": {}, **context})
+    return Response(html, status=status, mimetype="text/html")
+
+
+@bp.get("/")
+def index() -> Response:
+    """The economic map: boundaries, choropleths, TPI, salt, producers, opportunities, search."""
+    lang = _lang()
+    engine = _engine()
+    m = maps.economy_map(lang, _map_config(lang), mappable_subjects(engine, "agriculture", lang),
+                         mappable_subjects(engine, "fisheries", lang), bounds=region_bounds(engine))
+    return _render("index.html", lang, parts=maps.render_map(m))
+
+
+@bp.get("/investor")
+def investor() -> Response:
+    """Sector profiles with trends, leading kecamatan, and the opportunities with filters and a map."""
+    lang = _lang()
+    m = _new_map("investor", lang)
+    maps.add_boundaries(m, lang, "kecamatan")
+    maps.add_opportunities(m, lang)
+    maps.add_controls(m, search=False)
+    engine = _engine()
+    page = {"agriculture": mappable_subjects(engine, "agriculture", lang),
+            "fisheries": mappable_subjects(engine, "fisheries", lang)}
+    sectors = sorted({"agriculture", "fisheries", "agroindustry", "tourism", "creative_industry"})
+    config = {"region": _region(), "subjects": page, "labels": _subject_labels(lang)}
+    return _render("investor.html", lang, parts=maps.render_map(m), page_config=config, sectors=sectors,
+                   statuses=("tersedia", "dalam_penjajakan", "terealisasi"), examples=EXAMPLE_PRODUCTS)
+
+
+@bp.get("/produk")
+def produk() -> Response:
+    """The producer finder (phone first): search, near me, list and map, producer cards."""
+    lang = _lang()
+    m = _new_map("produk", lang)
+    maps.add_boundaries(m, lang, "kecamatan", show=True)
+    m.add_child(maps.PetaLayer("results", t("common.producers", lang), {"id": "results"}, control=False))
+    q = request.args.get("q", "")[:200]
+    area = request.args.get("area", "")
+    area = area if profiles.AREA_CODE.fullmatch(area) else ""
+    return _render("produk.html", lang, parts=maps.render_map(m), q=q, area=area, examples=EXAMPLE_PRODUCTS,
+                   page_config={"q": q, "area": area})
+
+
+@bp.get("/perencana")
+def perencana() -> Response:
+    """The planner console: layer, filters, aggregation level, table and map, downloads."""
+    lang = _lang()
+    engine = _engine()
+    subjects = {d: mappable_subjects(engine, d, lang) for d in ("agriculture", "fisheries")}
+    m = _new_map("perencana", lang)
+    first = subjects["agriculture"][0]["id"] if subjects["agriculture"] else None
+    maps.add_choropleth(m, lang, "agriculture", subjects["agriculture"], control=False, subject=first)
+    maps.add_boundaries(m, lang, "kecamatan")
+    maps.add_producers(m, lang, show=False)
+    maps.add_controls(m, search=False)
+    kecamatan = _kecamatan(engine, _region())
+    config = {"subjects": subjects, "region": _region(),
+              "measures": {d: list(stats.DATASETS[d].measures) for d in ("agriculture", "fisheries")}}
+    return _render("perencana.html", lang, parts=maps.render_map(m), page_config=config, kecamatan=kecamatan,
+                   methods=stats.METHODS, sections=[(s, section_label(s, lang)) for s in SECTIONS])
+
+
+@bp.get("/wilayah/<code>")
+def wilayah(code: str) -> Response:
+    """Profile of a kabupaten, kecamatan or desa; an HTML 404 page for an unknown code."""
+    lang = _lang()
+    try:
+        profile = profiles.area_profile(_engine(), code, lang)
+    except profiles.UnknownArea:
+        return _render("404.html", lang, status=404, message=t("error.area_unknown", lang, code=code))
+    m = maps.new_map("wilayah", lang, _map_config(lang), bounds=profile["bbox"])
+    child_level = {"kabupaten": "kecamatan", "kecamatan": "desa"}.get(profile["level"])
+    if child_level:
+        maps.add_boundaries(m, lang, child_level, {"parent_code": code})
+    own_level = profile["level"] if profile["level"] in ("kecamatan", "desa") else None
+    if own_level:
+        maps.add_boundaries(m, lang, own_level, {"code": code}, highlight=code)
+    maps.add_producers(m, lang, {"area_code": code} if profile["level"] == "desa" else None)
+    maps.add_opportunities(m, lang, {"area": code})
+    maps.add_controls(m, search=False)
+    config = {"code": code, "level": profile["level"], "sections": profile["producers"]["by_section"],
+              "labels": _subject_labels(lang)}
+    return _render("wilayah.html", lang, parts=maps.render_map(m), profile=profile, page_config=config)

@@ -1,0 +1,601 @@
+/* Peta Ekonomi: the layers, legend and search of the Folium maps.
+ * Data come from vector tiles (/tiles/...) and the APIs (/api/v1/..., /ogc/...), never from the page.
+ * window.petaStatus tells tests and benchmarks what each layer has drawn. */
+(function () {
+  'use strict';
+
+  // Leaflet.VectorGrid 1.3 calls L.DomEvent.fakeStop, which Leaflet 1.8 removed.
+  if (!L.DomEvent.fakeStop) { L.DomEvent.fakeStop = function (e) { e._stopped = true; }; }
+
+  var maps = {};
+  var status = window.petaStatus = window.petaStatus || { maps: {} };
+  var GREY = '#cfd8dc';
+  var MAX_NATIVE_ZOOM = 16;
+
+  // ---------------------------------------------------------------- helpers
+
+  function peta(map) { return map._peta; }
+  function msg(map, key, values) {
+    var text = (peta(map).config.messages || {})[key] || key;
+    Object.keys(values || {}).forEach(function (name) { text = text.replace('{' + name + '}', values[name]); });
+    return text;
+  }
+  function fmt(map, value, digits) {
+    if (value === null || value === undefined || isNaN(value)) { return '–'; }
+    if (digits === undefined) { digits = Math.abs(value) >= 10 ? 1 : 2; }  // as webmap/i18n.py
+    return new Intl.NumberFormat(peta(map).config.locale, { maximumFractionDigits: digits }).format(value);
+  }
+  function fmtIdr(map, value) {
+    if (value === null || value === undefined) { return '–'; }
+    var en = peta(map).config.lang === 'en';
+    var units = en ? [[1e12, 'trillion'], [1e9, 'billion'], [1e6, 'million']]
+      : [[1e12, 'triliun'], [1e9, 'miliar'], [1e6, 'juta']];
+    for (var i = 0; i < units.length; i++) {
+      if (Math.abs(value) >= units[i][0]) {
+        return (en ? 'IDR ' : 'Rp ') + fmt(map, value / units[i][0], 1) + ' ' + units[i][1];
+      }
+    }
+    return (en ? 'IDR ' : 'Rp ') + fmt(map, value, 0);
+  }
+  function esc(text) {
+    return String(text === null || text === undefined ? '' : text).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+  function query(params) {
+    var parts = [];
+    Object.keys(params || {}).forEach(function (key) {
+      var value = params[key];
+      if (value !== null && value !== undefined && value !== '') {
+        parts.push(encodeURIComponent(key) + '=' + encodeURIComponent(value));
+      }
+    });
+    return parts.length ? '?' + parts.join('&') : '';
+  }
+  function withLang(map, params) {
+    // Always explicit: without it the APIs follow the browser's Accept-Language.
+    return L.extend({}, params, { lang: peta(map).config.lang });
+  }
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: 'application/json' } }).then(function (response) {
+      if (!response.ok) { throw new Error(url + ': HTTP ' + response.status); }
+      return response.json();
+    });
+  }
+  function pageUrl(map, path) { return path + (peta(map).config.lang === 'en' ? '?lang=en' : ''); }
+  function profileLink(map, code) {
+    if (!code) { return ''; }
+    return '<a class="peta-popup-link" href="' + esc(pageUrl(map, '/wilayah/' + code)) + '">' +
+      esc(msg(map, 'popup.open_profile')) + ' →</a>';
+  }
+  function row(label, value) {
+    return value === null || value === undefined || value === '' ? '' :
+      '<tr><th>' + esc(label) + '</th><td>' + value + '</td></tr>';
+  }
+
+  function track(map, id, kind) {
+    var st = { kind: kind, features: 0, loaded: false, visible: false, error: null };
+    status.maps[peta(map).key].layers[id] = st;
+    return st;
+  }
+
+  // ---------------------------------------------------------------- vector tiles
+
+  function tileUrl(layerId, filters) {
+    return '/tiles/' + encodeURIComponent(layerId) + '/{z}/{x}/{y}.pbf' + query(filters);
+  }
+
+  // One VectorGrid (canvas) inside a LayerGroup, so that the layer control keeps one entry while the
+  // tiles are swapped (VectorGrid 1.3 has no setUrl). Clicks are identified by PetaLayers' hit test.
+  function vectorGroup(map, st, layerName, url, style, pane) {
+    var group = L.layerGroup();
+    group.reload = function (newUrl, newStyle) {
+      url = newUrl || url;
+      style = newStyle || style;
+      group.clearLayers();
+      st.features = 0;
+      st.loaded = false;
+      var styles = {};
+      styles[layerName] = function (props, zoom) {
+        var s = style(props, zoom);
+        if (!(s instanceof Array) || s.length) { st.features += 1; }
+        return s;
+      };
+      var grid = L.vectorGrid.protobuf(url, {
+        vectorTileLayerStyles: styles, rendererFactory: L.canvas.tile, interactive: false,
+        maxNativeZoom: MAX_NATIVE_ZOOM, pane: pane || 'overlayPane', attribution: '',
+        // With a feature id VectorGrid keeps its tiles in _vectorTiles (the hit test reads them) and
+        // removes a tile's renderer when the tile unloads (without it, renderers pile up as one pans).
+        getFeatureId: function (f) { return f.id || (f.properties && f.properties.code) || 0; }
+      });
+      grid.on('load', function () { st.loaded = true; group.fire('petaload'); });
+      group.grid = grid;
+      group.addLayer(grid);
+    };
+    group.reload();
+    return group;
+  }
+
+  // The features of a VectorGrid under a point (the same test VectorGrid's own click handler uses).
+  function hitTest(grid, latlng) {
+    if (!grid || !grid._map || grid._tileZoom === undefined) { return []; }
+    var size = grid.getTileSize();
+    var pixel = grid._map.project(latlng, grid._tileZoom);
+    var coords = pixel.unscaleBy(size).floor();
+    coords.z = grid._tileZoom;
+    var renderer = grid._vectorTiles[grid._tileCoordsToKey(coords)];
+    if (!renderer || !renderer._layers) { return []; }
+    var scale = grid._map.getZoomScale(grid._map.getZoom(), grid._tileZoom);
+    var local = pixel.subtract(coords.scaleBy(size));
+    var found = [];
+    Object.keys(renderer._layers).forEach(function (id) {
+      var path = renderer._layers[id];
+      var tolerance = path._point ? 4 / scale : 0;
+      if (path._point ? path._point.distanceTo(local) <= path._radius + tolerance : path._containsPoint(local)) {
+        found.push(path.properties || (path.feature && path.feature.properties) || {});
+      }
+    });
+    return found;
+  }
+
+  // ---------------------------------------------------------------- layer kinds
+
+  var kinds = {};
+
+  kinds.boundaries = function (map, o) {
+    var st = track(map, o.id, 'boundaries');
+    var line = o.layer === 'desa' ? '#78909c' : '#37474f';
+    var group = vectorGroup(map, st, o.layer, tileUrl(o.layer, o.filters), function (props) {
+      var strong = o.highlight && props.code === o.highlight;
+      return { color: strong ? '#bf360c' : line, weight: strong ? 3 : (o.layer === 'desa' ? 0.8 : 1.6),
+        fill: true, fillColor: '#ffffff', fillOpacity: strong ? 0.15 : 0, opacity: 0.9 };
+    });
+    group._petaStatus = st;
+    peta(map).layers[o.id] = group;
+    group.identify = function (latlng) {
+      var hits = hitTest(group.grid, latlng);
+      return hits.length ? { area: hits[0], level: o.layer } : null;
+    };
+    group.legend = function () {
+      return '<div class="peta-legend-row"><span class="peta-swatch peta-swatch-line" style="border-color:' +
+        line + '"></span>' + esc(msg(map, 'legend.boundary')) + '</div>';
+    };
+    return group;
+  };
+
+  kinds.choropleth = function (map, o) {
+    var st = track(map, o.id, 'choropleth');
+    var state = { subject: o.subject || (o.subjects[0] && o.subjects[0].id), year: o.year, stats: null,
+      level: null, measure: o.measure, method: o.method, area: o.area };
+    var byCode = {};
+    function subjectInfo() {
+      return o.subjects.filter(function (s) { return s.id === state.subject; })[0] || o.subjects[0] || {};
+    }
+    function style(props) {
+      var item = byCode[props.code];
+      if (state.area && props.code && props.code.indexOf(state.area) !== 0) { return []; }
+      if (!item) {
+        return o.only_data ? [] : { fill: true, fillColor: GREY, fillOpacity: 0.25, color: '#ffffff', weight: 0.6 };
+      }
+      return { fill: true, fillColor: o.colors[Math.min(item['class'], o.colors.length - 1)], fillOpacity: 0.78,
+        color: '#ffffff', weight: 0.8 };
+    }
+    var group = L.layerGroup();
+    group._petaStatus = st;
+    peta(map).layers[o.id] = group;
+    group.state = state;
+    group.load = function (changes) {
+      if (changes && changes.dataset) { o.dataset = changes.dataset; }
+      if (changes && changes.subjects) { o.subjects = changes.subjects; }
+      L.extend(state, changes || {});
+      var info = subjectInfo();
+      var param = o.dataset === 'fisheries' ? 'kind' : 'commodity';
+      state.level = (changes && changes.level) || state.level || info.level || 'kecamatan';
+      if (changes && changes.subject && !changes.level) { state.level = info.level || 'kecamatan'; }
+      st.loaded = false;
+      st.error = null;
+      var params = { level: state.level, year: state.year, measure: state.measure, method: state.method };
+      params[param] = state.subject;
+      var url = '/api/v1/stats/' + o.dataset + query(withLang(map, params));
+      group.statsUrl = url;
+      return getJSON(url).then(function (stats) {
+        state.stats = stats;
+        state.year = stats.year;
+        byCode = {};
+        stats.values.forEach(function (v) { byCode[v.code] = v; });
+        var vurl = tileUrl(stats.level, {});
+        if (!group.vector) {
+          group.vector = vectorGroup(map, st, stats.level, vurl, style);
+          group.addLayer(group.vector);
+        } else {
+          group.vector.reload(vurl, style);
+        }
+        group.layerName = stats.level;
+        group.fire('data', { stats: stats });
+        refreshLegend(map);
+        return stats;
+      }).catch(function (err) {
+        st.error = String(err);
+        st.loaded = true;
+        refreshLegend(map);
+        throw err;
+      });
+    };
+    group.identify = function (latlng) {
+      var hits = group.vector ? hitTest(group.vector.grid, latlng) : [];
+      if (!hits.length) { return null; }
+      var item = byCode[hits[0].code];
+      return { area: hits[0], level: group.layerName, value: item, stats: state.stats, title: group._title };
+    };
+    group.legend = function () {
+      var stats = state.stats;
+      var html = '';
+      if (o.picker) {
+        html += '<div class="peta-picker"><select data-role="subject" aria-label="' +
+          esc(msg(map, o.dataset === 'fisheries' ? 'control.fish_kind' : 'control.commodity')) + '">';
+        o.subjects.forEach(function (s) {
+          html += '<option value="' + esc(s.id) + '"' + (s.id === state.subject ? ' selected' : '') + '>' +
+            esc(s.label) + '</option>';
+        });
+        html += '</select><select data-role="year" aria-label="' + esc(msg(map, 'control.year')) + '">';
+        ((stats && stats.available_years) || []).slice().reverse().forEach(function (y) {
+          html += '<option' + (stats && y === stats.year ? ' selected' : '') + '>' + y + '</option>';
+        });
+        html += '</select></div>';
+      }
+      if (st.error) { return html + '<div class="peta-legend-note">' + esc(msg(map, 'common.no_data')) + '</div>'; }
+      if (!stats) { return html + '<div class="peta-legend-note">' + esc(msg(map, 'common.loading')) + '</div>'; }
+      html += '<div class="peta-legend-note">' + esc(stats.label) + ' · ' + stats.year + ' · ' +
+        esc(msg(map, 'measure.' + stats.measure)) + '</div>';
+      var lower = stats.min;
+      stats.breaks.forEach(function (upper, i) {
+        html += '<div class="peta-legend-row"><span class="peta-swatch" style="background:' +
+          o.colors[Math.min(i, o.colors.length - 1)] + '"></span>' + fmt(map, lower) + ' – ' + fmt(map, upper) +
+          '</div>';
+        lower = upper;
+      });
+      if (!o.only_data) {
+        html += '<div class="peta-legend-row"><span class="peta-swatch" style="background:' + GREY +
+          '"></span>' + esc(msg(map, 'common.no_data')) + '</div>';
+      }
+      return html;
+    };
+    group.bindPicker = function (box) {
+      var subject = box.querySelector('select[data-role="subject"]');
+      var year = box.querySelector('select[data-role="year"]');
+      if (subject) { subject.addEventListener('change', function () { group.load({ subject: subject.value, year: null }); }); }
+      if (year) { year.addEventListener('change', function () { group.load({ year: Number(year.value) }); }); }
+    };
+    group.restyle = function () { if (group.vector) { group.vector.reload(); } };
+    group.on('add', function () {
+      if (!state.stats && !st.error && !o.manual) { group.load().catch(function () {}); }
+    });
+    return group;
+  };
+
+  kinds.producers = function (map, o) {
+    var st = track(map, o.id, 'producers');
+    var colors = peta(map).config.sectorColors || {};
+    var group = vectorGroup(map, st, 'producers', tileUrl('producers', o.filters), function (props) {
+      var color = colors[props.sector] || '#e65100';
+      var count = props.point_count;
+      if (count) {
+        var radius = Math.min(14, 3 + 2.2 * Math.log10(count + 1) * 2);
+        return { radius: radius, fill: true, fillColor: color, fillOpacity: 0.7, color: '#ffffff', weight: 1 };
+      }
+      return { radius: 5, fill: true, fillColor: color, fillOpacity: 0.9, color: '#ffffff', weight: 1.2 };
+    }, 'markerPane');
+    group._petaStatus = st;
+    peta(map).layers[o.id] = group;
+    group.identify = function (latlng) {
+      var hits = hitTest(group.grid, latlng);
+      return hits.length ? { producer: hits[0] } : null;
+    };
+    group.setFilters = function (filters) { o.filters = filters; group.reload(tileUrl('producers', filters)); };
+    group.legend = function () {
+      var cfg = peta(map).config;
+      var html = '<div class="peta-legend-row"><span class="peta-dot peta-dot-big" style="background:#e65100">' +
+        '</span>' + esc(msg(map, 'legend.cell')) + '</div><div class="peta-legend-row">' +
+        '<span class="peta-dot" style="background:#e65100"></span>' + esc(msg(map, 'legend.producer')) + '</div>';
+      (cfg.sectorLegend || []).forEach(function (s) {
+        html += '<div class="peta-legend-row peta-legend-small"><span class="peta-dot" style="background:' +
+          esc(colors[s.section] || '#e65100') + '"></span>' + esc(s.section + ' ' + s.label) + '</div>';
+      });
+      return html;
+    };
+    return group;
+  };
+
+  function pointLayer(map, o, kind, url, color, popup, legendKey) {
+    var st = track(map, o.id, kind);
+    var group = L.featureGroup();
+    group._petaStatus = st;
+    peta(map).layers[o.id] = group;
+    group.load = function (params) {
+      st.loaded = false;
+      var full = url + query(withLang(map, L.extend({}, o.query || {}, params || {})));
+      return getJSON(full).then(function (fc) {
+        group.clearLayers();
+        var layer = L.geoJSON(fc, {
+          pointToLayer: function (feature, latlng) {
+            return L.circleMarker(latlng, { radius: 8, color: '#263238', weight: 2, fillColor: color,
+              fillOpacity: 0.9, bubblingMouseEvents: false });
+          },
+          style: function () { return { color: color, weight: 2, fillOpacity: 0.3, bubblingMouseEvents: false }; },
+          onEachFeature: function (feature, lyr) { lyr.bindPopup(function () { return popup(feature.properties); }); }
+        });
+        group.addLayer(layer);
+        st.features = fc.features.length;
+        st.loaded = true;
+        group.fire('data', { features: fc.features });
+        return fc;
+      }).catch(function (err) { st.error = String(err); st.loaded = true; throw err; });
+    };
+    group.legend = function () {
+      return '<div class="peta-legend-row"><span class="peta-dot peta-dot-ring" style="background:' + color +
+        '"></span>' + esc(msg(map, legendKey)) + '</div>';
+    };
+    group.on('add', function () { if (!st.loaded && !group._loading) { group._loading = true; group.load().catch(function () {}); } });
+    return group;
+  }
+
+  kinds.landing_sites = function (map, o) {
+    o.query = { limit: 500 };
+    return pointLayer(map, o, 'landing_sites', '/ogc/collections/landing-sites/items', '#0277bd', function (p) {
+      return '<div class="peta-popup"><h3>' + esc(p.name) + '</h3><table>' + row(msg(map, 'common.area'),
+        esc(p.area_code)) + row('', esc(p.note)) + '</table>' + profileLink(map, p.area_code) + '</div>';
+    }, 'legend.tpi');
+  };
+
+  kinds.opportunities = function (map, o) {
+    o.query = L.extend({ limit: 500 }, o.query || {});
+    return pointLayer(map, o, 'opportunities', '/api/v1/opportunities', '#2e7d32', function (p) {
+      return opportunityHtml(map, p);
+    }, 'legend.opportunity');
+  };
+
+  kinds.results = function (map, o) {
+    var st = track(map, o.id, 'results');
+    var group = L.featureGroup();
+    group._petaStatus = st;
+    peta(map).layers[o.id] = group;
+    group.setData = function (features, onClick) {
+      group.clearLayers();
+      features.forEach(function (f) {
+        var c = f.geometry.coordinates;
+        var marker = L.circleMarker([c[1], c[0]], { radius: 9, color: '#ffffff', weight: 2, fillColor: '#e65100',
+          fillOpacity: 0.95, bubblingMouseEvents: false });
+        marker.feature = f;
+        marker.on('click', function () { if (onClick) { onClick(f); } });
+        group.addLayer(marker);
+      });
+      st.features = features.length;
+      st.loaded = true;
+    };
+    group.legend = function () { return ''; };
+    st.loaded = true;
+    return group;
+  };
+
+  function opportunityHtml(map, p) {
+    var link = p.licensing_url && /^https?:\/\//.test(p.licensing_url) ?
+      '<a href="' + esc(p.licensing_url) + '" rel="noopener" target="_blank">' + esc(msg(map, 'popup.licensing')) +
+      '</a>' : '';
+    return '<div class="peta-popup"><h3>' + esc(p.title) + '</h3><p>' + esc(p.description || '') + '</p><table>' +
+      row(msg(map, 'common.sector'), esc(msg(map, 'sector.' + p.sector))) +
+      row(msg(map, 'popup.value_idr'), esc(fmtIdr(map, p.value_idr))) +
+      row(msg(map, 'common.status'), esc(msg(map, 'status.' + p.status))) +
+      row(msg(map, 'popup.contact'), esc(p.contact_agency)) + '</table>' + link + ' ' +
+      profileLink(map, p.area_code) + '</div>';
+  }
+
+  // ---------------------------------------------------------------- identify (one popup per click)
+
+  function producerHtml(map, p) {
+    if (p.point_count) {
+      return '<div class="peta-popup">' + esc(msg(map, 'popup.cell', { n: fmt(map, p.point_count, 0) })) + '</div>';
+    }
+    var phone = p.whatsapp || p.phone;
+    return '<div class="peta-popup"><h3>' + esc(p.name) + '</h3><table>' +
+      row(msg(map, 'popup.products'), esc(p.products)) + row(msg(map, 'popup.address'), esc(p.address)) +
+      row(msg(map, 'popup.phone'), phone ? '<a href="tel:' + esc(phone) + '">' + esc(phone) + '</a>' : '') +
+      '</table>' + profileLink(map, p.area_code) + '</div>';
+  }
+
+  function areaHtml(map, hit) {
+    var a = hit.area;
+    var html = '<div class="peta-popup"><h3>' + esc(a.name) + '</h3><table>' +
+      row(msg(map, 'common.level'), esc(msg(map, 'level.' + (a.level || hit.level)))) +
+      row(msg(map, 'popup.population'), a.population ? fmt(map, a.population, 0) : '');
+    if (hit.value && hit.stats) {
+      html += row(hit.stats.label + ' ' + hit.stats.year, fmt(map, hit.value.value) + ' ' + esc(hit.value.unit));
+    }
+    return html + '</table>' + profileLink(map, a.code) + '</div>';
+  }
+
+  function onMapClick(map, e) {
+    var layers = peta(map).order.map(function (id) { return peta(map).layers[id]; })
+      .filter(function (l) { return l && map.hasLayer(l) && l.identify; });
+    var producer = null, areas = [];
+    layers.forEach(function (l) {
+      var hit = l.identify(e.latlng);
+      if (!hit) { return; }
+      if (hit.producer && !producer) { producer = hit.producer; } else if (hit.area) { areas.push(hit); }
+    });
+    var html = '';
+    if (producer) {
+      html = producerHtml(map, producer);
+    } else if (areas.length) {
+      var valued = areas.filter(function (h) { return h.value; });
+      var best = areas.filter(function (h) { return h.level === 'desa'; })[0] || areas[0];
+      html = areaHtml(map, L.extend({}, best, valued[0] ? { value: valued[0].value, stats: valued[0].stats } : {}));
+    }
+    if (html) { L.popup({ maxWidth: 300 }).setLatLng(e.latlng).setContent(html).openOn(map); }
+  }
+
+  // ---------------------------------------------------------------- controls
+
+  function refreshLegend(map) {
+    var box = peta(map).legendBox;
+    if (!box) { return; }
+    var html = '';
+    peta(map).order.forEach(function (id) {
+      var layer = peta(map).layers[id];
+      if (!layer || !map.hasLayer(layer) || !layer.legend) { return; }
+      var body = layer.legend();
+      if (!body) { return; }
+      html += '<section class="peta-legend-block" data-layer="' + esc(id) + '"><h4>' + esc(layer._title || id) +
+        '</h4>' + body + '</section>';
+    });
+    if (peta(map).legendOpen === undefined) { peta(map).legendOpen = map.getSize().y >= 600; }
+    box.innerHTML = html ? '<details' + (peta(map).legendOpen ? ' open' : '') + '><summary class="peta-legend-title">' +
+      esc(msg(map, 'common.legend')) + '</summary>' + html + '</details>' : '';
+    box.style.display = html ? '' : 'none';
+    var details = box.querySelector('details');
+    if (details) { details.addEventListener('toggle', function () { peta(map).legendOpen = details.open; }); }
+    peta(map).order.forEach(function (id) {
+      var layer = peta(map).layers[id];
+      var block = box.querySelector('section[data-layer="' + id + '"]');
+      if (block && layer.bindPicker) { layer.bindPicker(block); }
+    });
+  }
+
+  var controls = {};
+
+  controls.legend = function (map, o) {
+    var Legend = L.Control.extend({
+      onAdd: function () {
+        var box = L.DomUtil.create('div', 'peta-legend leaflet-bar');
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        peta(map).legendBox = box;
+        setTimeout(function () { refreshLegend(map); }, 0);
+        return box;
+      }
+    });
+    new Legend({ position: o.position || 'bottomright' }).addTo(map);
+    map.on('overlayadd overlayremove layeradd layerremove', function () {
+      clearTimeout(peta(map).legendTimer);
+      peta(map).legendTimer = setTimeout(function () { refreshLegend(map); }, 30);
+    });
+  };
+
+  controls.search = function (map, o) {
+    var Search = L.Control.extend({
+      onAdd: function () {
+        var box = L.DomUtil.create('div', 'peta-search leaflet-bar');
+        box.innerHTML = '<input type="search" autocomplete="off" placeholder="' +
+          esc(msg(map, 'map.search_placeholder')) + '" aria-label="' + esc(msg(map, 'common.search')) + '">' +
+          '<div class="peta-search-results" role="listbox"></div>';
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        var input = box.querySelector('input');
+        var results = box.querySelector('.peta-search-results');
+        var timer = null;
+        input.addEventListener('input', function () {
+          clearTimeout(timer);
+          timer = setTimeout(function () { runSearch(map, input.value.trim(), results); }, 250);
+        });
+        return box;
+      }
+    });
+    new Search({ position: o.position || 'topleft' }).addTo(map);
+  };
+
+  function cqlLike(text) { return "CASEI(name) LIKE CASEI('%" + text.replace(/'/g, "''") + "%')"; }
+
+  function runSearch(map, text, box) {
+    if (text.length < 2) { box.innerHTML = ''; return; }
+    var places = ['kecamatan', 'desa'].map(function (level) {
+      return getJSON('/ogc/collections/' + level + '/items' + query({ filter: cqlLike(text), limit: 5 }))
+        .then(function (fc) { return fc.features.map(function (f) { f.level = level; return f; }); })
+        .catch(function () { return []; });
+    });
+    var products = getJSON('/api/v1/producers' + query(withLang(map, { q: text, limit: 6 })))
+      .then(function (fc) { return fc.features; }).catch(function () { return []; });
+    Promise.all([Promise.all(places), products]).then(function (found) {
+      var placeHits = found[0][0].concat(found[0][1]);
+      var html = '';
+      var items = [];
+      if (placeHits.length) {
+        html += '<div class="peta-search-head">' + esc(msg(map, 'map.search_places')) + '</div>';
+        placeHits.forEach(function (f) {
+          items.push(f);
+          html += '<button type="button" data-i="' + (items.length - 1) + '">' + esc(f.properties.name) +
+            ' <small>' + esc(msg(map, 'level.' + f.level)) + '</small></button>';
+        });
+      }
+      if (found[1].length) {
+        html += '<div class="peta-search-head">' + esc(msg(map, 'map.search_products')) + '</div>';
+        found[1].forEach(function (f) {
+          items.push(f);
+          html += '<button type="button" data-i="' + (items.length - 1) + '">' + esc(f.properties.name) +
+            ' <small>' + esc(f.properties.products || '') + '</small></button>';
+        });
+      }
+      box.innerHTML = html || '<div class="peta-search-head">' + esc(msg(map, 'map.search_none')) + '</div>';
+      Array.prototype.forEach.call(box.querySelectorAll('button'), function (button) {
+        button.addEventListener('click', function () {
+          var f = items[Number(button.getAttribute('data-i'))];
+          if (f.geometry.type === 'Point') {
+            var c = f.geometry.coordinates;
+            map.setView([c[1], c[0]], 16);
+            L.popup().setLatLng([c[1], c[0]]).setContent(producerHtml(map, f.properties)).openOn(map);
+          } else {
+            map.fitBounds(L.geoJSON(f).getBounds());
+            L.popup().setLatLng(L.geoJSON(f).getBounds().getCenter())
+              .setContent(areaHtml(map, { area: L.extend({ code: f.id }, f.properties), level: f.level }))
+              .openOn(map);
+          }
+          box.innerHTML = '';
+        });
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  window.PetaLayers = {
+    register: function (key, map, config) {
+      map._peta = { key: key, config: config, layers: {}, order: [] };
+      maps[key] = map;
+      status.maps[key] = { layers: {}, ready: false };
+      map.getContainer().classList.add('peta-map');
+      map.on('click', function (e) { onMapClick(map, e); });
+      map.whenReady(function () {
+        setTimeout(function () {
+          status.maps[key].ready = true;
+          document.dispatchEvent(new CustomEvent('peta:map', { detail: { key: key, map: map } }));
+        }, 0);
+      });
+      map.on('layeradd layerremove', function () {
+        Object.keys(map._peta.layers).forEach(function (id) {
+          var layer = map._peta.layers[id];
+          if (layer._petaStatus) { layer._petaStatus.visible = map.hasLayer(layer); }
+        });
+      });
+    },
+    create: function (map, kind, options) {
+      var layer = kinds[kind](map, options);
+      layer._title = options.title || null;
+      peta(map).order.push(options.id);
+      return layer;
+    },
+    control: function (map, kind, options) { controls[kind](map, options || {}); },
+    map: function (key) { return maps[key]; },
+    layer: function (key, id) { return maps[key] && maps[key]._peta.layers[id]; },
+    onMap: function (key, callback) {
+      if (maps[key] && status.maps[key].ready) { callback(maps[key]); return; }
+      document.addEventListener('peta:map', function (e) { if (e.detail.key === key) { callback(e.detail.map); } });
+    },
+    fmt: function (key, value, digits) { return fmt(maps[key], value, digits); },
+    fmtIdr: function (key, value) { return fmtIdr(maps[key], value); },
+    msg: function (key, name, values) { return msg(maps[key], name, values); },
+    esc: esc,
+    query: query,
+    getJSON: getJSON,
+    producerHtml: function (key, p) { return producerHtml(maps[key], p); },
+    opportunityHtml: function (key, p) { return opportunityHtml(maps[key], p); },
+    refreshLegend: function (key) { refreshLegend(maps[key]); }
+  };
+}());

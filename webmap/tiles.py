@@ -1,0 +1,295 @@
+"""Vector tiles over HTTP: ``/tiles/{layer}/{z}/{x}/{y}.pbf``, TileJSON and a MapLibre style.
+
+The tiles, their fields and the drawing come from the layer registry (``gis/layers.py``); the SQL lives in
+``gis/tiles.py``. Query parameters other than ``lang`` are attribute filters of the layer (``?sector=C``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask.blueprints import BlueprintSetupState
+from sqlalchemy import Engine
+
+from gis.kbli import SECTIONS
+from gis.layers import LAYERS, Layer
+from gis.tiles import (
+    COUNT_FIELD,
+    Choropleth,
+    TileCache,
+    TileFilterError,
+    TileNotFound,
+    check_tile,
+    choropleth_default,
+    filter_sql,
+    layer_bounds,
+    policy_for,
+    tile_fields,
+)
+from webmap.params import BadParameter, parse_lang
+from webmap.problems import ApiError
+
+bp = Blueprint("tiles", __name__)
+
+TILE_MIMETYPE = "application/vnd.mapbox-vector-tile"
+TILE_CACHE_CONTROL = "public, max-age=300"
+TILEJSON_MAX_ZOOM = 16  # clients overzoom beyond: raw points from z13, sub-metre cells where dense
+DEFAULT_CACHE_MB = 64
+ATTRIBUTION = ("Peta Ekonomi Kabupaten Indramayu; batas wilayah perkiraan (idn-area-data, ODbL); "
+               "data contoh ditandai di datasets/")
+WORLD_BOUNDS = (-180.0, -85.0511287798066, 180.0, 85.0511287798066)
+DEFAULT_CENTER = (108.2, -6.43, 9)
+RAMPS = {  # ColorBrewer, 5 classes
+    "YlGn": ["#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837"],
+    "PuBu": ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"],
+}
+SECTION_COLORS = dict(zip(SECTIONS, [
+    "#33a02c", "#8c510a", "#e65100", "#ffd600", "#00838f", "#6d4c41", "#1565c0", "#5e35b1", "#d81b60",
+    "#00897b", "#3949ab", "#7cb342", "#c0ca33", "#f4511e", "#546e7a", "#8e24aa", "#e53935", "#fb8c00",
+    "#795548", "#9e9e9e", "#212121",
+], strict=True))
+
+
+class LayerNotFound(ApiError):
+    """A tile layer, or a tile, that does not exist."""
+
+    status = 404
+    title = "Not found"
+
+
+@bp.record_once
+def _init_cache(state: BlueprintSetupState) -> None:
+    mb = float(state.app.config.get("TILE_CACHE_MB", DEFAULT_CACHE_MB))
+    state.app.extensions["peta_tiles"] = TileCache(int(mb * 2**20))
+
+
+def _cache(app: Flask) -> TileCache:
+    return app.extensions["peta_tiles"]
+
+
+def _engine() -> Engine:
+    return current_app.extensions["peta"].engine
+
+
+def get_layer(layer_id: str) -> Layer:
+    """The registry layer ``layer_id``, or a 404 naming the layers there are."""
+    layer = LAYERS.get(layer_id)
+    if layer is None:
+        raise LayerNotFound(f"no tile layer {layer_id!r}; layers: {', '.join(LAYERS)}")
+    return layer
+
+
+def read_filters(layer: Layer, args: Mapping[str, str], ignore: tuple[str, ...] = ()) -> dict[str, str]:
+    """The attribute filters of the query string, checked against the registry (400 when unknown)."""
+    filters = {k: v for k, v in args.items() if k not in ignore}
+    try:
+        filter_sql(layer, filters)
+    except TileFilterError as exc:
+        raise BadParameter(str(exc)) from None
+    return filters
+
+
+@bp.get("/tiles/<layer_id>/<int:z>/<int:x>/<int:y>.pbf")
+def get_tile(layer_id: str, z: int, x: int, y: int) -> Response:
+    """One Mapbox Vector Tile; 204 when the tile holds no feature."""
+    layer = get_layer(layer_id)
+    try:
+        check_tile(z, x, y)
+    except TileNotFound as exc:
+        raise LayerNotFound(str(exc)) from None
+    filters = read_filters(layer, request.args)
+    data = _cache(current_app).get_tile(_engine(), layer, z, x, y, filters)
+    if data is None:
+        response = Response(status=204)
+        del response.headers["Content-Type"]
+    else:
+        response = Response(data, mimetype=TILE_MIMETYPE)
+    response.headers["Cache-Control"] = TILE_CACHE_CONTROL
+    return response
+
+
+def _base_url() -> str:
+    return request.url_root.rstrip("/")
+
+
+def _with_query(url: str, params: Mapping[str, str]) -> str:
+    return f"{url}?{urlencode(sorted(params.items()))}" if params else url
+
+
+def _bounds(layer: Layer, filters: Mapping[str, str]) -> tuple[float, float, float, float] | None:
+    key = ("bounds", layer.id, tuple(sorted(filters.items())))
+    engine = _engine()
+    return _cache(current_app).get_or_make(engine, key, lambda: layer_bounds(engine, layer, filters))
+
+
+def build_tilejson(layer: Layer, base_url: str, filters: Mapping[str, str], lang: str,
+                   bounds: tuple[float, float, float, float] | None) -> dict[str, Any]:
+    """TileJSON 3.0.0 of one layer: absolute tile URL (filters kept), fields from the registry, data bounds."""
+    west, south, east, north = bounds or WORLD_BOUNDS
+    maxzoom = min(layer.max_zoom, TILEJSON_MAX_ZOOM)
+    minzoom = min(layer.min_zoom, maxzoom)
+    center_zoom = max(minzoom, DEFAULT_CENTER[2]) if bounds else minzoom
+    description = layer.description(lang)
+    if layer.is_points and policy_for(layer).aggregate_below:
+        below = policy_for(layer).aggregate_below
+        description += (f" Di bawah zoom {below}: sel grid dengan {COUNT_FIELD}." if lang == "id"
+                        else f" Below zoom {below}: grid cells with {COUNT_FIELD}.")
+    url = f"{base_url}/tiles/{quote(layer.id)}/{{z}}/{{x}}/{{y}}.pbf"
+    return {
+        "tilejson": "3.0.0",
+        "name": layer.title(lang),
+        "description": description,
+        "version": "1.0.0",
+        "attribution": ATTRIBUTION,
+        "scheme": "xyz",
+        "tiles": [_with_query(url, filters)],
+        "minzoom": minzoom,
+        "maxzoom": maxzoom,
+        "bounds": [west, south, east, north],
+        "center": [round((west + east) / 2, 6), round((south + north) / 2, 6), center_zoom],
+        "vector_layers": [{
+            "id": layer.id,
+            "description": layer.title(lang),
+            "minzoom": minzoom,
+            "maxzoom": maxzoom,
+            "fields": tile_fields(layer),
+        }],
+    }
+
+
+@bp.get("/tiles/<layer_id>.json")
+def get_tilejson(layer_id: str) -> Response:
+    """TileJSON 3.0.0 for one layer; its filters carry over into the tile URL."""
+    layer = get_layer(layer_id)
+    lang = parse_lang(request.args, request.headers.get("Accept-Language"))
+    filters = read_filters(layer, request.args, ignore=("lang",))
+    return jsonify(build_tilejson(layer, _base_url(), filters, lang, _bounds(layer, filters)))
+
+
+# --- the MapLibre style -------------------------------------------------------------------------------
+
+
+def _circle_layer(layer: Layer) -> dict[str, Any]:
+    color = str(layer.style.get("color", "#e65100"))
+    radius = float(layer.style.get("radius", 5))  # type: ignore[arg-type]
+    group = policy_for(layer).group_by
+    fill: Any = color
+    if group == "sector":
+        fill = ["match", ["coalesce", ["get", "sector"], ""], *[v for kv in SECTION_COLORS.items() for v in kv], color]
+    size: Any = radius
+    if layer.is_points:  # grid cells grow with the points they stand for, within their 16 px spacing
+        size = ["case", ["has", COUNT_FIELD],
+                ["interpolate", ["linear"], ["get", COUNT_FIELD], 1, 2.5, 10, 4, 100, 5.5, 1000, 7, 10000, 8],
+                radius]
+    curated = not policy_for(layer).aggregate_below  # the few hand-kept points stand out from producers
+    return {
+        "type": "circle",
+        "filter": ["==", ["geometry-type"], "Point"],
+        "paint": {"circle-color": fill, "circle-radius": size, "circle-opacity": 0.85,
+                  "circle-stroke-color": "#263238" if curated else "#ffffff",
+                  "circle-stroke-width": 2 if curated else 1},
+    }
+
+
+def _choropleth_layer(layer: Layer, choropleth: Choropleth | None) -> dict[str, Any]:
+    colors = RAMPS.get(str(layer.style.get("ramp")), RAMPS["YlGn"])
+    color: Any = colors[len(colors) // 2]
+    if choropleth and choropleth.breaks:
+        steps = [v for pair in zip(choropleth.breaks, colors[1:], strict=False) for v in pair]
+        color = ["step", ["coalesce", ["get", choropleth.measure], 0], colors[0], *steps]
+    return {"type": "fill", "paint": {"fill-color": color, "fill-opacity": 0.75, "fill-outline-color": "#ffffff"}}
+
+
+def _style_layers(layer: Layer, choropleth: Choropleth | None) -> list[dict[str, Any]]:
+    """Style layers of one registry layer (without id/source), each with its draw order."""
+    style = layer.style
+    found: list[dict[str, Any]] = []
+    if "ramp" in style:
+        found.append({"order": 0, **_choropleth_layer(layer, choropleth)})
+    if style.get("fill"):
+        found.append({"order": 1, "type": "fill", "paint": {"fill-color": style["fill"], "fill-opacity": 0.3}})
+    if style.get("line"):
+        found.append({"order": 2, "type": "line", "layout": {"line-join": "round"},
+                      "paint": {"line-color": style["line"], "line-width": style.get("width", 1)}})
+    if "color" in style:
+        if not layer.is_points:  # mixed geometries (opportunities): areas as fills as well
+            found.append({"order": 1, "type": "fill", "filter": ["==", ["geometry-type"], "Polygon"],
+                          "paint": {"fill-color": style["color"], "fill-opacity": 0.35,
+                                    "fill-outline-color": style["color"]}})
+        found.append({"order": 3, **_circle_layer(layer)})
+    return found
+
+
+def build_style(base_url: str, lang: str, choropleths: Mapping[str, Choropleth | None],
+                center: tuple[float, float, float] = DEFAULT_CENTER) -> dict[str, Any]:
+    """A MapLibre style (v8) drawing every registry layer from its TileJSON; no glyphs or sprites needed."""
+    sources: dict[str, Any] = {}
+    drawn: list[tuple[int, int, dict[str, Any]]] = []
+    first_choropleth = True
+    for index, layer in enumerate(LAYERS.values()):
+        choropleth = choropleths.get(layer.id)
+        query = dict(choropleth.filters) if choropleth else {}
+        if lang != "id":
+            query["lang"] = lang
+        sources[layer.id] = {"type": "vector", "url": _with_query(f"{base_url}/tiles/{quote(layer.id)}.json", query)}
+        for spec in _style_layers(layer, choropleth):
+            order = spec.pop("order")
+            suffix = spec["type"]
+            visible = True
+            if order == 0:  # one choropleth at a time: the first is shown, the others can be switched on
+                visible, first_choropleth = first_choropleth, False
+            spec.setdefault("layout", {})["visibility"] = "visible" if visible else "none"
+            # finer boundaries under coarser ones; many producers under the few curated points
+            rank = -layer.min_zoom if order == 2 else (-1 if layer.is_points and layer.id in _large() else index)
+            drawn.append((order, rank, {
+                "id": f"{layer.id}-{suffix}", "source": layer.id, "source-layer": layer.id,
+                "minzoom": min(layer.min_zoom, TILEJSON_MAX_ZOOM), **spec,
+                "metadata": {"peta:title": layer.title(lang), **_legend(choropleth)},
+            }))
+    layers = [{"id": "background", "type": "background", "paint": {"background-color": "#f3f1ea"}}]
+    layers += [spec for _, _, spec in sorted(drawn, key=lambda item: (item[0], item[1]))]
+    return {
+        "version": 8,
+        "name": "Peta Ekonomi Indramayu" if lang == "id" else "Indramayu Economic Map",
+        "metadata": {"peta:lang": lang, "peta:attribution": ATTRIBUTION},
+        "center": [center[0], center[1]],
+        "zoom": center[2],
+        "sources": sources,
+        "layers": layers,
+    }
+
+
+def _large() -> tuple[str, ...]:
+    return tuple(layer_id for layer_id in LAYERS if policy_for(LAYERS[layer_id]).aggregate_below)
+
+
+def _legend(choropleth: Choropleth | None) -> dict[str, Any]:
+    if choropleth is None:
+        return {}
+    return {"peta:filters": choropleth.filters, "peta:measure": choropleth.measure, "peta:breaks": choropleth.breaks}
+
+
+def _choropleths() -> dict[str, Choropleth | None]:
+    engine = _engine()
+    cache = _cache(current_app)
+    return {layer.id: cache.get_or_make(engine, ("choropleth", layer.id), lambda lyr=layer: choropleth_default(
+        engine, lyr)) for layer in LAYERS.values() if "ramp" in layer.style}
+
+
+def _center() -> tuple[float, float, float]:
+    regency = LAYERS.get("kabupaten")
+    bounds = _bounds(regency, {}) if regency else None
+    if bounds is None:
+        return DEFAULT_CENTER
+    west, south, east, north = bounds
+    return round((west + east) / 2, 6), round((south + north) / 2, 6), DEFAULT_CENTER[2]
+
+
+@bp.get("/styles/economy.json")
+def get_style() -> Response:
+    """The MapLibre style of the economic map (``?lang=en`` for English names)."""
+    lang = parse_lang(request.args, request.headers.get("Accept-Language"))
+    return jsonify(build_style(_base_url(), lang, _choropleths(), _center()))
