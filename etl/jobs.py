@@ -17,6 +17,7 @@ from etl.keys import business_key
 from etl.names import normalize_name
 from etl.transforms import area_from_points, check_in_region, check_polygons, resolve_area, resolve_points
 from gis.kbli import section_of
+from gis.text import producer_search_text
 
 Transform = Callable[[pd.DataFrame, ChunkContext], pd.DataFrame]
 THIS_YEAR = date.today().year
@@ -326,6 +327,7 @@ def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
         "whatsapp": _phone(frame.get("whatsapp", empty)), "website": frame.get("website", empty),
         "employees": frame.get("employees", empty), "established_year": frame.get("established_year", empty),
         "tags": frame.get("tags", empty),
+        "search_text": producer_search_text(frame["name"], frame.get("products", empty), frame.get("tags", empty)),
     }, index=frame.index)
 
 
@@ -350,7 +352,8 @@ PRODUCERS = Job(
     natural_key=("area_code", "name_key"),
     stage={"name": "text", "name_key": "text", "products": "text", "kbli": "text", "sector": "text",
            "address": "text", "area_code": "text", **POINT_STAGE, "phone": "text", "whatsapp": "text",
-           "website": "text", "employees": "integer", "established_year": "smallint", "tags": "text"},
+           "website": "text", "employees": "integer", "established_year": "smallint", "tags": "text",
+           "search_text": "text"},
     select={**POINT_SELECT, "tags": "COALESCE(string_to_array(s.tags, ';'), '{}')"},
     transform=_producers, geometry="points",
 )

@@ -175,12 +175,15 @@ class Producer(Base):
     employees: Mapped[int | None] = mapped_column(Integer)
     established_year: Mapped[int | None] = mapped_column(SmallInteger)
     tags: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
+    search_text: Mapped[str] = mapped_column(Text, server_default="", doc="gis.text.producer_search_text")
     # No index on load_run_id either: replacing a source's rows scans the table once.
     load_run_id: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
         UniqueConstraint("area_code", "name_key"),  # also serves lookups by area
         Index(None, "tags", postgresql_using="gin"),
+        Index("ix_producers_search_trgm", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}),
     )
 
 

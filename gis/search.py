@@ -21,7 +21,6 @@ import hashlib
 import json
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +28,7 @@ from sqlalchemy import Connection, Engine, text
 
 from gis.kbli import SECTIONS, section_label
 from gis.layers import OPPORTUNITIES, PRODUCERS
+from gis.text import plain_text
 
 DEFAULT_RADIUS_M = 5000.0
 MAX_RADIUS_M = 50_000.0
@@ -44,7 +44,7 @@ LOOSE_SIMILARITY = 0.5
 STRICT_SIMILARITY = 0.6
 LOOSE_FROM_LENGTH = 7
 FUZZY_FROM_LENGTH = 4
-SEARCH_KEY = "t.search_text"  # = peta_search_text(name, products, tags), stored (migration 0002)
+SEARCH_KEY = "t.search_text"  # gis.text.producer_search_text, stored by the ETL (migration 0002)
 _POINT = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
 _DISTANCE = f"ST_Distance(t.geom::geography, {_POINT}::geography)"
 _AREA_CODE = re.compile(r"\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?")
@@ -77,9 +77,7 @@ def search_terms(q: str | None) -> list[str]:
         return []
     if len(q) > MAX_QUERY_LENGTH:
         raise InvalidSearch(f"q must be at most {MAX_QUERY_LENGTH} characters")
-    decomposed = unicodedata.normalize("NFKD", q.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    terms = list(dict.fromkeys(w for w in re.findall(r"\w+", plain) if len(w) >= 2))
+    terms = list(dict.fromkeys(w for w in re.findall(r"\w+", plain_text(q)) if len(w) >= 2))
     if not terms:
         raise InvalidSearch("q needs at least one word of two or more letters or digits")
     if len(terms) > MAX_TERMS:

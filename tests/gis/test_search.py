@@ -293,18 +293,20 @@ def test_search_migration_upgrades_and_downgrades(empty_db):
     def state():
         engine = get_engine(empty_db)
         indexes = {i["name"] for i in inspect(engine).get_indexes("producers")}
-        with engine.connect() as conn:
-            functions = set(conn.execute(text(
-                "SELECT proname FROM pg_proc WHERE proname IN ('peta_unaccent', 'peta_search_text')")).scalars())
-        return "ix_producers_search_trgm" in indexes, functions
+        columns = {c["name"] for c in inspect(engine).get_columns("producers")}
+        return "ix_producers_search_trgm" in indexes, "search_text" in columns
 
-    assert state() == (True, {"peta_unaccent", "peta_search_text"})
+    assert state() == (True, True)
     migrate.downgrade(empty_db, "0001")
     get_engine(empty_db).dispose()
-    assert state() == (False, set())
+    assert state() == (False, False)
     migrate.upgrade(empty_db)
     get_engine(empty_db).dispose()
-    assert state() == (True, {"peta_unaccent", "peta_search_text"})
-    with get_engine(empty_db).connect() as conn:
-        assert conn.execute(text("SELECT peta_search_text('Kérupuk', 'UDANG', ARRAY['x'])")).scalar() \
-            == "kerupuk udang x"
+    assert state() == (True, True)
+
+
+def test_search_text_is_stored_plain_by_the_etl(engine):
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT name, search_text FROM producers WHERE name LIKE 'Krupuk%' LIMIT 1")).one()
+    assert row.search_text.startswith(row.name.lower())
+    assert row.search_text == row.search_text.lower()
