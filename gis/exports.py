@@ -7,7 +7,7 @@ Text cells that a spreadsheet would run as a formula get a leading apostrophe.
 
 Usage from a route::
 
-    chunks, mimetype, filename = export_layer(engine, "producers", "csv", bbox, {"sector": "C"})
+    chunks, mimetype, filename = export_layer(engine, "producers", "csv", Selection(bbox, {"sector": "C"}))
     return Response(stream_with_context(chunks), mimetype=mimetype,
                     headers={"Content-Disposition": content_disposition(filename)})
 """
@@ -28,6 +28,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, text
 
+from gis.cql2 import CqlError
+from gis.features import QueryError, Selection, build_where
 from gis.layers import LAYERS, Layer, Prop
 
 FORMATS: dict[str, tuple[str, str]] = {
@@ -231,32 +233,29 @@ def _via_temp_file(name: str, write: Callable[[Path], None]) -> Iterator[bytes]:
 # --------------------------------------------------------------------------- layers
 
 
-def export_layer(engine: Engine, layer: Layer | str, fmt: str,
-                 bbox: tuple[float, float, float, float] | None = None,
-                 filters: Mapping[str, str] | None = None, *,
-                 years: tuple[int | None, int | None] | None = None,
-                 where: str | None = None, where_params: Mapping[str, Any] | None = None,
+def export_layer(engine: Engine, layer: Layer | str, fmt: str, selection: Selection | None = None, *,
                  lang: str = "id", chunk_rows: int = CHUNK_ROWS) -> Export:
     """Stream the items of a registry layer in ``fmt`` (csv, geojson, gpkg, xlsx).
 
-    ``bbox`` (WGS84) and ``filters`` (``{property: value}``, only the layer's filterable
-    properties) work as in OGC API items; ``years`` is a (start, end) interval for yearly
-    layers; ``where``/``where_params`` add an already-compiled SQL condition on alias ``t``
-    (e.g. a CQL2 filter). Validation happens now, so errors raise ExportError before any
-    byte is sent; the query itself runs when the chunks are consumed.
+    ``selection`` (bbox, property filters, years, CQL2) means what it means for OGC API
+    items: both compile it with :func:`gis.features.build_where`. Validation happens now,
+    so errors raise ExportError before any byte is sent; the query runs as chunks are consumed.
     """
     if isinstance(layer, str):
         if layer not in LAYERS:
             raise ExportError(f"unknown layer {layer!r}; layers: {', '.join(LAYERS)}")
         layer = LAYERS[layer]
     mimetype, extension = _format(fmt)
-    conds, params = layer_conditions(layer, bbox, filters, years)
-    if where:
-        conds.append(f"({where})")
-        params.update(where_params or {})
-    base = f"FROM {layer.source} WHERE {' AND '.join(conds)} ORDER BY {layer.id_sql}"
+    selection = selection or Selection()
+    if selection.years is not None and layer.year_sql is None:
+        raise ExportError(f"layer {layer.id} has no years: drop datetime")
+    try:
+        where = build_where(layer, selection)
+    except (QueryError, CqlError) as exc:
+        raise ExportError(str(exc)) from exc
+    base = f"FROM {layer.source} WHERE {where.sql} ORDER BY {layer.id_sql}"
     columns = [Column("id", layer.id_type, "ID", "ID")] + [_column(p) for p in layer.properties]
-    chunks = _layer_chunks(engine, layer, fmt, base, params, columns, lang, chunk_rows)
+    chunks = _layer_chunks(engine, layer, fmt, base, dict(where.params), columns, lang, chunk_rows)
     return Export(chunks, mimetype, f"{layer.id}.{extension}")
 
 
@@ -268,71 +267,6 @@ def _format(fmt: str) -> tuple[str, str]:
 
 def _column(prop: Prop) -> Column:
     return Column(prop.name, prop.type, prop.title_id, prop.title_en)
-
-
-def layer_conditions(layer: Layer, bbox: tuple[float, float, float, float] | None,
-                     filters: Mapping[str, str] | None,
-                     years: tuple[int | None, int | None] | None = None) -> tuple[list[str], dict[str, Any]]:
-    """SQL conditions (ours) and bound parameters (the user's values) for a layer's bbox, filters and years."""
-    conds, params = [layer.where], {}
-    if bbox is not None:
-        conds.append(_bbox_condition(layer, bbox))
-        params.update(bbox_w=bbox[0], bbox_s=bbox[1], bbox_e=bbox[2], bbox_n=bbox[3])
-    for i, (name, raw) in enumerate((filters or {}).items()):
-        prop = layer.prop(name)
-        if prop is None or not prop.filterable:
-            allowed = ", ".join(layer.filters) or "none"
-            raise ExportError(f"{name!r} is not a filter of layer {layer.id}; filters: {allowed}")
-        conds.append(_filter_condition(prop, f"filter{i}"))
-        params[f"filter{i}"] = _filter_value(prop, raw)
-    if years is not None:
-        if layer.year_sql is None:
-            raise ExportError(f"layer {layer.id} has no years: drop datetime")
-        start, end = years
-        if start is not None:
-            conds.append(f"{layer.year_sql} >= :year_start")
-            params["year_start"] = start
-        if end is not None:
-            conds.append(f"{layer.year_sql} <= :year_end")
-            params["year_end"] = end
-    return conds, params
-
-
-def _bbox_condition(layer: Layer, bbox: tuple[float, float, float, float]) -> str:
-    """Intersects the bbox, as OGC items do; a bbox crossing the antimeridian is two envelopes."""
-    if bbox[0] <= bbox[2]:
-        return f"ST_Intersects({layer.geom_sql}, ST_MakeEnvelope(:bbox_w, :bbox_s, :bbox_e, :bbox_n, 4326))"
-    return (f"(ST_Intersects({layer.geom_sql}, ST_MakeEnvelope(:bbox_w, :bbox_s, 180, :bbox_n, 4326)) OR "
-            f"ST_Intersects({layer.geom_sql}, ST_MakeEnvelope(-180, :bbox_s, :bbox_e, :bbox_n, 4326)))")
-
-
-def _filter_condition(prop: Prop, param: str) -> str:
-    if prop.type == "array":
-        return f"{prop.sql} @> ARRAY[CAST(:{param} AS text)]"
-    return f"{prop.sql} = :{param}"
-
-
-def _filter_value(prop: Prop, raw: str) -> Any:
-    try:
-        if prop.type == "integer":
-            value: Any = int(raw)
-            if not -(2**31) <= value < 2**31:
-                raise ValueError
-            return value
-        if prop.type == "number":
-            value = float(raw)
-            if not math.isfinite(value):
-                raise ValueError
-            return value
-    except ValueError:
-        raise ExportError(f"{prop.name} must be a {prop.type}, got {raw!r}") from None
-    if prop.type == "boolean":
-        if raw.lower() not in ("true", "false"):
-            raise ExportError(f"{prop.name} must be true or false, got {raw!r}")
-        return raw.lower() == "true"
-    if len(raw) > 200 or "\x00" in raw:
-        raise ExportError(f"{prop.name} is too long or holds a NUL character")
-    return raw
 
 
 def _layer_chunks(engine: Engine, layer: Layer, fmt: str, base: str, params: dict[str, Any],

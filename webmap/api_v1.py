@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import Engine
 
 from gis import exports, profiles, search, stats
+from gis.features import Selection
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Layer
+from webmap.http import stream_export
 from webmap.params import (
     BadParameter,
     parse_bbox,
@@ -91,11 +93,6 @@ def _url(path: str, args: Mapping[str, Any] | None = None) -> str:
     root = request.host_url.rstrip("/")
     query = urlencode({k: v for k, v in (args or {}).items() if v not in (None, "")})
     return f"{root}{path}" + (f"?{query}" if query else "")
-
-
-def _stream(export: exports.Export) -> Response:
-    headers = {"Content-Disposition": exports.content_disposition(export.filename)}
-    return Response(stream_with_context(export.chunks), mimetype=export.mimetype, headers=headers)
 
 
 @bp.before_request
@@ -208,7 +205,7 @@ def statistics(dataset: str) -> Response:
     )
     result = stats.choropleth(_engine(), query, _lang())
     if fmt != "json":
-        return _stream(exports.stats_export(result, fmt))
+        return stream_export(exports.stats_export(result, fmt))
     return jsonify(result)
 
 
@@ -241,9 +238,8 @@ def export(layer_id: str) -> Response:
     fmt = parse_choice(request.args.get("f"), "f", EXPORT_FORMATS, default="csv") or "csv"
     years = parse_year_interval(request.args.get("datetime")) if layer.year_sql else None
     filters = {name: request.args[name] for name in layer.filters if request.args.get(name)}
-    result = exports.export_layer(_engine(), layer, fmt, parse_bbox(request.args.get("bbox")), filters,
-                                  years=years, lang=_lang())
-    return _stream(result)
+    selection = Selection(parse_bbox(request.args.get("bbox")), filters, years)
+    return stream_export(exports.export_layer(_engine(), layer, fmt, selection, lang=_lang()))
 
 
 @bp.get("/openapi.json")

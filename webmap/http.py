@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, stream_with_context
 from flask_compress import Compress
+
+from gis.exports import Export, content_disposition
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 COMPRESSED_TYPES = [
@@ -39,3 +41,9 @@ def _finish(response: Response) -> Response:
             response.set_etag(hashlib.blake2b(response.get_data(), digest_size=12).hexdigest())
         response.make_conditional(request)
     return response
+
+
+def stream_export(export: Export) -> Response:
+    """A download streamed chunk by chunk, with its file name."""
+    headers = {"Content-Disposition": content_disposition(export.filename)}
+    return Response(stream_with_context(export.chunks), mimetype=export.mimetype, headers=headers)

@@ -17,10 +17,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template_string, request, url_for
 from sqlalchemy import Engine
 
-from gis import features
+from gis import exports, features
 from gis.cql2 import GEOMETRY_NAMES, CqlError
 from gis.features import FeaturePage, QueryError, Selection
 from gis.layers import LAYERS, Layer, Prop
+from webmap.http import stream_export
 from webmap.openapi_ogc import CRS84, DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, build_openapi, operations, property_schema
 from webmap.params import BadParameter, parse_bbox, parse_int, parse_lang, parse_year_interval
 from webmap.problems import ApiError
@@ -376,11 +377,18 @@ def items(cid: str) -> Response:
 # The one place where the items' format (``f`` or Accept) is dispatched. To add a format (csv, gpkg ...),
 # add its name to ITEM_FORMATS and a branch at the top of render_items that turns (layer, query) into a
 # Response; query.selection (bbox, filters, datetime, CQL2) is what gis.features.build_where compiles.
-ITEM_FORMATS: tuple[str, ...] = PAGE_FORMATS
+DOWNLOAD_FORMATS = ("csv", "gpkg", "xlsx")
+ITEM_FORMATS: tuple[str, ...] = (*PAGE_FORMATS, *DOWNLOAD_FORMATS)
 
 
 def render_items(layer: Layer, query: ItemsQuery, fmt: str) -> Response:
-    """The items response in format ``fmt`` (``json`` -> GeoJSON, ``html``)."""
+    """The items response in format ``fmt`` (``json`` -> GeoJSON, ``html``, or a whole-selection download)."""
+    if fmt in DOWNLOAD_FORMATS:  # every matching feature, streamed: paging does not apply to a download
+        try:
+            export = exports.export_layer(_engine(), layer, fmt, query.selection, lang=_lang())
+        except exports.ExportError as exc:
+            raise BadParameter(str(exc)) from exc
+        return stream_export(export)
     if fmt == "html":
         return _items_html(layer, query, _read_page(layer, query))
     return _items_geojson(layer, query, _read_page(layer, query))

@@ -52,10 +52,11 @@ def _param(name: str, description: str, schema: dict[str, Any], where: str = "qu
             "schema": schema, **extra}
 
 
-def _common_params() -> list[dict[str, Any]]:
+def _common_params(formats: tuple[str, ...] = ("json", "html")) -> list[dict[str, Any]]:
     return [
-        _param("f", "Response format; without it the Accept header decides (JSON unless a browser asks for HTML).",
-               {"type": "string", "enum": ["json", "html"]}, style="form", explode=False),
+        _param("f", "Response format; without it the Accept header decides (JSON unless a browser asks for HTML)."
+               + (" csv, gpkg and xlsx download every matching feature." if "csv" in formats else ""),
+               {"type": "string", "enum": list(formats)}, style="form", explode=False),
         _param("lang", "Language of titles and HTML pages: id (Bahasa Indonesia, default) or en.",
                {"type": "string", "enum": ["id", "en"], "default": "id"}),
     ]
@@ -91,7 +92,7 @@ def items_parameters(layer: Layer) -> list[dict[str, Any]]:
         what = "contains the value" if prop.type == "array" else "equals the value"
         params.append(_param(name, f"Only features whose {name} ({prop.title_en}) {what}.",
                              {"type": kind}, style="form", explode=False))
-    return params + _common_params()
+    return params + _common_params(("json", "html", "csv", "gpkg", "xlsx"))
 
 
 def _filter_example(layer: Layer) -> str:

@@ -13,10 +13,10 @@ from gis.exports import (
     ExportError,
     csv_chunks,
     export_layer,
-    layer_conditions,
     safe_text,
     stats_export,
 )
+from gis.features import Selection, build_where
 from gis.layers import LAYERS
 from gis.stats import StatsQuery, choropleth
 
@@ -43,10 +43,9 @@ def read_xlsx(data: bytes) -> list[list]:
 
 
 def rows_in(engine, layer, bbox=None, filters=None) -> int:
-    conds, params = layer_conditions(layer, bbox, filters)
+    where = build_where(layer, Selection(bbox, filters or {}))
     with engine.connect() as conn:
-        return conn.execute(text(f"SELECT count(*) FROM {layer.source} WHERE {' AND '.join(conds)}"),
-                            params).scalar_one()
+        return conn.execute(text(f"SELECT count(*) FROM {layer.source} WHERE {where.sql}"), where.params).scalar_one()
 
 
 def count_rows(fmt: str, data: bytes, tmp_path) -> int:
@@ -92,17 +91,17 @@ def test_every_layer_exports_every_row(engine, fmt, tmp_path):
 
 
 def test_csv_columns_and_values_round_trip(engine):
-    rows = read_csv(body(export_layer(engine, "producers", "csv", filters={"area_code": "32.12.16.2004"})))
+    rows = read_csv(body(export_layer(engine, "producers", "csv", Selection(filters={"area_code": "32.12.16.2004"}))))
     assert rows and list(rows[0])[:3] == ["id", "name", "products"]
     assert {"lon", "lat"} <= set(rows[0]) and "wkt" not in rows[0]
     assert all(r["area_code"] == "32.12.16.2004" for r in rows)
     assert all(-6.37 < float(r["lat"]) < -6.34 for r in rows)
-    desa = read_csv(body(export_layer(engine, "desa", "csv", filters={"parent_code": "32.12.16"})))
+    desa = read_csv(body(export_layer(engine, "desa", "csv", Selection(filters={"parent_code": "32.12.16"}))))
     assert desa and desa[0]["wkt"].startswith("MULTIPOLYGON")
 
 
 def test_geojson_is_valid_and_typed(engine):
-    data = json.loads(body(export_layer(engine, "producers", "geojson", KENANGA_BBOX)))
+    data = json.loads(body(export_layer(engine, "producers", "geojson", Selection(KENANGA_BBOX))))
     assert data["type"] == "FeatureCollection" and data["features"]
     feature = data["features"][0]
     assert feature["geometry"]["type"] == "Point"
@@ -116,7 +115,7 @@ def test_gpkg_keeps_types_and_geometry(engine, tmp_path):
     frame = read_gpkg(body(export_layer(engine, "kecamatan", "gpkg")), tmp_path)
     assert len(frame) == 31 and frame.crs.to_epsg() == 4326
     assert set(frame.geom_type) == {"MultiPolygon"}
-    producers = read_gpkg(body(export_layer(engine, "producers", "gpkg", filters={"sector": "A"})), tmp_path)
+    producers = read_gpkg(body(export_layer(engine, "producers", "gpkg", Selection(filters={"sector": "A"}))), tmp_path)
     assert set(producers["sector"]) == {"A"}
     assert str(producers["employees"].dtype).lower().startswith("int")
 
@@ -124,24 +123,24 @@ def test_gpkg_keeps_types_and_geometry(engine, tmp_path):
 def test_filters_bbox_and_years_select_rows(engine, tmp_path):
     producers = LAYERS["producers"]
     for filters in ({"sector": "C"}, {"tags": "krupuk"}, {"employees": "5"}):
-        rows = read_csv(body(export_layer(engine, producers, "csv", filters=filters)))
+        rows = read_csv(body(export_layer(engine, producers, "csv", Selection(filters=filters))))
         assert len(rows) == rows_in(engine, producers, filters=filters) > 0
-    in_box = read_csv(body(export_layer(engine, producers, "csv", KENANGA_BBOX)))
+    in_box = read_csv(body(export_layer(engine, producers, "csv", Selection(KENANGA_BBOX))))
     assert 0 < len(in_box) == rows_in(engine, producers, bbox=KENANGA_BBOX) < rows_in(engine, producers)
-    padi_2024 = read_csv(body(export_layer(engine, "agriculture", "csv", filters={"commodity": "padi"},
-                                           years=(2024, 2024))))
+    padi_2024 = read_csv(body(export_layer(engine, "agriculture", "csv",
+                                           Selection(filters={"commodity": "padi"}, years=(2024, 2024)))))
     assert padi_2024 and {r["year"] for r in padi_2024} == {"2024"}
 
 
-def test_extra_where_is_added(engine):
-    rows = read_csv(body(export_layer(engine, "producers", "csv", where="t.employees >= :n", where_params={"n": 50})))
+def test_cql2_filter_is_applied(engine):
+    rows = read_csv(body(export_layer(engine, "producers", "csv", Selection(cql="employees >= 50"))))
     assert rows and all(int(r["employees"]) >= 50 for r in rows)
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    ({"fmt": "shp"}, "f must be one of"), ({"filters": {"name": "x"}}, "not a filter"),
-    ({"filters": {"employees": "many"}}, "integer"), ({"layer": "roads"}, "unknown layer"),
-    ({"years": (2020, 2024)}, "no years"),
+    ({"fmt": "shp"}, "f must be one of"), ({"selection": Selection(filters={"name": "x"})}, "not a filter"),
+    ({"selection": Selection(filters={"employees": "many"})}, "whole number"), ({"layer": "roads"}, "unknown layer"),
+    ({"selection": Selection(years=(2020, 2024))}, "no years"), ({"selection": Selection(cql="nope = 1")}, "nope"),
 ])
 def test_bad_requests_fail_before_any_byte(engine, kwargs, message):
     args = {"layer": "producers", "fmt": "csv", **kwargs}
@@ -173,7 +172,7 @@ def hostile_producer(engine):
 
 
 def test_csv_neutralises_formulas(engine, hostile_producer):
-    rows = read_csv(body(export_layer(engine, "producers", "csv", filters=hostile_producer)))
+    rows = read_csv(body(export_layer(engine, "producers", "csv", Selection(filters=hostile_producer))))
     evil = next(r for r in rows if "HYPERLINK" in r["name"])
     assert evil["name"].startswith("'=") and evil["products"].startswith("'+") and evil["address"].startswith("'@")
     assert evil["phone"] == "-12"  # a plain negative number stays a number
@@ -184,7 +183,7 @@ def test_csv_neutralises_formulas(engine, hostile_producer):
 
 
 def test_xlsx_neutralises_formulas_and_keeps_numbers(engine, hostile_producer):
-    data = body(export_layer(engine, "producers", "xlsx", filters=hostile_producer))
+    data = body(export_layer(engine, "producers", "xlsx", Selection(filters=hostile_producer)))
     book = load_workbook(io.BytesIO(data))
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]

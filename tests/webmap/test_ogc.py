@@ -452,3 +452,13 @@ def test_svg_preview_draws_points_as_dots_and_lines_as_polylines():
                         None])
     assert svg.count("<circle") == 3 and svg.count("<polyline") == 1
     assert _svg_preview([None]) == ""
+
+
+def test_items_download_every_matching_feature_as_csv(client):
+    response = client.get("/ogc/collections/producers/items?f=csv&sector=C&limit=5")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    lines = response.get_data(as_text=True).strip().splitlines()
+    as_json = client.get("/ogc/collections/producers/items?sector=C&limit=1000").get_json()
+    assert len(lines) - 1 == as_json["numberMatched"] > 5  # a download ignores paging
