@@ -13,3 +13,10 @@ def test_unknown_path_is_problem_json(client):
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == 404
+
+
+def test_wrong_method_is_problem_json_with_allow(client):
+    response = client.post("/healthz")
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+    assert "GET" in response.headers["Allow"]

@@ -41,7 +41,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
-        return problem(exc.code or 500, exc.name, exc.description or exc.name)
+        kept = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type", "content-length")}
+        return problem(exc.code or 500, exc.name, exc.description or exc.name, kept)  # e.g. Allow on 405
 
     @app.errorhandler(OperationalError)
     def _database_away(exc: OperationalError) -> Response:
