@@ -22,6 +22,7 @@ from gis import exports, profiles, search, stats
 from gis.features import Selection
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Layer
+from webmap import analysis_api
 from webmap.http import stream_export
 from webmap.params import (
     BadParameter,
@@ -514,6 +515,7 @@ def openapi_document(server: str) -> dict[str, Any]:
         paths[f"/api/v1/stats/{dataset.id}"] = _stats_operation(dataset)
     for layer in LAYERS.values():
         paths[f"/api/v1/export/{layer.id}"] = _export_operation(layer)
+    paths.update(analysis_api.openapi_paths())
     return {
         "openapi": "3.0.3",
         "info": {"title": "Peta Ekonomi REST API", "version": "1.0.0", "license": {"name": "MIT"},
