@@ -37,12 +37,14 @@ VENDOR_FILES: dict[str, str] = {
     "markercluster/MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
     "markercluster/MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
     "chartjs/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "jquery/jquery.min.js": "jquery/dist/jquery.min.js",
 }
 
 LEAFLET_JS = f"{VENDOR_URL}/leaflet/leaflet.js"
 LEAFLET_CSS = f"{VENDOR_URL}/leaflet/leaflet.css"
 VECTORGRID_JS = f"{VENDOR_URL}/vectorgrid/Leaflet.VectorGrid.bundled.min.js"
 CHART_JS = f"{VENDOR_URL}/chartjs/chart.umd.min.js"
+JQUERY_JS = f"{VENDOR_URL}/jquery/jquery.min.js"  # only for Folium's own popups (not used by the pages)
 PETA_JS = f"{STATIC_URL}/js/peta-layers.js"
 PETA_CSS = f"{STATIC_URL}/css/peta.css"
 
@@ -100,11 +102,15 @@ def _walk(element: Element) -> Iterator[Element]:
         yield from _walk(child)
 
 
-def localize(element: Element) -> Element:
-    """Point the JS/CSS of ``element`` and all its children at local files (before rendering)."""
+def localize(element: Element, jquery: bool = False) -> Element:
+    """Point the JS/CSS of ``element`` and its children at local files (before rendering).
+
+    ``jquery``: keep jQuery (local), which Folium's own ``Popup`` needs; the pages draw their popups themselves.
+    """
+    table = {**FOLIUM_JS, "jquery": JQUERY_JS} if jquery else FOLIUM_JS
     for item in _walk(element):
         if hasattr(item, "default_js"):
-            item.default_js = _local(list(item.default_js), FOLIUM_JS)
+            item.default_js = _local(list(item.default_js), table)
         if hasattr(item, "default_css"):
             item.default_css = _local(list(item.default_css), FOLIUM_CSS)
     return element

@@ -7,6 +7,7 @@ browser, so a page weighs the same at 1,000 or 1,000,000 producers. Assets: ``we
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,9 @@ RAMPS = {  # ColorBrewer, 5 classes (as in the MapLibre style of webmap/tiles.py
     "PuBu": ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"],
     "Oranges": ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"],
 }
+
+
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*/>\s*')
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ def new_map(key: str, lang: str, config: Mapping[str, Any] | None = None, m: fol
     """A Leaflet map without base tiles (nothing loads from another host), registered as ``key``."""
     if m is None:
         m = folium.Map(location=list(DEFAULT_CENTER), zoom_start=zoom, tiles=None, prefer_canvas=True,
-                       control_scale=True, min_zoom=7, max_zoom=18, height="100%", width="100%")
+                       control_scale=True, minZoom=7, maxZoom=18, height="100%", width="100%")
     m.add_child(PetaSetup(key, {"lang": lang, **(config or {})}))
     if bounds:
         west, south, east, north = bounds
@@ -188,4 +192,6 @@ def render_map(m: folium.Map) -> MapParts:
     assets.localize(m)
     root = m.get_root()
     root.render()
-    return MapParts(header=root.header.render(), html=root.html.render(), script=root.script.render())
+    # The page layout has its own viewport; Folium's forbids zooming the page on phones.
+    header = _FOLIUM_VIEWPORT.sub("", root.header.render())
+    return MapParts(header=header, html=root.html.render(), script=root.script.render())

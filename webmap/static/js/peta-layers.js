@@ -130,6 +130,8 @@
     var found = [];
     Object.keys(renderer._layers).forEach(function (id) {
       var path = renderer._layers[id];
+      // VectorGrid computes pixel bounds only for interactive layers (makeInteractive); do it on demand.
+      if (!path._point && !path._pxBounds && path._getPixelBounds) { path._pxBounds = path._getPixelBounds(); }
       var tolerance = path._point ? 4 / scale : 0;
       if (path._point ? path._point.distanceTo(local) <= path._radius + tolerance : path._containsPoint(local)) {
         found.push(path.properties || (path.feature && path.feature.properties) || {});
