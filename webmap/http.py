@@ -23,6 +23,8 @@ def init_http(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     app.config.setdefault("COMPRESS_MIN_SIZE", 512)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    # flask-compress's streaming mode never closes a static file's handle; compress whole bodies instead.
+    app.config.setdefault("COMPRESS_STREAMS", False)
     Compress(app)
     app.after_request(_finish)
 

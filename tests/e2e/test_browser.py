@@ -52,7 +52,7 @@ def live_server(loaded_db: Settings) -> Iterator[str]:
     """The app on 127.0.0.1 at a random port, in a thread."""
     # flask-compress's streamed compression never closes the file of a static response (a ResourceWarning, an
     # error under filterwarnings=error); static files are sent uncompressed here until webmap/http.py says so.
-    app = create_app({"TESTING": True, "SETTINGS": loaded_db, "COMPRESS_STREAMS": False})
+    app = create_app({"TESTING": True, "SETTINGS": loaded_db})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -163,8 +163,7 @@ def _style_validator() -> str | None:
 
 def test_style_passes_maplibre_validator(client, tmp_path):
     validator = _style_validator()
-    if validator is None:
-        pytest.skip("gl-style-validate not installed (npm install @maplibre/maplibre-gl-style-spec)")
+    assert validator is not None, "gl-style-validate missing: make setup installs @maplibre/maplibre-gl-style-spec"
     path = tmp_path / "economy.json"
     path.write_text(client.get("/styles/economy.json?lang=en").get_data(as_text=True))
     done = subprocess.run([validator, str(path)], capture_output=True, text=True, timeout=60)
