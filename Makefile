@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help setup db data run test lint bench-etl
+.PHONY: help setup db data run test lint bench-etl bench-api bench-pages
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,3 +31,10 @@ lint: setup ## Check the code with ruff
 
 bench-etl: setup ## Benchmark: load 1,000,000 producers, ours against ogr2ogr
 	$(VENV)/bin/python bench/etl_bench.py
+
+bench-api: setup ## Benchmark: tiles and items at 100,000 and 1,000,000 producers, against tipg and pygeoapi
+	$(VENV)/bin/python bench/api_bench.py --rows 100000
+	$(VENV)/bin/python bench/api_bench.py --rows 1000000
+
+bench-pages: setup ## Benchmark: weight and draw time of / against a plain Folium MarkerCluster page
+	$(VENV)/bin/python bench/page_bench.py
