@@ -12,12 +12,16 @@ from sqlalchemy import Engine
 from etl.cli import make_etl_group
 from gis import migrate
 from gis.db import ensure_database, get_engine
+from gis.keys_cli import make_keys_group
 from gis.settings import Settings
-from webmap import analysis_api, api_v1, health
+from webmap import analysis_api, api_v1, health, pages
 from webmap.http import init_http
+from webmap.limits import init_limits
 from webmap.ogc import bp as ogc_bp
 from webmap.problems import register_error_handlers
+from webmap.security import init_security
 from webmap.tiles import bp as tiles_bp
+from webmap.uploads import init_uploads
 
 
 @dataclass(frozen=True)
@@ -31,19 +35,24 @@ class Peta:
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; ``config`` may carry a ``SETTINGS`` object for tests."""
     app = Flask(__name__, static_folder="webmap/static", template_folder="webmap/templates")
+    app.config.from_prefixed_env("PETA")  # e.g. PETA_TILE_CACHE_MB -> TILE_CACHE_MB
     app.config.from_mapping(config or {})
     settings: Settings = app.config.get("SETTINGS") or Settings.from_env()
     app.extensions["peta"] = Peta(settings, get_engine(settings))
     init_http(app)
+    init_security(app)
+    init_limits(app)
     register_error_handlers(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(ogc_bp)
     app.register_blueprint(tiles_bp)
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(analysis_api.bp)
-    app.register_blueprint(__import__("webmap.pages", fromlist=["bp"]).bp)
+    init_uploads(app)
+    app.register_blueprint(pages.bp)
     app.cli.add_command(_db_group(settings))
     app.cli.add_command(make_etl_group(lambda: (get_engine(settings), settings)))
+    app.cli.add_command(make_keys_group(lambda: get_engine(settings)))
     return app
 
 

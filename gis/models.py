@@ -233,3 +233,17 @@ class ComparisonTotal(Base):
         UniqueConstraint("scope", "scope_code", "subject", "measure", "year"),
         CheckConstraint("scope IN ('kabupaten', 'provinsi', 'nasional')", name="scope"),
     )
+
+
+class ApiKey(Base):
+    """An API key of a data steward: only its SHA-256 is stored, the token is shown once."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16), doc="first characters of the token, for display")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -24,6 +24,7 @@ class Settings:
     region_buffer_km: float = 2.0
     report_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "reports")
     statement_timeout_ms: int = 30_000
+    max_upload_mb: int = 50
 
     def __post_init__(self) -> None:
         if not self.database_url.startswith("postgresql"):
@@ -35,6 +36,8 @@ class Settings:
             )
         if self.region_buffer_km < 0:
             raise SettingsError("PETA_REGION_BUFFER_KM must not be negative")
+        if self.max_upload_mb < 1:
+            raise SettingsError("PETA_MAX_UPLOAD_MB must be at least 1")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -51,6 +54,8 @@ class Settings:
             kwargs["report_dir"] = Path(env["PETA_REPORT_DIR"])
         if env.get("PETA_STATEMENT_TIMEOUT_MS"):
             kwargs["statement_timeout_ms"] = int(env["PETA_STATEMENT_TIMEOUT_MS"])
+        if env.get("PETA_MAX_UPLOAD_MB"):
+            kwargs["max_upload_mb"] = int(env["PETA_MAX_UPLOAD_MB"])
         return cls(**kwargs)  # type: ignore[arg-type]
 
 

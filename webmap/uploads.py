@@ -1,0 +1,166 @@
+"""Uploads of data stewards at ``/api/v1/uploads/{kind}`` (API key required) and the public load log.
+
+The file goes to a private temporary folder under a safe name, then through the same
+``etl.pipeline.run_job`` as the CLI, so a bad file loads nothing and the answer carries
+the same JSON report. Every load records the key that made it (``loaded_by = key:NAME``).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from sqlalchemy import Engine, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from etl.context import LoadOptions
+from etl.jobs import JOBS
+from etl.pipeline import run_job
+from gis import keys
+from gis.models import LoadRun
+from webmap.params import parse_bool, parse_int
+from webmap.problems import PROBLEM_TYPE, ApiError, problem
+
+bp = Blueprint("uploads", __name__, url_prefix="/api/v1")
+
+MAX_LOADS_LIMIT = 500
+MAX_NAME_CHARS = 80
+MAX_SOURCE_CHARS = 200
+SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
+LOAD_FIELDS = ("id", "kind", "source_key", "source_name", "status", "rows_read", "rows_loaded", "rows_rejected",
+               "warnings", "loaded_by", "options", "started_at", "finished_at")
+
+
+class Unauthorized(ApiError):
+    """No API key, or one that is unknown or revoked."""
+
+    status = 401
+    title = "Unauthorized"
+
+
+class Forbidden(ApiError):
+    """A valid key whose role does not cover what was asked."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class UnknownKind(ApiError):
+    """A kind of file the ETL has no job for."""
+
+    status = 404
+    title = "Not found"
+
+
+@bp.errorhandler(Unauthorized)
+def _unauthorized(exc: Unauthorized) -> Response:
+    return problem(exc.status, exc.title, exc.detail, {"WWW-Authenticate": 'Bearer realm="peta-ekonomi"'})
+
+
+def init_uploads(app: Flask) -> None:
+    """Cap request bodies at the upload limit of the settings (larger ones get 413) and add the routes."""
+    settings = app.extensions["peta"].settings
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
+        app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_mb * 1024 * 1024
+    app.register_blueprint(bp)
+
+
+def _engine() -> Engine:
+    return current_app.extensions["peta"].engine
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer TOKEN`` header, or None."""
+    scheme, _, token = (header or "").strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def _authenticate() -> keys.Key:
+    token = bearer_token(request.headers.get("Authorization"))
+    if token is None:
+        raise Unauthorized("an API key is required: send 'Authorization: Bearer KEY'")
+    key = keys.authenticate(_engine(), token)
+    if key is None:
+        raise Unauthorized("the API key is unknown or revoked")
+    return key
+
+
+def safe_upload_name(filename: str | None) -> str:
+    """A file name safe to write in a private folder: ASCII stem without path parts, lower-case extension."""
+    name = Path((filename or "").replace("\\", "/")).name
+    suffix = Path(name).suffix.lower()
+    ext = suffix if SAFE_EXTENSION.match(suffix) else ""
+    stem = secure_filename(Path(name).stem)[:MAX_NAME_CHARS].strip("._") or "upload"
+    return stem + ext
+
+
+def _options(key: keys.Key, source_key: str) -> LoadOptions:
+    values = request.values
+    year_text = values.get("year")
+    year = None if not year_text else parse_int(year_text, "year", default=0, minimum=1900, maximum=2100)
+    commodity = (values.get("commodity") or "").strip() or None
+    return LoadOptions(
+        dry_run=parse_bool(values.get("dry_run"), "dry_run"),
+        skip_invalid=parse_bool(values.get("skip_invalid"), "skip_invalid"),
+        commodity=commodity,
+        year=year,
+        source_key=source_key,
+        loaded_by=f"key:{key.name}",
+    )
+
+
+@bp.post("/uploads/<kind>")
+def upload(kind: str) -> Response:
+    """Validate and load one file as ``kind``; 200 with the report, 400 with it when the file is invalid."""
+    key = _authenticate()
+    if kind not in JOBS:
+        raise UnknownKind(f"unknown kind {kind!r}: use one of {', '.join(sorted(JOBS))}")
+    if not keys.can_load(key.role, kind):
+        raise Forbidden(f"the role {key.role!r} of key {key.name!r} may not load {kind!r} files")
+    file: FileStorage | None = request.files.get("file")
+    if file is None or not file.filename:
+        raise ApiError("send the file as the multipart/form-data field 'file'")
+    name = safe_upload_name(file.filename)
+    source = (request.values.get("source") or "").strip()
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ApiError(f"'source' must have at most {MAX_SOURCE_CHARS} characters")
+    options = _options(key, source_key=source or name)
+    with tempfile.TemporaryDirectory(prefix="peta-upload-") as folder:
+        path = Path(folder) / name
+        try:
+            file.save(path)
+        finally:
+            file.close()  # werkzeug spools large parts to a temporary file of its own
+        report = run_job(_engine(), current_app.extensions["peta"].settings, kind, path, options)
+    body = report.to_dict()
+    if report.status == "invalid":
+        response = jsonify({"type": "about:blank", "title": "Invalid file", "status": 400,
+                            "detail": f"the file was not loaded: {report.error_count} error(s); see 'report'",
+                            "report": body})
+        response.status_code = 400
+        response.mimetype = PROBLEM_TYPE
+        return response
+    return jsonify(body)
+
+
+def recent_loads(engine: Engine, limit: int, offset: int) -> list[dict[str, Any]]:
+    """Load runs, newest first, as JSON-ready dicts."""
+    columns = [getattr(LoadRun, f) for f in LOAD_FIELDS]
+    query = select(*columns).order_by(LoadRun.id.desc()).limit(limit).offset(offset)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in rows]
+
+
+@bp.get("/loads")
+def loads() -> Response:
+    """Recent load runs, newest first (public: who loaded what, when, with how many rows)."""
+    limit = parse_int(request.args.get("limit"), "limit", default=50, minimum=1, maximum=MAX_LOADS_LIMIT)
+    offset = parse_int(request.args.get("offset"), "offset", default=0, minimum=0, maximum=1_000_000)
+    items = recent_loads(_engine(), limit, offset)
+    return jsonify({"loads": items, "limit": limit, "offset": offset, "numberReturned": len(items)})
