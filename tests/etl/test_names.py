@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 
 import pytest
 
 from etl.names import NameMatch, NameMatcher, edit_distance, normalize_name
+from tests.conftest import REAL_DATA
 
-REAL_DESA = Path("/work/shared/datasets/real/indramayu_desa.geojson")
+REAL_DESA = REAL_DATA / "indramayu_desa.geojson"
 
 KECAMATAN = {
     "32.12.08": "Kertasemaya",

@@ -18,8 +18,9 @@ from shapely.geometry import Point, Polygon
 from etl.errors import ReadError
 from etl.numbers import parse_numbers
 from etl.readers import TableChunk, normalize_header, open_table, read_vector, sniff_kind
+from tests.conftest import REAL_DATA
 
-REAL = Path("/work/shared/datasets/real")
+REAL = REAL_DATA
 
 
 def read_all(path: Path, **kwargs) -> tuple[object, pd.DataFrame, np.ndarray]:
