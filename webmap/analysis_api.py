@@ -16,6 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from gis import analysis, analysis_data, exports
+from webmap.current import allow_only as _allow
 from webmap.params import BadParameter, parse_bool, parse_choice, parse_int, parse_lang
 from webmap.problems import problem
 
@@ -146,16 +147,6 @@ def _subject(args: Mapping[str, str]) -> str | None:
 def _year(args: Mapping[str, str], name: str) -> int | None:
     value = parse_int(args.get(name), name, default=0, minimum=MIN_YEAR, maximum=MAX_YEAR)
     return value or None
-
-
-def _allow(*names: str) -> None:
-    """Reject unknown or repeated parameters, so that a typo is not silently ignored."""
-    unknown = sorted(k for k in request.args if k not in names and not k.startswith("_"))
-    if unknown:
-        raise BadParameter(f"unknown parameter(s) {', '.join(unknown)}; this endpoint takes {', '.join(names)}")
-    repeated = sorted(k for k in names if len(request.args.getlist(k)) > 1)
-    if repeated:
-        raise BadParameter(f"give {', '.join(repeated)} once")
 
 
 # --------------------------------------------------------------------------- answers

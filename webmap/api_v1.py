@@ -15,14 +15,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy import Engine
+from flask import Blueprint, Response, jsonify, request
 
 from gis import exports, profiles, search, stats
 from gis.features import Selection
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Layer
 from webmap import analysis_api
+from webmap.current import allow_only as _allow
+from webmap.current import api_lang as _lang
+from webmap.current import engine as _engine
 from webmap.http import stream_export
 from webmap.params import (
     BadParameter,
@@ -31,11 +33,10 @@ from webmap.params import (
     parse_choice,
     parse_float,
     parse_int,
-    parse_lang,
     parse_point,
     parse_year_interval,
 )
-from webmap.problems import ApiError, problem
+from webmap.problems import NotFound, problem
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -46,32 +47,9 @@ DOC_ASSETS = ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-p
 MAX_OFFSET = 10_000
 
 
-class NotFound(ApiError):
-    """A resource (area, dataset, layer) or data that does not exist."""
-
-    status = 404
-    title = "Not found"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _engine() -> Engine:
-    return current_app.extensions["peta"].engine
-
-
-def _lang() -> str:
-    return parse_lang(request.args, request.headers.get("Accept-Language"))
-
-
-def _allow(*names: str) -> None:
-    """Reject unknown or repeated parameters, so that a typo is not silently ignored."""
-    unknown = sorted(k for k in request.args if k not in names and not k.startswith("_"))
-    if unknown:
-        raise BadParameter(f"unknown parameter(s) {', '.join(unknown)}; this endpoint takes {', '.join(names)}")
-    repeated = sorted(k for k in names if len(request.args.getlist(k)) > 1)
-    if repeated:
-        raise BadParameter(f"give {', '.join(repeated)} once")
 
 
 def _text(name: str, max_length: int = 200) -> str | None:

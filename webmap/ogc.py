@@ -14,17 +14,18 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template_string, request, url_for
-from sqlalchemy import Engine
+from flask import Blueprint, Response, render_template_string, request, url_for
 
 from gis import exports, features
 from gis.cql2 import GEOMETRY_NAMES, CqlError
 from gis.features import FeaturePage, QueryError, Selection
 from gis.layers import LAYERS, Layer, Prop
+from webmap.current import api_lang as _lang
+from webmap.current import engine as _engine
 from webmap.http import stream_export
 from webmap.openapi_ogc import CRS84, DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, build_openapi, operations, property_schema
-from webmap.params import BadParameter, parse_bbox, parse_int, parse_lang, parse_year_interval
-from webmap.problems import ApiError
+from webmap.params import BadParameter, parse_bbox, parse_int, parse_year_interval
+from webmap.problems import NotFound
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
@@ -58,22 +59,9 @@ TOLERATED = ("_",)  # cache busters that some JavaScript clients add
 PAGE_FORMATS = ("json", "html")
 
 
-class NotFound(ApiError):
-    """No such collection or feature (404)."""
-
-    status = 404
-    title = "Not found"
 
 
 # --- request helpers ------------------------------------------------------------------------------
-
-def _engine() -> Engine:
-    return current_app.extensions["peta"].engine
-
-
-def _lang() -> str:
-    return parse_lang(request.args, request.headers.get("Accept-Language"))
-
 
 def _t(key: str) -> str:
     """A text of the page in the request's language."""

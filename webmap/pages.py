@@ -19,6 +19,7 @@ from gis import features, profiles, stats
 from gis.kbli import SECTIONS, section_label
 from gis.layers import LAYERS
 from webmap import assets, maps
+from webmap.current import engine as _engine
 from webmap.i18n import format_idr, format_number, js_config, label, normalize_lang, t
 from webmap.tiles import SECTION_COLORS
 
@@ -28,10 +29,6 @@ SUBJECTS_TTL_S = 300.0
 LEGEND_SECTIONS = ("A", "C", "G", "I")
 EXAMPLE_PRODUCTS = ("krupuk", "mangga", "ikan asin", "garam")
 _subjects_lock = threading.Lock()
-
-
-def _engine() -> Engine:
-    return current_app.extensions["peta"].engine
 
 
 def _region() -> str:

@@ -22,6 +22,13 @@ class ApiError(Exception):
             self.status = status
 
 
+class NotFound(ApiError):
+    """A resource (collection, feature, area, layer, tile) or data that does not exist."""
+
+    status = 404
+    title = "Not found"
+
+
 def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> Response:
     """A problem+json response."""
     response = jsonify({"type": "about:blank", "title": title, "status": status, "detail": detail})

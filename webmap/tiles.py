@@ -12,7 +12,6 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
-from sqlalchemy import Engine
 
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Layer
@@ -29,8 +28,9 @@ from gis.tiles import (
     policy_for,
     tile_fields,
 )
+from webmap.current import engine as _engine
 from webmap.params import BadParameter, parse_lang
-from webmap.problems import ApiError
+from webmap.problems import NotFound
 
 bp = Blueprint("tiles", __name__)
 
@@ -53,11 +53,6 @@ SECTION_COLORS = dict(zip(SECTIONS, [
 ], strict=True))
 
 
-class LayerNotFound(ApiError):
-    """A tile layer, or a tile, that does not exist."""
-
-    status = 404
-    title = "Not found"
 
 
 @bp.record_once
@@ -70,15 +65,11 @@ def _cache(app: Flask) -> TileCache:
     return app.extensions["peta_tiles"]
 
 
-def _engine() -> Engine:
-    return current_app.extensions["peta"].engine
-
-
 def get_layer(layer_id: str) -> Layer:
     """The registry layer ``layer_id``, or a 404 naming the layers there are."""
     layer = LAYERS.get(layer_id)
     if layer is None:
-        raise LayerNotFound(f"no tile layer {layer_id!r}; layers: {', '.join(LAYERS)}")
+        raise NotFound(f"no tile layer {layer_id!r}; layers: {', '.join(LAYERS)}")
     return layer
 
 
@@ -99,7 +90,7 @@ def get_tile(layer_id: str, z: int, x: int, y: int) -> Response:
     try:
         check_tile(z, x, y)
     except TileNotFound as exc:
-        raise LayerNotFound(str(exc)) from None
+        raise NotFound(str(exc)) from None
     filters = read_filters(layer, request.args)
     data = _cache(current_app).get_tile(_engine(), layer, z, x, y, filters)
     if data is None:

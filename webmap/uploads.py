@@ -22,6 +22,7 @@ from etl.jobs import JOBS
 from etl.pipeline import run_job
 from gis import keys
 from gis.models import LoadRun
+from webmap.current import engine as _engine
 from webmap.params import parse_bool, parse_int
 from webmap.problems import PROBLEM_TYPE, ApiError, problem
 
@@ -67,10 +68,6 @@ def init_uploads(app: Flask) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_mb * 1024 * 1024
     app.register_blueprint(bp)
-
-
-def _engine() -> Engine:
-    return current_app.extensions["peta"].engine
 
 
 def bearer_token(header: str | None) -> str | None:
