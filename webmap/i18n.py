@@ -158,6 +158,41 @@ CATALOG: dict[str, tuple[str, str]] = {
     "planner.download_producers": ("Produsen (dengan saringan)", "Producers (filtered)"),
     "planner.total": ("Jumlah", "Total"),
     "planner.show": ("Tampilkan", "Show"),
+    "analysis.title": ("Analisis", "Analysis"),
+    "analysis.intro": ("Analisis ekonomi wilayah per kecamatan: sektor basis dan tipologi pertumbuhan.",
+                       "Regional economic analysis by district: basic sectors and growth typology."),
+    "analysis.choice": ("Analisis", "Analysis"),
+    "analysis.lq_padi": ("LQ padi (tahun terakhir)", "LQ of rice (latest year)"),
+    "analysis.klassen_padi": ("Tipologi Klassen padi 2020→2024", "Klassen typology of rice 2020→2024"),
+    "analysis.lq_tambak": ("LQ budidaya tambak 2021", "LQ of brackish-pond aquaculture 2021"),
+    "analysis.reference": ("Referensi", "Reference"),
+    "analysis.ref_kabupaten": ("Kabupaten", "Regency"),
+    "analysis.ref_provinsi": ("Provinsi", "Province"),
+    "analysis.ref_nasional": ("Nasional", "National"),
+    "analysis.lq_method": ("Location Quotient (LQ) membandingkan pangsa komoditas dalam produksi sebuah "
+                           "kecamatan dengan pangsanya di wilayah referensi: LQ = (e_ij / e_j) / (E_i / E). "
+                           "LQ > 1 berarti komoditas itu basis (surplus yang dapat dipasarkan ke luar); "
+                           "LQ ≤ 1 non-basis.",
+                           "The location quotient (LQ) compares a commodity's share in a district's production "
+                           "with its share in the reference area: LQ = (e_ij / e_j) / (E_i / E). LQ > 1 means "
+                           "the commodity is basic (a surplus to sell outside); LQ ≤ 1 non-basic."),
+    "analysis.klassen_method": ("Tipologi Klassen menempatkan setiap kecamatan pada salah satu dari empat "
+                                "kuadran menurut pertumbuhan produksi (dibanding pertumbuhan referensi) dan "
+                                "kontribusinya terhadap produksi kabupaten (dibanding rata-rata 1/n): "
+                                "I maju dan tumbuh cepat, II maju tapi tertekan, III berkembang cepat, "
+                                "IV relatif tertinggal.",
+                                "The Klassen typology puts each district in one of four quadrants by its "
+                                "production growth (against the reference's growth) and its contribution to the "
+                                "regency's production (against the average 1/n): I prime, II developed but "
+                                "depressed, III potential (fast-developing), IV relatively lagging."),
+    "analysis.value_lq": ("LQ", "LQ"),
+    "analysis.growth": ("Pertumbuhan", "Growth"),
+    "analysis.share": ("Kontribusi", "Share"),
+    "analysis.class": ("Kelas", "Class"),
+    "analysis.production": ("Produksi (ton)", "Production (t)"),
+    "analysis.unclassified": ("Tidak terklasifikasi", "Not classified"),
+    "analysis.summary": ("{n} kecamatan · referensi: {ref}", "{n} districts · reference: {ref}"),
+    "analysis.warning": ("Catatan", "Note"),
     "measure.production_ton": ("Produksi (ton)", "Production (t)"),
     "measure.harvested_ha": ("Luas panen (ha)", "Harvested area (ha)"),
     "measure.planted_ha": ("Luas tanam (ha)", "Planted area (ha)"),
@@ -209,6 +244,7 @@ CATALOG: dict[str, tuple[str, str]] = {
 # Keys the browser needs (labels made by the page scripts).
 JS_KEYS = tuple(k for k in CATALOG if k.split(".")[0] in {
     "common", "map", "layer", "legend", "popup", "control", "investor", "produk", "planner", "measure",
+    "analysis",
     "area", "level", "sector", "status", "readiness",
 })
 

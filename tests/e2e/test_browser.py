@@ -146,7 +146,7 @@ def test_page_draws_its_map_without_errors(browser, live_server, path, lang):
     page = open_page(browser, url, DESKTOP, problems)
     try:
         states = wait_for_layers(page, key, layers)
-        assert page.locator(".leaflet-container").count() == 1
+        assert page.locator(".leaflet-container").count() == (2 if path == "/perencana" else 1)
         assert page.locator(".leaflet-tile-container canvas, .leaflet-overlay-pane canvas").count() > 0
         assert page.evaluate("document.documentElement.lang") == lang
         assert all(states[layer]["features"] > 0 for layer in layers), states
@@ -230,6 +230,84 @@ def test_planner_table_aggregation_and_downloads(browser, live_server):
         page.select_option("select[name=dataset]", "producers")
         page.wait_for_function("() => document.querySelector('#table-caption').innerText.includes('Sindang')")
         screenshot(page, "perencana_producers_en")
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+ANALYSIS_TEXTS = {
+    "id": {"lq": "Location Quotient (LQ)", "basis": "Basis (LQ > 1)", "klassen": "Tipologi Klassen",
+           "quadrant": "Kuadran I", "warning": "Catatan:", "class": "Kelas", "province": "(Provinsi)",
+           "regency": "(Kabupaten)"},
+    "en": {"lq": "The location quotient (LQ)", "basis": "Basic (LQ > 1)", "klassen": "The Klassen typology",
+           "quadrant": "Quadrant I", "warning": "Note:", "class": "Class", "province": "(Province)",
+           "regency": "(Regency)"},
+}
+
+
+def wait_for_analysis(page: Any, analysis: str) -> int:
+    """Wait until the analysis map shows ``analysis`` with its polygons drawn; returns how many."""
+    page.wait_for_function(
+        """name => {
+            const box = document.getElementById('analysis-map');
+            return box.dataset.state === 'ready' && box.dataset.analysis === name
+                && box.querySelectorAll('path.peta-analysis-area').length > 0;
+        }""", arg=analysis, timeout=TIMEOUT_MS)
+    return page.locator("#analysis-map path.peta-analysis-area").count()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_planner_analysis_maps_lq_then_klassen(browser, live_server, lang):
+    texts = ANALYSIS_TEXTS[lang]
+    problems = Problems()
+    page = open_page(browser, live_server + "/perencana" + ("?lang=en" if lang == "en" else ""), DESKTOP, problems)
+    try:
+        wait_for_layers(page, "perencana", PAGES["/perencana"][1])
+        # LQ padi by kecamatan (default): only padi has per-kecamatan data, so LQ = 1 everywhere and the
+        # API's warning is shown on the page
+        assert wait_for_analysis(page, "lq_padi") >= 20
+        assert texts["lq"] in page.inner_text("#analysis-method")
+        assert page.locator("#analysis-warning").is_visible()
+        assert texts["warning"] in page.inner_text("#analysis-warning")
+        legend = page.locator("#analysis-map .analysis-legend")
+        assert texts["basis"] in legend.inner_text()
+        page.locator("#analysis").scroll_into_view_if_needed()
+        screenshot(page, f"perencana_analysis_lq_{lang}")
+        # a click on a polygon opens a popup with the area name, the value and the class label
+        page.locator("#analysis-map path.peta-analysis-area").nth(5).click(force=True)
+        popup = page.locator("#analysis-map .leaflet-popup-content")
+        popup.wait_for(timeout=TIMEOUT_MS)
+        assert "LQ" in popup.inner_text() and texts["class"] in popup.inner_text()
+        assert popup.locator("h3").inner_text().strip() != ""  # the kecamatan's name
+        # Klassen typology of padi 2020 -> 2024: four quadrants, no warning
+        page.select_option("#analysis-form select[name=analysis]", "klassen_padi")
+        assert wait_for_analysis(page, "klassen_padi") >= 20
+        assert texts["klassen"] in page.inner_text("#analysis-method")
+        assert texts["quadrant"] in legend.inner_text()
+        assert not page.locator("#analysis-warning").is_visible()
+        fills = page.locator("#analysis-map path.peta-analysis-area").evaluate_all(
+            "paths => [...new Set(paths.map(p => p.getAttribute('fill')))]")
+        assert len(fills) >= 3, fills
+        # fisheries LQ (tambak 2021) has basic districts; only the regency is a reference for it
+        page.select_option("#analysis-form select[name=analysis]", "lq_tambak")
+        wait_for_analysis(page, "lq_tambak")
+        assert page.locator("#analysis-form select[name=reference]").is_disabled()
+        assert page.locator("#analysis-map path.peta-analysis-area[fill='#1b7837']").count() > 0
+        page.select_option("#analysis-form select[name=analysis]", "klassen_padi")
+        wait_for_analysis(page, "klassen_padi")
+        assert page.locator("#analysis-form select[name=reference]").is_enabled()
+        # the province as the reference
+        page.select_option("#analysis-form select[name=reference]", "provinsi")
+        page.wait_for_function("text => document.getElementById('analysis-caption').innerText.includes(text)",
+                               arg=texts["province"], timeout=TIMEOUT_MS)
+        assert wait_for_analysis(page, "klassen_padi") >= 20
+        page.select_option("#analysis-form select[name=reference]", "kabupaten")
+        page.wait_for_function("text => document.getElementById('analysis-caption').innerText.includes(text)",
+                               arg=texts["regency"], timeout=TIMEOUT_MS)
+        wait_for_analysis(page, "klassen_padi")
+        page.locator("#analysis").scroll_into_view_if_needed()
+        screenshot(page, f"perencana_analysis_klassen_{lang}")
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
         assert problems.items == []
     finally:
         page.context.close()

@@ -116,6 +116,21 @@ def test_opportunity_filters_and_export_links_are_on_the_pages(client):
     assert '"measures"' in planner and "32.12.16" in planner  # kecamatan filter from the registry
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_planner_has_the_analysis_section_in_both_languages(client, lang):
+    html = client.get("/perencana" + ("?lang=en" if lang == "en" else "")).get_data(as_text=True)
+    assert 'id="analysis-map"' in html and 'id="analysis-form"' in html
+    for key in ("analysis.title", "analysis.intro", "analysis.lq_padi", "analysis.klassen_padi", "analysis.lq_tambak",
+                "analysis.reference", "analysis.ref_kabupaten", "analysis.ref_provinsi", "analysis.ref_nasional"):
+        assert t(key, lang) in html, key
+    # the method texts and popup labels reach the page script through the translated messages
+    for key in ("analysis.lq_method", "analysis.klassen_method", "analysis.growth", "analysis.share"):
+        assert key in i18n.JS_KEYS
+        assert f'"{key}": "{t(key, lang)[:40]}' in html, key
+    other = "en" if lang == "id" else "id"
+    assert t("analysis.intro", other) not in html
+
+
 def test_number_formatting():
     assert format_number(1234.5, "id") == "1.234,5"
     assert format_number(1234.5, "en", 1) == "1,234.5"
