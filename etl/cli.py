@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from etl.context import LoadOptions
 from etl.errors import EtlError
@@ -21,7 +22,7 @@ from gis.settings import Settings
 
 ContextFactory = Callable[[], tuple[Engine, Settings]]
 SHOWN_ISSUES = 30
-EXIT_INVALID = 1
+EXIT_INVALID = 1  # invalid input, or a load the database could not complete
 
 
 def make_etl_group(get_context: ContextFactory) -> click.Group:
@@ -91,7 +92,11 @@ def _run(engine: Engine, settings: Settings, kind: str, path: Path, options: Loa
         rejected.unlink()
     click.echo(f"{kind}: {path}", err=True)
     progress = _progress(path)
-    report = run_job(engine, settings, kind, path, options, rejected_path=rejected, progress=progress)
+    try:
+        report = run_job(engine, settings, kind, path, options, rejected_path=rejected, progress=progress)
+    except OperationalError as exc:  # server gone or connection cut: the transaction was rolled back
+        click.echo(f"\n  error: database connection failed, nothing was loaded ({exc.orig})", err=True)
+        sys.exit(EXIT_INVALID)
     if progress is not None:
         click.echo("", err=True)
     for issue in report.issues[:SHOWN_ISSUES]:
