@@ -120,6 +120,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "investor.readiness": ("Kesiapan", "Readiness"),
     "investor.irr": ("IRR", "IRR"),
     "investor.payback": ("Pengembalian (tahun)", "Payback (years)"),
+    "investor.analysis_title": ("Analisis sektor basis dan tipologi kecamatan", "Basic sectors and district typology"),
+    "investor.analysis_intro": ("Di mana sebuah komoditas menjadi basis (LQ > 1) dan kecamatan mana yang maju dan "
+                                "tumbuh cepat (tipologi Klassen).",
+                                "Where a commodity is basic (LQ > 1) and which districts are prime and fast-growing "
+                                "(Klassen typology)."),
     # producer finder
     "produk.title": ("Cari Produk UMKM", "Find Local Products"),
     "produk.intro": ("Cari krupuk, mangga, ikan asin, garam dan produk lain langsung dari produsennya.",
@@ -216,6 +221,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "area.up": ("Wilayah induk", "Parent area"),
     "area.find_producers": ("Cari produsen di wilayah ini", "Find producers in this area"),
     "area.none": ("Belum ada data.", "No data yet."),
+    "area.shift_title": ("Shift-share padi 2020→2024", "Shift-share of rice 2020→2024"),
+    "area.shift_method": ("Analisis shift-share membagi perubahan produksi kecamatan menjadi tiga komponen: "
+                          "pertumbuhan referensi (bila tumbuh seperti kabupaten), pergeseran proporsional (bauran "
+                          "komoditas) dan pergeseran diferensial (daya saing lokal).",
+                          "Shift-share analysis splits a district's change in production into three components: "
+                          "the reference growth (as if it grew like the regency), the proportional shift (commodity "
+                          "mix) and the differential shift (local competitiveness)."),
+    "area.shift_component": ("Komponen", "Component"),
+    "area.shift_national": ("Pertumbuhan referensi", "Regional share"),
+    "area.shift_proportional": ("Pergeseran proporsional", "Proportional shift"),
+    "area.shift_differential": ("Pergeseran diferensial", "Differential shift"),
+    "area.shift_total": ("Perubahan total", "Total change"),
     "level.kabupaten": ("Kabupaten", "Regency"),
     "level.kecamatan": ("Kecamatan", "District"),
     "level.desa": ("Desa/Kelurahan", "Village"),

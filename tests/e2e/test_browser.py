@@ -146,7 +146,7 @@ def test_page_draws_its_map_without_errors(browser, live_server, path, lang):
     page = open_page(browser, url, DESKTOP, problems)
     try:
         states = wait_for_layers(page, key, layers)
-        assert page.locator(".leaflet-container").count() == (2 if path == "/perencana" else 1)
+        assert page.locator(".leaflet-container").count() == (2 if path in ("/perencana", "/investor") else 1)
         assert page.locator(".leaflet-tile-container canvas, .leaflet-overlay-pane canvas").count() > 0
         assert page.evaluate("document.documentElement.lang") == lang
         assert all(states[layer]["features"] > 0 for layer in layers), states
@@ -206,6 +206,60 @@ def test_investor_page_charts_and_opportunity_filter(browser, live_server):
         assert "Perikanan" in page.locator("#opp-list").inner_text()
         assert page.locator("#opp-list a[href^='https://']").count() >= 1  # licensing information
         screenshot(page, "investor_filtered_id")
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_kecamatan_profile_shows_the_shift_share_table_and_chart(browser, live_server, lang):
+    from webmap.i18n import t
+
+    problems = Problems()
+    page = open_page(browser, live_server + "/wilayah/32.12.02" + ("?lang=en" if lang == "en" else ""), DESKTOP,
+                     problems)
+    try:
+        wait_for_layers(page, "wilayah", ("boundaries-desa", "boundaries-kecamatan"))
+        page.wait_for_selector("#shift-table[data-state=ready]", timeout=TIMEOUT_MS)
+        page.wait_for_selector("#chart-shift[data-series]", timeout=TIMEOUT_MS)
+        table = page.inner_text("#shift-table")
+        for key in ("area.shift_national", "area.shift_proportional", "area.shift_differential", "area.shift_total"):
+            assert t(key, lang) in table, key
+        assert page.locator("#shift-table tbody tr").count() == 3
+        assert page.locator("#chart-shift").bounding_box()["height"] > 50
+        cells = page.locator("#shift-table td.num").all_inner_texts()
+        assert len(cells) == 4 and all(c.strip() not in ("", "–") for c in cells)
+        result = page.evaluate("""() => fetch('/api/v1/analysis/shift-share?sector=agriculture&commodity=padi'
+            + '&level=kecamatan&from=2020&to=2024&reference=kabupaten').then(r => r.json())""")
+        row = next(r for r in result["rows"] if r["code"] == "32.12.02")
+        expected = [row["national_share"], row["proportional_shift"], row["differential_shift"], row["change"]]
+        # written the page language's way (1.234,5 / 1,234.5): read back with that convention, they are the API's
+        swap = str.maketrans({".": "", ",": "."}) if lang == "id" else str.maketrans({",": ""})
+        shown = [float(c.strip().replace("\u2212", "-").translate(swap)) for c in cells]
+        assert shown == pytest.approx(expected, abs=0.051), (cells, expected)
+        assert any(abs(v) >= 1000 for v in expected) and any(("." if lang == "id" else ",") in c for c in cells)
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        page.locator("#shift-share").scroll_into_view_if_needed()
+        screenshot(page, f"wilayah_shift_share_{lang}")
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+def test_investor_draws_the_shared_analysis_map(browser, live_server):
+    problems = Problems()
+    page = open_page(browser, live_server + "/investor?lang=en", DESKTOP, problems)
+    try:
+        wait_for_layers(page, "investor", PAGES["/investor"][1])
+        assert wait_for_analysis(page, "lq_tambak") >= 20
+        assert page.locator("#analysis-map path.peta-analysis-area[fill='#1b7837']").count() > 0
+        assert page.locator("#analysis-map .analysis-legend .peta-legend-row").count() >= 2
+        page.select_option("#analysis-form select[name=analysis]", "klassen_padi")
+        assert wait_for_analysis(page, "klassen_padi") >= 20
+        assert "Klassen" in page.inner_text("#analysis-method")
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        page.locator("#analysis").scroll_into_view_if_needed()
+        screenshot(page, "investor_analysis_klassen_en")
         assert problems.items == []
     finally:
         page.context.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 import folium
 import pytest
 from folium import plugins
+from markupsafe import escape
 from sqlalchemy import text
 
 from webmap import assets, i18n, maps
@@ -129,6 +130,36 @@ def test_planner_has_the_analysis_section_in_both_languages(client, lang):
         assert f'"{key}": "{t(key, lang)[:40]}' in html, key
     other = "en" if lang == "id" else "id"
     assert t("analysis.intro", other) not in html
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_kecamatan_profile_has_the_shift_share_block_in_both_languages(client, lang):
+    suffix = "?lang=en" if lang == "en" else ""
+    html = client.get("/wilayah/32.12.02" + suffix).get_data(as_text=True)
+    assert 'id="shift-share"' in html and 'id="shift-table"' in html and 'id="chart-shift"' in html
+    for key in ("area.shift_title", "area.shift_method", "area.shift_component"):
+        assert str(escape(t(key, lang))) in html, key
+    for key in ("area.shift_national", "area.shift_proportional", "area.shift_differential", "area.shift_total"):
+        assert key in i18n.JS_KEYS
+        assert f'"{key}": "{t(key, lang)}"' in html, key
+    other = "en" if lang == "id" else "id"
+    assert str(escape(t("area.shift_method", other))) not in html
+    for path in ("/wilayah/32.12", "/wilayah/32.12.16.2004"):  # kabupaten and desa: no block
+        assert 'id="shift-share"' not in client.get(path + suffix).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_investor_has_the_shared_analysis_map_in_both_languages(client, lang):
+    html = client.get("/investor" + ("?lang=en" if lang == "en" else "")).get_data(as_text=True)
+    assert 'id="analysis-map"' in html and 'id="analysis-form"' in html
+    assert html.index("/static/js/analysis-map.js") < html.index("/static/js/page-investor.js")
+    for key in ("investor.analysis_title", "investor.analysis_intro", "analysis.lq_tambak", "analysis.lq_padi",
+                "analysis.klassen_padi", "analysis.reference"):
+        assert str(escape(t(key, lang))) in html, key
+    planner = client.get("/perencana").get_data(as_text=True)
+    assert "/static/js/analysis-map.js" in planner
+    assert "L.geoJSON" not in (STATIC / "js" / "page-perencana.js").read_text().split("Analisis")[-1]
+    assert "L.geoJSON" not in (STATIC / "js" / "page-investor.js").read_text()
 
 
 def test_number_formatting():

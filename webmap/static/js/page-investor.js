@@ -78,5 +78,8 @@
         .then(function () { if (layer.getLayers().length && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { maxZoom: 12 }); } })
         .catch(function () { count.textContent = P.msg(KEY, 'common.error'); });
     });
+
+    // LQ and Klassen choropleths per kecamatan (shared with the planner console).
+    PetaAnalysisMap.attach(KEY, map);
   });
 }());

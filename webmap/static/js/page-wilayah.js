@@ -28,5 +28,29 @@
       PetaCharts.bars(canvas, page.sections.map(function (s) { return (s.section || '–') + ' ' + (s.label || ''); }),
         page.sections.map(function (s) { return s.count; }), cfg.locale);
     }
+
+    // Shift-share of padi 2020→2024 (kecamatan only): this area's row of the analysis endpoint.
+    var shiftTable = document.getElementById('shift-table');
+    if (shiftTable && page.level === 'kecamatan') {
+      var shiftNote = document.getElementById('shift-note');
+      var params = { sector: 'agriculture', commodity: 'padi', level: 'kecamatan', from: 2020, to: 2024,
+        reference: 'kabupaten', lang: cfg.lang };
+      P.getJSON('/api/v1/analysis/shift-share' + P.query(params)).then(function (result) {
+        var row = result.rows.filter(function (r) { return r.code === page.code; })[0];
+        if (!row) { shiftTable.tBodies[0].innerHTML = ''; shiftNote.textContent = P.msg(KEY, 'area.none'); return; }
+        var parts = [[P.msg(KEY, 'area.shift_national'), row.national_share],
+          [P.msg(KEY, 'area.shift_proportional'), row.proportional_shift],
+          [P.msg(KEY, 'area.shift_differential'), row.differential_shift]];
+        shiftTable.tBodies[0].innerHTML = parts.map(function (c) {
+          return '<tr><td>' + P.esc(c[0]) + '</td><td class="num">' + P.fmt(KEY, c[1], 1) + '</td></tr>';
+        }).join('');
+        shiftTable.insertAdjacentHTML('beforeend', '<tfoot><tr><td>' + P.esc(P.msg(KEY, 'area.shift_total')) +
+          '</td><td class="num">' + P.fmt(KEY, row.change, 1) + '</td></tr></tfoot>');
+        shiftTable.setAttribute('data-state', 'ready');
+        shiftNote.textContent = row.class_label || '';
+        PetaCharts.bars(document.getElementById('chart-shift'), parts.map(function (c) { return c[0]; }),
+          parts.map(function (c) { return c[1]; }), cfg.locale);
+      }).catch(function () { shiftNote.textContent = P.msg(KEY, 'common.error'); });
+    }
   });
 }());
