@@ -28,7 +28,6 @@ class Stage:
         self.bulk = False
         self.name = "stage_" + job.table
         self.columns = list(job.stage)
-        self.rows = 0
         cols = ", ".join(f"{c} {t}" for c, t in job.stage.items())
         conn.execute(text(f"CREATE TEMP TABLE {self.name} (__row__ integer, {cols}) ON COMMIT DROP"))
 
@@ -46,7 +45,6 @@ class Stage:
         columns = ", ".join(["__row__", *self.columns])
         with raw.cursor() as cur, cur.copy(f"COPY {self.name} ({columns}) FROM STDIN (FORMAT csv)") as cp:
             cp.write(buffer.getvalue())
-        self.rows += len(frame)
 
     def delete_source_rows(self, previous_runs: list[int]) -> None:
         """Delete the rows that earlier loads of the same source wrote (a corrected file replaces them)."""

@@ -13,6 +13,7 @@ from schemathesis.checks import negative_data_rejection, positive_data_acceptanc
 from sqlalchemy import text
 
 from tests.conftest import BUNDLED
+from tests.webmap.openapi_schemas import json_schema
 from webmap.analysis_api import openapi_paths
 
 PROBLEM = "application/problem+json"
@@ -29,18 +30,6 @@ def read_csv(path, subject):
 
 PADI = {(a, y): v for (a, _, y), v in read_csv("agriculture/padi_kecamatan.csv", "commodity").items()}
 FISH = read_csv("fisheries/kecamatan.csv", "kind")
-
-
-def json_schema(schema):
-    """OpenAPI 3.0 schema -> JSON Schema (``nullable: true`` becomes a null type)."""
-    if isinstance(schema, list):
-        return [json_schema(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: json_schema(v) for k, v in schema.items() if k != "nullable"}
-    if schema.get("nullable"):
-        out = {**out, "type": [out["type"], "null"]} if "type" in out else {"anyOf": [out, {"type": "null"}]}
-    return out
 
 
 def assert_documented(response, name):

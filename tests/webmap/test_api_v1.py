@@ -8,25 +8,11 @@ from jsonschema import Draft202012Validator
 
 from gis.exports import FORMATS
 from gis.layers import LAYERS
+from tests.webmap.openapi_schemas import json_schema
 from webmap.api_v1 import openapi_document
 
 KENANGA = "32.12.16.2004"
 PROBLEM = "application/problem+json"
-
-
-def json_schema(schema):
-    """OpenAPI 3.0 schema -> JSON Schema: ``nullable: true`` becomes a null type; refs stay local."""
-    if isinstance(schema, list):
-        return [json_schema(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: json_schema(v) for k, v in schema.items() if k != "nullable"}
-    if schema.get("nullable"):
-        if "type" in out:
-            out["type"] = [out["type"], "null"]
-        else:
-            out = {"anyOf": [out, {"type": "null"}]}
-    return out
 
 
 @pytest.fixture(scope="module")
