@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from gis.settings import PROJECT_ROOT, Settings
+from tests.live_server import serve
 
 CHROMIUM = os.environ.get("PETA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -40,27 +39,12 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log lines in the test output."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Log nothing."""
-
-
 @pytest.fixture
 def live_server(loaded_db: Settings) -> Iterator[str]:
     """The app on 127.0.0.1 at a random port, in a thread."""
-    # flask-compress's streamed compression never closes the file of a static response (a ResourceWarning, an
-    # error under filterwarnings=error); static files are sent uncompressed here until webmap/http.py says so.
-    app = create_app({"TESTING": True, "SETTINGS": loaded_db})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serve(create_app({"TESTING": True, "SETTINGS": loaded_db})) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import threading
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,12 +12,12 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import Engine, text
-from werkzeug.serving import make_server
 
 from app import create_app
 from gis.db import get_engine
 from gis.layers import LAYERS
 from gis.settings import Settings
+from tests.live_server import serve
 from webmap.ogc import CONFORMANCE
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -401,15 +400,8 @@ def test_odd_input_never_causes_a_server_error(client, query):
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """The app served by werkzeug on a free port of 127.0.0.1, in a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
 
 
 def test_owslib_reads_collections_and_items(live_server, engine):
