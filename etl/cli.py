@@ -94,8 +94,9 @@ def _run(engine: Engine, settings: Settings, kind: str, path: Path, options: Loa
     progress = _progress(path)
     try:
         report = run_job(engine, settings, kind, path, options, rejected_path=rejected, progress=progress)
-    except OperationalError as exc:  # server gone or connection cut: the transaction was rolled back
-        click.echo(f"\n  error: database connection failed, nothing was loaded ({exc.orig})", err=True)
+    except OperationalError as exc:  # the transaction was rolled back
+        what = "database connection failed" if exc.connection_invalidated else "the database refused the load"
+        click.echo(f"\n  error: {what}, nothing was loaded ({exc.orig})", err=True)
         sys.exit(EXIT_INVALID)
     if progress is not None:
         click.echo("", err=True)

@@ -10,6 +10,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from etl.columns import TEXT, Column, code_level, each, parent_of, to_text
 from etl.context import ChunkContext
@@ -57,10 +58,10 @@ class Job:
     title: str
     columns: tuple[Column, ...]
     natural_key: tuple[str, ...]
-    stage: dict[str, str]
+    stage: dict[str, str]  # column -> SQL type of the rows the transform yields
     transform: Transform
     geometry: str = "none"  # none | points | polygons | any
-    select: dict[str, str] = field(default_factory=dict)
+    select: dict[str, str] = field(default_factory=dict)  # target columns the database computes
     replaces_source_rows: bool = True
 
     def column(self, name: str) -> Column:
@@ -72,9 +73,15 @@ class Job:
         return self.select.get(name, f"s.{name}")
 
 
-POINT_SELECT = {"geom": "ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)"}
-POINT_STAGE = {"lon": "double precision", "lat": "double precision",
-               "location_precision": "text"}
+POINT_STAGE = {"geom": "geometry(Point, 4326)", "location_precision": "text"}
+
+
+def point_geoms(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Points of the rows that have both coordinates; None elsewhere."""
+    given = ~np.isnan(lon) & ~np.isnan(lat)
+    out = np.full(len(lon), None, dtype=object)
+    out[given] = shapely.points(lon[given], lat[given])
+    return out
 
 
 def slugify(text: str) -> str:
@@ -291,7 +298,8 @@ def _landing_sites(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     if given is not None:
         precision = np.where(given.notna(), given.to_numpy(dtype=object), precision)
     return pd.DataFrame({"name": frame["name"], "area_code": codes, "lon": lon, "lat": lat,
-                         "location_precision": precision, "note": frame.get("note")}, index=frame.index)
+                         "geom": point_geoms(lon, lat), "location_precision": precision,
+                         "note": frame.get("note")}, index=frame.index)
 
 
 LANDING_SITES = Job(
@@ -302,12 +310,12 @@ LANDING_SITES = Job(
              Column("note", aliases=("keterangan", "catatan", "notes"), max_length=2000)),
     natural_key=("name",),
     stage={"name": "text", "area_code": "text", **POINT_STAGE, "note": "text"},
-    select=POINT_SELECT, transform=_landing_sites, geometry="points",
+    transform=_landing_sites, geometry="points",
 )
 
 
 def _phone(values: pd.Series) -> pd.Series:
-    digits = to_text(values).str.replace(r"[^\d+]", "", regex=True)
+    digits = to_text(values).str.replace(r"[^0-9+]", "", regex=True)
     return digits.mask(digits == "")
 
 
@@ -323,7 +331,7 @@ def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
         "name": frame["name"], "name_key": business_key(frame["name"]),
         "products": frame.get("products", empty), "kbli": kbli, "sector": sector,
         "address": frame.get("address", empty), "area_code": codes, "lon": lon, "lat": lat,
-        "location_precision": precision, "phone": _phone(frame.get("phone", empty)),
+        "geom": point_geoms(lon, lat), "location_precision": precision, "phone": _phone(frame.get("phone", empty)),
         "whatsapp": _phone(frame.get("whatsapp", empty)), "website": frame.get("website", empty),
         "employees": frame.get("employees", empty), "established_year": frame.get("established_year", empty),
         "tags": frame.get("tags", empty),
@@ -352,9 +360,8 @@ PRODUCERS = Job(
     natural_key=("area_code", "name_key"),
     stage={"name": "text", "name_key": "text", "products": "text", "kbli": "text", "sector": "text",
            "address": "text", "area_code": "text", **POINT_STAGE, "phone": "text", "whatsapp": "text",
-           "website": "text", "employees": "integer", "established_year": "smallint", "tags": "text",
+           "website": "text", "employees": "integer", "established_year": "smallint", "tags": "text[]",
            "search_text": "text"},
-    select={**POINT_SELECT, "tags": "COALESCE(string_to_array(s.tags, ';'), '{}')"},
     transform=_producers, geometry="points",
 )
 

@@ -15,6 +15,7 @@ import shapely
 from sqlalchemy import Connection, Engine, text
 
 from etl.areas import AreaIndex
+from etl.bulk import BulkMode, ShadowTable, SuspendedIndexes, holds_only
 from etl.columns import Column, convert, each
 from etl.context import ChunkContext, LoadOptions
 from etl.duplicates import DuplicateTracker
@@ -23,7 +24,7 @@ from etl.jobs import JOBS, Job
 from etl.numbers import decide_decimals
 from etl.readers import open_table, read_vector, sniff_kind
 from etl.report import Report
-from etl.staging import BackgroundWriter, Stage, SuspendedIndexes
+from etl.staging import BackgroundWriter, Sink, Stage
 from gis.settings import Settings
 
 Progress = Callable[[int], None]
@@ -70,56 +71,77 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
     report = Report(kind=kind, source=path.name)
     checksum = file_checksum(path)
     source_key = options.source_key or path.name
-    with engine.connect() as conn:
-        trans = conn.begin()
-        try:
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"{kind}:{source_key}"})
-            if job.table != "areas":  # codes checked below must stay valid until we commit
-                conn.execute(text("LOCK TABLE areas IN SHARE MODE"))
-            previous = _previous_runs(conn, kind, source_key)
-            if not options.dry_run and _already_loaded(conn, previous, checksum, options):
-                report.status = "unchanged"
-                report.notes.append("this exact file was already loaded with the same options: nothing to do")
-                trans.rollback()
+    bulk: BulkMode | None = None
+    try:
+        with engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"{kind}:{source_key}"})
+                if job.table != "areas":  # codes checked below must stay valid until we commit
+                    conn.execute(text("LOCK TABLE areas IN SHARE MODE"))
+                previous = _previous_runs(conn, kind, source_key)
+                if not options.dry_run and _already_loaded(conn, previous, checksum, options):
+                    report.status = "unchanged"
+                    report.notes.append("this exact file was already loaded with the same options: nothing to do")
+                    trans.rollback()
+                    return report
+                areas = AreaIndex.load(conn, settings.region_code, settings.region_buffer_km)
+                if areas.region is None:
+                    report.notes.append(f"region {settings.region_code} has no boundary loaded: "
+                                        "points are not checked against it")
+                writer = None
+                if not options.dry_run:
+                    run_id = _insert_run(conn, job, path, source_key, checksum, options)
+                    sink, bulk = _open_sink(engine, conn, job, path, previous, run_id, report)
+                    writer = BackgroundWriter(sink)
+                valid_rows = _validate(job, path, options, report, areas, writer, rejected_path, progress)
+                written = writer.close() if writer else 0
+                if valid_rows == 0 and report.rows_read and (report.valid or options.skip_invalid):
+                    report.error("no valid row to load", "no-rows")
+                if not (report.valid or options.skip_invalid) or valid_rows == 0:
+                    report.status = "invalid"
+                    trans.rollback()
+                    return report
+                if options.dry_run:
+                    report.status = "validated"
+                    trans.rollback()
+                    return report
+                if bulk is not None:
+                    bulk.finish()
+                report.rows_loaded = written
+                _finish_run(conn, run_id, previous, report)
+                report.load_run_id = run_id
+                report.status = "loaded"
+                trans.commit()
                 return report
-            areas = AreaIndex.load(conn, settings.region_code, settings.region_buffer_km)
-            if areas.region is None:
-                report.notes.append(f"region {settings.region_code} has no boundary loaded: "
-                                    "points are not checked against it")
-            writer, suspended = None, None
-            if not options.dry_run:
-                run_id = _insert_run(conn, job, path, source_key, checksum, options)
-                stage = Stage(conn, job)
-                stage.delete_source_rows(previous)
-                if path.stat().st_size >= BULK_BYTES and stage.target_is_empty():
-                    stage.bulk = True
-                    suspended = SuspendedIndexes(conn, job.table)
-                    report.notes.append("bulk load: indexes were rebuilt once after loading")
-                writer = BackgroundWriter(stage, run_id)
-            valid_rows = _validate(job, path, options, report, areas, writer, rejected_path, progress)
-            written = writer.close() if writer else 0
-            if suspended is not None and (report.valid or options.skip_invalid) and valid_rows:
-                suspended.restore()
-            if valid_rows == 0 and report.rows_read and (report.valid or options.skip_invalid):
-                report.error("no valid row to load", "no-rows")
-            if not (report.valid or options.skip_invalid) or valid_rows == 0:
-                report.status = "invalid"
-                trans.rollback()
-                return report
-            if options.dry_run:
-                report.status = "validated"
-                trans.rollback()
-                return report
-            report.rows_loaded = written
-            _finish_run(conn, run_id, previous, report)
-            report.load_run_id = run_id
-            report.status = "loaded"
-            trans.commit()
-            return report
-        except BaseException:
-            if trans.is_active:
-                trans.rollback()
-            raise
+            except BaseException:
+                if trans.is_active:
+                    trans.rollback()
+                raise
+    finally:
+        if bulk is not None:
+            bulk.discard()
+
+
+def _open_sink(engine: Engine, conn: Connection, job: Job, path: Path, previous: list[int], run_id: int,
+               report: Report) -> tuple[Sink, BulkMode | None]:
+    """Where the rows go: through a staging table, or (a large file into a table that holds nothing
+    else) straight into a fresh copy of the table or into the table without its indexes."""
+    replaced = previous if job.replaces_source_rows else []
+    if path.stat().st_size >= BULK_BYTES:
+        conn.execute(text(f"LOCK TABLE {job.table} IN SHARE ROW EXCLUSIVE MODE"))  # no other writer from here
+        if holds_only(conn, job.table, replaced) and ShadowTable.possible(conn, job):
+            report.notes.append("bulk load: rows copied into a fresh table, indexed in parallel, "
+                                "swapped in at commit")
+            shadow = ShadowTable(engine, conn, job, run_id)
+            return shadow, shadow
+    stage = Stage(conn, job, run_id)
+    stage.delete_source_rows(replaced)
+    if path.stat().st_size >= BULK_BYTES and holds_only(conn, job.table, []):
+        stage.bulk = True
+        report.notes.append("bulk load: indexes were rebuilt once after loading")
+        return stage, SuspendedIndexes(conn, job.table)
+    return stage, None
 
 
 def _validate(job: Job, path: Path, options: LoadOptions, report: Report, areas: AreaIndex,
@@ -164,7 +186,7 @@ def _validate(job: Job, path: Path, options: LoadOptions, report: Report, areas:
 def _drop_duplicates(job: Job, out: pd.DataFrame, rows: np.ndarray, ctx: ChunkContext,
                      tracker: DuplicateTracker) -> None:
     """Exact repeats of a row load once (warning); rows sharing a key with other values are errors."""
-    content = [c for c in job.stage if c != "geom"]
+    content = [c for c in job.stage if c != "geom"] + [c for c in ("lon", "lat") if c in out]
     key = ", ".join(job.natural_key)
     for dup in tracker.check(out[list(job.natural_key)], out.reindex(columns=content), rows, ~ctx.bad & ~ctx.skip):
         mask = np.zeros(len(out), dtype=bool)

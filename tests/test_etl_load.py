@@ -293,22 +293,129 @@ def _producer_indexes(settings) -> set[str]:
         return set(conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'producers'")).scalars())
 
 
-def test_bulk_load_rebuilds_every_index(loaded_db, tmp_path, monkeypatch):
-    """A large file into an empty table drops the indexes, loads, and builds them again."""
-    import etl.pipeline
+def _producer_schema(settings) -> dict[str, object]:
+    """Everything of the producers table that a table swap could lose."""
+    with get_engine(settings).connect() as conn:
+        def rows(sql: str) -> list:
+            return sorted(tuple(r) for r in conn.execute(text(sql)).all())
+        return {
+            "indexes": rows("SELECT indexname, regexp_replace(indexdef, ' ON \\S+ ', ' ON t ') FROM pg_indexes "
+                            "WHERE tablename = 'producers'"),
+            "constraints": rows("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                                "WHERE conrelid = 'producers'::regclass"),
+            "columns": rows("SELECT attname, format_type(atttypid, atttypmod), attnotnull, "
+                            "pg_get_expr(d.adbin, d.adrelid), attcollation FROM pg_attribute a "
+                            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                            "WHERE attrelid = 'producers'::regclass AND attnum > 0 AND NOT attisdropped"),
+            "sequence": rows("SELECT pg_get_serial_sequence('producers', 'id')"),
+            "schema": rows("SELECT schemaname FROM pg_tables WHERE tablename = 'producers'"),
+        }
 
-    monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
-    indexes = _producer_indexes(loaded_db)
+
+def _work_tables(settings) -> list[str]:
+    with get_engine(settings).connect() as conn:
+        return list(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'etl_work'")).scalars())
+
+
+def _corrected_producers(tmp_path: Path) -> Path:
     from tests.conftest import BUNDLED
 
     corrected = tmp_path / "producers.csv"
     corrected.write_text((BUNDLED / "producers.csv").read_text(encoding="utf-8").replace("Krupuk", "Kerupuk"),
                          encoding="utf-8")
-    report = load(loaded_db, "producers", corrected)
-    assert report.status == "loaded" and any("bulk" in n for n in report.notes)
-    assert _producer_indexes(loaded_db) == indexes
+    return corrected
+
+
+def test_bulk_load_swaps_in_a_fresh_table_with_every_index(loaded_db, tmp_path, monkeypatch):
+    """A large file that replaces all the rows of a table: a fresh copy, indexed in parallel, swapped in."""
+    import etl.pipeline
+
+    monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
+    schema, old_max = _producer_schema(loaded_db), scalar(loaded_db, "SELECT max(id) FROM producers")
+    before = table_checksums(get_engine(loaded_db))
+    report = load(loaded_db, "producers", _corrected_producers(tmp_path))
+    assert report.status == "loaded" and any("fresh table" in n for n in report.notes), report.notes
+    assert _producer_schema(loaded_db) == schema
+    assert _work_tables(loaded_db) == []
     assert scalar(loaded_db, "SELECT count(*) FROM producers") == report.rows_loaded == 400
     assert scalar(loaded_db, "SELECT count(*) FROM producers WHERE name LIKE 'Krupuk%'") == 0
+    assert scalar(loaded_db, "SELECT count(*) FROM producers WHERE name LIKE 'Kerupuk%'") > 0
+    # ids keep coming from the same sequence, rows follow the file, every row names this run
+    assert scalar(loaded_db, "SELECT min(id) FROM producers") > old_max
+    assert scalar(loaded_db, "SELECT count(DISTINCT load_run_id) FROM producers") == 1
+    assert scalar(loaded_db, "SELECT min(load_run_id) FROM producers") == report.load_run_id
+    assert scalar(loaded_db, "SELECT count(*) FROM producers WHERE tags = '{}'") < 400
+    # the other tables are untouched
+    after = table_checksums(get_engine(loaded_db))
+    assert {t: after[t] for t in after if t not in ("producers", "load_runs")} == \
+        {t: before[t] for t in before if t not in ("producers", "load_runs")}
+
+
+def test_bulk_load_into_a_table_with_other_sources_rows_goes_through_the_stage(loaded_db, tmp_path, monkeypatch):
+    """Rows of another source stay: no swap, the usual upsert (the table is not only this file's)."""
+    import etl.pipeline
+
+    monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
+    other = write(tmp_path / "lain.csv", f"nama,kode_wilayah,produk\nUsaha Lain,{KENANGA},krupuk\n")
+    assert load(loaded_db, "producers", other).status == "loaded"
+    schema = _producer_schema(loaded_db)
+    report = load(loaded_db, "producers", _corrected_producers(tmp_path))
+    assert report.status == "loaded" and not any("bulk" in n for n in report.notes), report.notes
+    assert scalar(loaded_db, "SELECT count(*) FROM producers") == 401
+    assert _producer_schema(loaded_db) == schema
+
+
+def test_bulk_load_of_a_table_with_foreign_keys_rebuilds_its_indexes_in_place(loaded_db, tmp_path, monkeypatch):
+    """Landing sites refer to areas: no swap; the indexes are dropped and built again in the transaction."""
+    import etl.pipeline
+    from tests.conftest import BUNDLED
+
+    monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
+    source = BUNDLED / "landing_sites.csv"
+    with get_engine(loaded_db).connect() as conn:
+        indexes = set(conn.execute(text("SELECT indexdef FROM pg_indexes WHERE tablename = 'landing_sites'")).scalars())
+    count = scalar(loaded_db, "SELECT count(*) FROM landing_sites")
+    corrected = tmp_path / source.name
+    corrected.write_bytes(source.read_bytes())
+    with corrected.open("a", encoding="utf-8") as fh:
+        fh.write("\n")  # another checksum: loaded again, not "unchanged"
+    report = load(loaded_db, "landing-sites", corrected)
+    assert report.status == "loaded" and any("rebuilt" in n for n in report.notes), report.notes
+    assert scalar(loaded_db, "SELECT count(*) FROM landing_sites") == count
+    with get_engine(loaded_db).connect() as conn:
+        assert set(conn.execute(text("SELECT indexdef FROM pg_indexes WHERE tablename = 'landing_sites'")).scalars()) \
+            == indexes
+    assert _work_tables(loaded_db) == []
+
+
+def test_failed_swap_leaves_the_table_and_no_work_table(loaded_db, tmp_path, monkeypatch):
+    import etl.bulk
+    import etl.pipeline
+
+    monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
+
+    def fail(self):
+        raise RuntimeError("the swap failed")
+
+    monkeypatch.setattr(etl.bulk.ShadowTable, "_swap", fail)
+    before, schema = table_checksums(get_engine(loaded_db)), _producer_schema(loaded_db)
+    with pytest.raises(RuntimeError, match="the swap failed"):
+        load(loaded_db, "producers", _corrected_producers(tmp_path))
+    assert table_checksums(get_engine(loaded_db)) == before
+    assert _producer_schema(loaded_db) == schema
+    assert _work_tables(loaded_db) == []
+
+
+def test_a_crashed_bulk_loads_work_table_is_dropped_by_the_next(loaded_db, tmp_path, monkeypatch):
+    import etl.pipeline
+
+    monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
+    with get_engine(loaded_db).begin() as conn:
+        conn.execute(text("CREATE SCHEMA IF NOT EXISTS etl_work"))
+        conn.execute(text("CREATE TABLE etl_work.producers_run999 (LIKE producers)"))
+        conn.execute(text("CREATE TABLE etl_work.landing_sites_run998 (LIKE landing_sites)"))
+    assert load(loaded_db, "producers", _corrected_producers(tmp_path)).status == "loaded"
+    assert _work_tables(loaded_db) == ["landing_sites_run998"]  # another table's: not this load's business
 
 
 def test_failed_bulk_load_keeps_rows_and_indexes(loaded_db, tmp_path, monkeypatch):
@@ -325,3 +432,4 @@ def test_failed_bulk_load_keeps_rows_and_indexes(loaded_db, tmp_path, monkeypatc
     assert report.status == "invalid"
     assert table_checksums(get_engine(loaded_db)) == before
     assert _producer_indexes(loaded_db) == indexes
+    assert _work_tables(loaded_db) == []
