@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help setup db data run test lint bench-etl bench-api bench-pages
+.PHONY: help setup db data run test lint audit bench-etl bench-api bench-pages
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ test: setup ## Run the whole test suite against a real, throwaway PostGIS databa
 
 lint: setup ## Check the code with ruff
 	$(VENV)/bin/ruff check .
+
+audit: setup ## Check the installed packages for known vulnerabilities (pip-audit; PyPI's data)
+	$(VENV)/bin/python scripts/audit.py
 
 bench-etl: setup ## Benchmark: load 1,000,000 producers, ours against ogr2ogr
 	$(VENV)/bin/python bench/etl_bench.py

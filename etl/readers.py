@@ -66,6 +66,12 @@ ZIP_MAX_RATIO = 100
 #: Entries smaller than this are not checked for their compression ratio: they cannot
 #: do harm, and small padded files (.dbf, .prj) compress very well.
 ZIP_RATIO_MIN_BYTES = 1 << 20
+#: Widest table or layer read (empty cells included): agency tables have tens of columns;
+#: thousands are an export gone wrong, or an attempt to exhaust the server's memory.
+MAX_COLUMNS = 1000
+#: Longest cell read: Excel's own limit. No column of a job is longer, and a bigger cell is
+#: not data (often a quote that is never closed, swallowing the lines after it).
+MAX_CELL_CHARS = 32_767
 
 _CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -311,6 +317,7 @@ def open_table(
         raise ReadError("this is a map layer, not a table: read it with read_vector", path)
     source = _open_source(path, sheet)
     try:
+        _check_head(source)
         layout = _find_layout(source.head, source.merges, path)
         columns = _choose_columns(source, layout)
         info = TableInfo(
@@ -376,6 +383,7 @@ def _data_chunk(
     kept: tuple[pd.DataFrame, np.ndarray], columns: _Columns, source: _TableSource
 ) -> TableChunk:
     frame, rows = kept
+    _check_cell_sizes(frame.iloc[:, : len(columns.names)], rows, columns, source)
     _check_stray_values(frame.iloc[:, len(columns.names) :], rows, columns, source)
     frame = frame.iloc[:, : len(columns.names)].reset_index(drop=True)
     return TableChunk(frame, rows)
@@ -630,6 +638,56 @@ def _check_stray_values(
                 "column a header or delete the value"
             )
         raise ReadError(message, source.path, row=int(rows[i]), column=source.column_label(p))
+
+
+def _check_head(source: _TableSource) -> None:
+    """Raise ReadError for a head row wider than MAX_COLUMNS or a cell longer than MAX_CELL_CHARS.
+
+    Checked before the layout is looked for: the reader would otherwise make frames that
+    wide for every chunk.
+    """
+    for number, cells in source.head:
+        if len(cells) > MAX_COLUMNS:
+            raise ReadError(
+                f"this row has {len(cells):,} columns (at most {MAX_COLUMNS:,} allowed, empty ones "
+                "included): keep only the table's columns (delete those right of it), or split "
+                "the file",
+                source.path,
+                row=number,
+                column=source.column_label(MAX_COLUMNS),
+            )
+        for p, value in enumerate(cells):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise ReadError(
+                    _long_cell(len(value)), source.path, row=number, column=source.column_label(p)
+                )
+
+
+def _check_cell_sizes(
+    frame: pd.DataFrame, rows: np.ndarray, columns: _Columns, source: _TableSource
+) -> None:
+    """Raise ReadError for the first cell longer than MAX_CELL_CHARS, naming its row and column."""
+    for j in range(frame.shape[1]):
+        text = _arrow_text(frame.iloc[:, j])
+        if (pc.max(pc.binary_length(text)).as_py() or 0) <= MAX_CELL_CHARS:
+            continue  # bytes >= characters: the usual case costs no character count
+        lengths = pc.utf8_length(text)
+        too_long = pc.fill_null(pc.greater(lengths, MAX_CELL_CHARS), False)
+        i = pc.index(too_long, True).as_py()
+        if i >= 0:
+            raise ReadError(
+                _long_cell(lengths[i].as_py()),
+                source.path,
+                row=int(rows[i]),
+                column=source.column_label(columns.positions[j]),
+            )
+
+
+def _long_cell(length: int) -> str:
+    return (
+        f"this cell has {length:,} characters (at most {MAX_CELL_CHARS:,} allowed): a table cell "
+        'holds a name, a number or a short text; in a CSV, check that every quote (") is closed'
+    )
 
 
 def _excerpt(text: str, limit: int = 60) -> str:
@@ -1351,6 +1409,7 @@ class _XlsxSource:
 
 
 def _load_workbook(path: Path) -> Any:
+    _check_workbook_parts(path)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it ignores (styles, validation, ...)
@@ -1362,6 +1421,30 @@ def _load_workbook(path: Path) -> Any:
             "again as .xlsx",
             path,
         ) from None
+
+
+def _check_workbook_parts(path: Path) -> None:
+    """Refuse a workbook that unpacks to too much: an XLSX is a zip, so it can be a zip bomb."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # load_workbook reports the damaged workbook
+    total = sum(p.file_size for p in parts)
+    if total > ZIP_MAX_TOTAL_BYTES:
+        raise ReadError(
+            f"the workbook unpacks to {total / 2**20:.0f} MB (at most "
+            f"{ZIP_MAX_TOTAL_BYTES // 2**20} MB allowed): split it, or save the table as CSV",
+            path,
+        )
+    for part in parts:
+        ratio_checked = part.file_size >= ZIP_RATIO_MIN_BYTES
+        if ratio_checked and part.file_size > ZIP_MAX_RATIO * max(part.compress_size, 1):
+            raise ReadError(
+                f"the workbook's part '{part.filename}' is compressed more than {ZIP_MAX_RATIO}:1 "
+                "(a zip bomb?): refused; save the workbook again from Excel or LibreOffice",
+                path,
+            )
 
 
 def _pick_sheet(workbook: Any, sheet: str | None, path: Path) -> Any:
@@ -1493,6 +1576,12 @@ def read_vector(
             frame = _read_dataset(dataset, dataset_layer, notes, shown=path)
     else:
         frame = _read_dataset(path, layer, notes, shown=path)
+    if frame.shape[1] - 1 > MAX_COLUMNS:  # the geometry column aside
+        raise ReadError(
+            f"the layer has {frame.shape[1] - 1:,} attribute columns (at most {MAX_COLUMNS:,} "
+            "allowed): keep only the attributes the data needs",
+            path,
+        )
     frame = _to_wgs84(frame, path, notes)
     frame = _normalise_vector_columns(frame)
     frame["__row__"] = np.arange(1, len(frame) + 1, dtype=np.int64)

@@ -32,6 +32,8 @@ MAX_LOADS_LIMIT = 500
 MAX_NAME_CHARS = 80
 MAX_SOURCE_CHARS = 200
 SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
+# The private folders of an upload and of an unpacked archive: server paths, not for the uploader's eyes.
+TEMP_FOLDER = re.compile(re.escape(tempfile.gettempdir().rstrip("/")) + r"/peta-[a-z]+-[A-Za-z0-9_]+/")
 LOAD_FIELDS = ("id", "kind", "source_key", "source_name", "status", "rows_read", "rows_loaded", "rows_rejected",
                "warnings", "loaded_by", "options", "started_at", "finished_at")
 
@@ -134,15 +136,37 @@ def upload(kind: str) -> Response:
         finally:
             file.close()  # werkzeug spools large parts to a temporary file of its own
         report = run_job(_engine(), current_app.extensions["peta"].settings, kind, path, options)
-    body = report.to_dict()
+    body = public_report(report.to_dict())
     if report.status == "invalid":
+        first = first_error(body["issues"])
         response = jsonify({"type": "about:blank", "title": "Invalid file", "status": 400,
-                            "detail": f"the file was not loaded: {report.error_count} error(s); see 'report'",
+                            "detail": f"the file was not loaded: {report.error_count} error(s)"
+                                      + (f", the first: {first}" if first else "") + "; see 'report'",
                             "report": body})
         response.status_code = 400
         response.mimetype = PROBLEM_TYPE
         return response
     return jsonify(body)
+
+
+def public_report(body: dict[str, Any]) -> dict[str, Any]:
+    """The report without the server's temporary folders in its texts ("/tmp/peta-upload-x/a.csv" -> "a.csv")."""
+    body["issues"] = [{**issue, "reason": TEMP_FOLDER.sub("", issue["reason"])} for issue in body["issues"]]
+    body["notes"] = [TEMP_FOLDER.sub("", note) for note in body["notes"]]
+    return body
+
+
+def first_error(issues: list[dict[str, Any]]) -> str | None:
+    """The first error of a report as one line: where (row, column) and why."""
+    for issue in issues:
+        if issue["severity"] != "error":
+            continue
+        parts = [f"row {issue['row']}" if issue["row"] is not None else "",
+                 f"column '{issue['column']}'" if issue["column"] else ""]
+        where = ", ".join(p for p in parts if p)
+        reason = issue["reason"]
+        return f"{where}: {reason}" if where and where not in reason else reason
+    return None
 
 
 def recent_loads(engine: Engine, limit: int, offset: int) -> list[dict[str, Any]]:
