@@ -59,6 +59,16 @@ def each(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     return pd.Series(results[positions], index=values.index, dtype=object)
 
 
+def on_distinct(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply the vectorised ``fn`` to the distinct cells only and spread the results back (tags, codes)."""
+    positions, uniques = pd.factorize(values)
+    if len(uniques) * 4 > len(values):  # mostly distinct: not worth it
+        return fn(values)
+    results = fn(pd.Series(uniques, dtype=values.dtype)).reset_index(drop=True)
+    results = pd.concat([results, pd.Series([None], dtype=results.dtype)], ignore_index=True)
+    return results.take(positions).set_axis(values.index)  # position -1 (missing) takes the last: None
+
+
 def to_text(values: pd.Series) -> pd.Series:
     """Cells as stripped text (pandas string dtype); blank and missing cells become NA."""
     if values.dtype == object:  # XLSX and vector attributes mix numbers and text
@@ -77,11 +87,11 @@ def convert(column: Column, values: pd.Series, *, decimal: str | None = None) ->
         codes = each(text, normalize_code)
         return Converted(codes, present & codes.isna(), "not a Kemendagri area code such as 32.12.01 or 32.12.01.2001")
     if column.type == "kbli":
-        digits = text.str.replace(r"[^0-9]", "", regex=True)
+        digits = on_distinct(text, lambda t: t.str.replace(r"[^0-9]", "", regex=True))
         bad = present & ~digits.str.fullmatch(r"[0-9]{2,5}").fillna(False).astype(bool)
         return Converted(digits.mask(bad), bad, "not a KBLI 2020 code (2 to 5 digits)")
     if column.type == "tags":
-        return Converted(normalize_tags(text), pd.Series(False, index=values.index))
+        return Converted(on_distinct(text, normalize_tags), pd.Series(False, index=values.index))
     if column.type == "url":
         urls = text.where(text.str.lower().str.startswith("http").fillna(True), "https://" + text)
         bad = present & ~urls.str.match(_URL).fillna(False).astype(bool)

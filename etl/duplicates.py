@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_MISSING, _SEPARATOR = "\x00", pa.scalar("\x1f", pa.large_string())
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,8 @@ class DuplicateTracker:
         idx = np.flatnonzero(candidates)
         if idx.size == 0:
             return []
-        k = pd.util.hash_pandas_object(keys.iloc[idx], index=False).to_numpy()
-        c = pd.util.hash_pandas_object(contents.iloc[idx], index=False).to_numpy()
+        k = row_hashes(keys.iloc[idx])
+        c = row_hashes(contents.iloc[idx])
         r = rows[idx]
         found: list[Duplicate] = []
         seen = np.zeros(idx.size, dtype=bool)
@@ -56,3 +60,12 @@ class DuplicateTracker:
         self._keys = keys[order]
         self._contents = np.concatenate([self._contents, fresh["c"].to_numpy(dtype=np.uint64)])[order]
         self._rows = np.concatenate([self._rows, fresh["r"].to_numpy(dtype=np.int64)])[order]
+
+
+def row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of each row: its cells as text, joined, through Python's own string hash (SipHash,
+    seeded per process, which is all one load needs); a few times faster than hashing cell by cell."""
+    cells = [pc.fill_null(pc.cast(pa.array(frame[c], from_pandas=True), pa.large_string()), _MISSING)
+             for c in frame.columns]
+    joined = pc.binary_join_element_wise(*cells, _SEPARATOR).to_pylist()
+    return np.fromiter(map(hash, joined), dtype=np.int64, count=len(joined)).view(np.uint64)

@@ -10,7 +10,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from etl.columns import TEXT, Column, code_level, each, parent_of, to_text
 from etl.context import ChunkContext
@@ -73,15 +72,8 @@ class Job:
         return self.select.get(name, f"s.{name}")
 
 
+# Points travel as the transform's ``lon`` and ``lat`` columns; the writer turns them into ``geom``.
 POINT_STAGE = {"geom": "geometry(Point, 4326)", "location_precision": "text"}
-
-
-def point_geoms(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Points of the rows that have both coordinates; None elsewhere."""
-    given = ~np.isnan(lon) & ~np.isnan(lat)
-    out = np.full(len(lon), None, dtype=object)
-    out[given] = shapely.points(lon[given], lat[given])
-    return out
 
 
 def slugify(text: str) -> str:
@@ -298,8 +290,7 @@ def _landing_sites(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     if given is not None:
         precision = np.where(given.notna(), given.to_numpy(dtype=object), precision)
     return pd.DataFrame({"name": frame["name"], "area_code": codes, "lon": lon, "lat": lat,
-                         "geom": point_geoms(lon, lat), "location_precision": precision,
-                         "note": frame.get("note")}, index=frame.index)
+                         "location_precision": precision, "note": frame.get("note")}, index=frame.index)
 
 
 LANDING_SITES = Job(
@@ -331,7 +322,7 @@ def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
         "name": frame["name"], "name_key": business_key(frame["name"]),
         "products": frame.get("products", empty), "kbli": kbli, "sector": sector,
         "address": frame.get("address", empty), "area_code": codes, "lon": lon, "lat": lat,
-        "geom": point_geoms(lon, lat), "location_precision": precision, "phone": _phone(frame.get("phone", empty)),
+        "location_precision": precision, "phone": _phone(frame.get("phone", empty)),
         "whatsapp": _phone(frame.get("whatsapp", empty)), "website": frame.get("website", empty),
         "employees": frame.get("employees", empty), "established_year": frame.get("established_year", empty),
         "tags": frame.get("tags", empty),

@@ -11,11 +11,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
+def folded(arr: pa.Array) -> pa.Array:
+    """Lower case without accents ("Kérupuk" -> "kerupuk"); Unicode work only for the cells that need it."""
+    ascii_only = pc.fill_null(pc.string_is_ascii(arr), True)
+    lower = pc.ascii_lower(arr)
+    if pc.all(ascii_only).as_py():
+        return lower
+    others = pc.filter(arr, pc.invert(ascii_only))
+    others = pc.replace_substring_regex(pc.utf8_normalize(pc.utf8_lower(others), "NFKD"), r"\p{M}+", "")
+    return pc.replace_with_mask(lower, pc.invert(ascii_only), others)
+
+
 def plain_texts(values: pd.Series) -> pd.Series:
     """Lower-case, accent-free, whitespace-collapsed text of every cell (pyarrow kernels)."""
-    arr = pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
-    arr = pc.utf8_lower(pc.utf8_normalize(arr, "NFKD"))
-    arr = pc.replace_substring_regex(arr, r"\p{M}+", "")
+    arr = folded(pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True))
     arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"\s+", " "))
     return pd.Series(arr.to_pandas(types_mapper=pd.ArrowDtype), index=values.index).astype("str")
 
