@@ -184,4 +184,6 @@ def loads() -> Response:
     limit = parse_int(request.args.get("limit"), "limit", default=50, minimum=1, maximum=MAX_LOADS_LIMIT)
     offset = parse_int(request.args.get("offset"), "offset", default=0, minimum=0, maximum=1_000_000)
     items = recent_loads(_engine(), limit, offset)
-    return jsonify({"loads": items, "limit": limit, "offset": offset, "numberReturned": len(items)})
+    response = jsonify({"loads": items, "limit": limit, "offset": offset, "numberReturned": len(items)})
+    response.headers["Cache-Control"] = "no-cache"  # a log that changes with every load: always revalidate
+    return response

@@ -177,6 +177,7 @@ def test_loads_lists_recent_runs_newest_first(client, engine):
     _post(client, "agriculture", GOOD_CSV, "jagung.csv", _token(engine, "agriculture"))
     resp = client.get("/api/v1/loads?limit=3")
     assert resp.status_code == 200
+    assert resp.headers["Cache-Control"] == "no-cache" and resp.headers["ETag"]  # revalidated, never stale
     body = resp.get_json()
     assert body["limit"] == 3 and body["numberReturned"] == len(body["loads"]) == 3
     first = body["loads"][0]
