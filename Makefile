@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help setup db data run test lint audit bench-etl bench-api bench-pages
+.PHONY: help setup db data run test lint audit bench-etl bench-api bench-pages bench-load
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,3 +41,6 @@ bench-api: setup ## Benchmark: tiles and items at 100,000 and 1,000,000 producer
 
 bench-pages: setup ## Benchmark: weight and draw time of / against a plain Folium MarkerCluster page
 	$(VENV)/bin/python bench/page_bench.py
+
+bench-load: setup ## Benchmark: 60 s of mixed reads under gunicorn, then again while a steward uploads 100,000 producers
+	$(VENV)/bin/python bench/load_test.py

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
+from gis.features import Memo
 from gis.kbli import SECTIONS, section_label
 from gis.stats import subject_label
 
@@ -23,8 +24,11 @@ class UnknownArea(LookupError):
     """No area has this code."""
 
 
-def area_profile(engine: Engine, code: str, lang: str = "id") -> dict[str, Any]:
-    """Profile of one area: identity, population, top commodities, producers, opportunities, children."""
+def area_profile(engine: Engine, code: str, lang: str = "id", memo: Memo | None = None) -> dict[str, Any]:
+    """Profile of one area: identity, population, top commodities, producers, opportunities, children.
+
+    ``memo`` keeps the producer counts until the data change (the regency's count scans every producer).
+    """
     if not AREA_CODE.fullmatch(code):
         raise UnknownArea(f"no area has code {code!r}: codes look like 32.12, 32.12.16 or 32.12.16.2004")
     with engine.connect() as conn:
@@ -34,7 +38,7 @@ def area_profile(engine: Engine, code: str, lang: str = "id") -> dict[str, Any]:
         return {
             **_identity(area, lang),
             "top_commodities": top_commodities(conn, code, lang),
-            "producers": producers_by_sector(conn, code, lang),
+            "producers": producers_by_sector(conn, code, lang, memo),
             "opportunities": opportunities_in(conn, code, lang),
             "children": _children(conn, code),
         }
@@ -87,12 +91,16 @@ def top_commodities(conn: Connection, code: str, lang: str = "id", limit: int = 
              "production_ton": float(ton), "unit": "ton"} for sector, subject, year, ton in rows]
 
 
-def producers_by_sector(conn: Connection, code: str, lang: str = "id") -> dict[str, Any]:
+def producers_by_sector(conn: Connection, code: str, lang: str = "id", memo: Memo | None = None) -> dict[str, Any]:
     """Number of producers in the area by KBLI 2020 section, with the section labels."""
     sql = ("SELECT t.sector, count(*) FROM producers t "
            "WHERE t.area_code = ANY(ARRAY(SELECT code FROM areas WHERE code LIKE :prefix)) "
            "GROUP BY t.sector ORDER BY count(*) DESC, t.sector")
-    rows = conn.execute(text(sql), {"prefix": code + "%"}).all()
+
+    def count() -> list[tuple[str | None, int]]:
+        return [(s, n) for s, n in conn.execute(text(sql), {"prefix": code + "%"})]
+
+    rows = count() if memo is None else memo(("producers_by_sector", code), count)
     sectors = [{"section": s, "label": section_label(s, lang) if s in SECTIONS else None, "count": n}
                for s, n in rows]
     return {"total": sum(n for _, n in rows), "by_section": sectors}

@@ -2,7 +2,8 @@
 
 Parsing and HTTP live here; the work is done by ``gis.profiles``, ``gis.search``,
 ``gis.stats`` and ``gis.exports``, which return plain data. The OpenAPI document of
-these routes is built here too, from the same constants the parsers use.
+these routes is built here too, from the same constants the parsers use; it takes in the
+analysis endpoints (``webmap.analysis_api``) and the stewards' uploads (``webmap.openapi_uploads``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from gis import exports, profiles, search, stats
 from gis.features import Selection
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Layer
-from webmap import analysis_api
+from webmap import analysis_api, openapi_uploads
 from webmap.current import allow_only as _allow
 from webmap.current import api_lang as _lang
+from webmap.current import data_memo
 from webmap.current import engine as _engine
 from webmap.http import stream_export
 from webmap.params import (
@@ -124,7 +126,7 @@ def area(code: str) -> Response:
     """Profile of a kabupaten, kecamatan or desa."""
     _allow("lang")
     lang = _lang()
-    profile = profiles.area_profile(_engine(), code, lang)
+    profile = profiles.area_profile(_engine(), code, lang, data_memo())
     links = [_link("self", _url(f"/api/v1/areas/{code}", {"lang": request.args.get("lang")})),
              _link("producers", _url("/api/v1/producers", {"area": code}), "application/geo+json"),
              _link("opportunities", _url("/api/v1/opportunities", {"area": code}), "application/geo+json"),
@@ -494,12 +496,15 @@ def openapi_document(server: str) -> dict[str, Any]:
     for layer in LAYERS.values():
         paths[f"/api/v1/export/{layer.id}"] = _export_operation(layer)
     paths.update(analysis_api.openapi_paths())
+    paths.update(openapi_uploads.openapi_paths())
     return {
         "openapi": "3.0.3",
         "info": {"title": "Peta Ekonomi REST API", "version": "1.0.0", "license": {"name": "MIT"},
-                 "description": "Area profiles, producer search, choropleth statistics, investment opportunities "
-                                "and exports of Peta Ekonomi. Errors are application/problem+json."},
+                 "description": "Area profiles, producer search, choropleth statistics, investment opportunities, "
+                                "exports, and the data stewards' uploads of Peta Ekonomi. Reads are public; uploads "
+                                "need an API key (bearerAuth). Errors are application/problem+json."},
         "servers": [{"url": server or "/"}],
         "paths": paths,
-        "components": {"schemas": _schemas()},
+        "components": {"schemas": {**_schemas(), **openapi_uploads.schemas()},
+                       "securitySchemes": openapi_uploads.SECURITY_SCHEMES},
     }

@@ -5,12 +5,19 @@ from __future__ import annotations
 from flask import current_app, request
 from sqlalchemy import Engine
 
+from gis.features import Memo
 from webmap.params import BadParameter, parse_lang
 
 
 def engine() -> Engine:
     """The app's one database engine."""
     return current_app.extensions["peta"].engine
+
+
+def data_memo() -> Memo | None:
+    """Keep costly aggregates until the data change, in the app's data-versioned cache (``webmap.tiles``)."""
+    cache, eng = current_app.extensions.get("peta_tiles"), engine()
+    return None if cache is None else lambda key, make: cache.get_or_make(eng, key, make)
 
 
 def api_lang() -> str:

@@ -21,6 +21,7 @@ from gis.cql2 import GEOMETRY_NAMES, CqlError
 from gis.features import FeaturePage, QueryError, Selection
 from gis.layers import LAYERS, Layer, Prop
 from webmap.current import api_lang as _lang
+from webmap.current import data_memo
 from webmap.current import engine as _engine
 from webmap.http import stream_export
 from webmap.openapi_ogc import CRS84, DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, build_openapi, operations, property_schema
@@ -384,7 +385,8 @@ def render_items(layer: Layer, query: ItemsQuery, fmt: str) -> Response:
 
 def _read_page(layer: Layer, query: ItemsQuery) -> FeaturePage:
     with _engine().connect() as conn:
-        return _query(features.items, conn, layer, query.selection, limit=query.limit, offset=query.offset)
+        return _query(features.items, conn, layer, query.selection, limit=query.limit, offset=query.offset,
+                      memo=data_memo())
 
 
 def _paging_links(query: ItemsQuery, page: FeaturePage, fmt: str, media: str) -> list[dict[str, str]]:

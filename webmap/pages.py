@@ -1,4 +1,5 @@
-"""The HTML pages: ``/`` map, ``/investor``, ``/produk``, ``/perencana``, ``/wilayah/<code>`` (thin routes).
+"""The HTML pages: ``/`` map, ``/investor``, ``/produk``, ``/perencana`` (and its upload page
+``/perencana/unggah``), ``/wilayah/<code>`` (thin routes).
 
 Maps come from ``webmap.maps`` (Folium), texts from ``webmap.i18n``, assets from ``webmap.assets``.
 Pages carry no data tables: their scripts read vector tiles and the APIs.
@@ -15,12 +16,25 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import Engine
 
-from gis import features, profiles, stats
+from etl.jobs import JOBS
+from gis import features, keys, profiles, stats
 from gis.kbli import SECTIONS, section_label
 from gis.layers import LAYERS
 from webmap import assets, maps
+from webmap.current import data_memo
 from webmap.current import engine as _engine
-from webmap.i18n import format_idr, format_number, js_config, label, normalize_lang, t
+from webmap.i18n import (
+    CATALOG,
+    NUMBER_LOCALES,
+    UPLOAD_JS_KEYS,
+    catalog_for,
+    format_idr,
+    format_number,
+    js_config,
+    label,
+    normalize_lang,
+    t,
+)
 from webmap.tiles import SECTION_COLORS
 
 bp = Blueprint("pages", __name__)
@@ -184,12 +198,43 @@ def perencana() -> Response:
                    methods=stats.METHODS, sections=[(s, section_label(s, lang)) for s in SECTIONS])
 
 
+def upload_kinds(lang: str) -> list[dict[str, Any]]:
+    """The kinds of file a steward may upload (``etl.jobs.JOBS``): title, key roles that may load it, columns."""
+    kinds = []
+    for kind, job in JOBS.items():
+        title = t(f"kind.{kind}", lang) if f"kind.{kind}" in CATALOG else job.title
+        columns = [c.name + (f" ({c.aliases[0]})" if c.aliases else "") + ("*" if c.required else "")
+                   for c in job.columns]
+        kinds.append({"kind": kind, "title": title, "columns": columns,
+                      "roles": [role for role in keys.ROLES if keys.can_load(role, kind)]})
+    return kinds
+
+
+def _max_upload_bytes() -> int:
+    """The request-body cap the upload API enforces (413 beyond)."""
+    configured = current_app.config.get("MAX_CONTENT_LENGTH")
+    return int(configured) if configured else current_app.extensions["peta"].settings.max_upload_mb * 1024 * 1024
+
+
+@bp.get("/perencana/unggah")
+def unggah() -> Response:
+    """Upload page of the planner console: stewards check and load files with their API key; the load history."""
+    lang = _lang()
+    kinds = upload_kinds(lang)
+    max_bytes = _max_upload_bytes()
+    max_mb = format_number(max_bytes / (1024 * 1024), lang, 0 if max_bytes % (1024 * 1024) == 0 else 1)
+    # The page reads only the APIs: no map, so it gets the upload texts rather than the map pages' catalogue.
+    config = {"lang": lang, "locale": NUMBER_LOCALES[lang], "messages": catalog_for(lang, UPLOAD_JS_KEYS),
+              "kinds": kinds, "maxUploadBytes": max_bytes, "maxUploadMb": max_mb}
+    return _render("unggah.html", lang, page_config=config, kinds=kinds, max_mb=max_mb)
+
+
 @bp.get("/wilayah/<code>")
 def wilayah(code: str) -> Response:
     """Profile of a kabupaten, kecamatan or desa; an HTML 404 page for an unknown code."""
     lang = _lang()
     try:
-        profile = profiles.area_profile(_engine(), code, lang)
+        profile = profiles.area_profile(_engine(), code, lang, data_memo())
     except profiles.UnknownArea:
         return _render("404.html", lang, status=404, message=t("error.area_unknown", lang, code=code))
     m = maps.new_map("wilayah", lang, _map_config(lang), bounds=profile["bbox"])

@@ -406,3 +406,132 @@ def test_unknown_area_shows_the_translated_404_page(browser, live_server):
         assert problems.items == []
     finally:
         context.close()
+
+
+GOOD_AGRICULTURE_CSV = "kode_wilayah,komoditas,tahun,produksi_ton\n32.12.01,jagung,2024,10\n"
+BAD_AGRICULTURE_CSV = "kode_wilayah,komoditas,tahun,produksi_ton\n32.12.01,jagung,2024,-10\n"
+
+
+def _agriculture_rows(engine: Any, loaded_by: str | None = None) -> int:
+    from sqlalchemy import text
+
+    sql = "SELECT count(*) FROM agriculture_production p"
+    if loaded_by is None:
+        with engine.connect() as conn:
+            return conn.execute(text(sql)).scalar_one()
+    sql += " JOIN load_runs r ON r.id = p.load_run_id WHERE r.loaded_by = :who"
+    with engine.connect() as conn:
+        return conn.execute(text(sql), {"who": loaded_by}).scalar_one()
+
+
+def _send(page: Any, path: Path, kind: str = "agriculture", dry_run: bool = True) -> str:
+    """Choose ``kind`` and ``path`` on the upload page, send it, wait for the answer; returns its status."""
+    page.select_option("#upload-kind", kind)
+    page.set_input_files("#upload-file", str(path))
+    page.set_checked("#upload-dry-run", dry_run)
+    page.evaluate("document.getElementById('upload-result').replaceChildren()")  # no earlier answer to mistake
+    page.click("#upload-submit")
+    page.wait_for_function("() => { const s = document.getElementById('upload-status');"
+                           " return s && s.dataset.status !== 'sending'; }", timeout=TIMEOUT_MS)
+    return page.get_attribute("#upload-status", "data-status")
+
+
+def _counts(page: Any) -> dict[str, str]:
+    return {name: page.inner_text(f"#upload-counts [data-count={name}] dd").strip()
+            for name in ("rows_read", "rows_loaded", "rows_rejected", "errors", "warnings")}
+
+
+def test_steward_checks_rejects_and_loads_a_file_on_a_phone(browser, live_server, loaded_db, tmp_path):
+    from gis import keys
+    from gis.db import get_engine
+    from webmap.i18n import t
+
+    engine = get_engine(loaded_db)
+    token = keys.create_key(engine, "Dinas Pertanian", "agriculture")[1]
+    good, bad = tmp_path / "jagung.csv", tmp_path / "jagung-salah.csv"
+    good.write_text(GOOD_AGRICULTURE_CSV, encoding="utf-8")
+    bad.write_text(BAD_AGRICULTURE_CSV, encoding="utf-8")
+    rows_before = _agriculture_rows(engine)
+    problems = Problems()
+    page = open_page(browser, live_server + "/perencana/unggah", PHONE, problems)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.wait_for_selector("#loads-table[data-state=ready] tbody tr", timeout=TIMEOUT_MS)
+        assert "tests" in page.inner_text("#loads-table")  # the bundled loads of the fixture
+        # the key stays in this tab's sessionStorage: it survives a reload, and "forget" removes it
+        page.fill("#upload-key", token)
+        assert page.evaluate("sessionStorage.getItem('peta.uploadKey')") == token
+        page.reload(wait_until="load")
+        assert page.input_value("#upload-key") == token
+        page.click("#forget-key")
+        assert page.input_value("#upload-key") == "" and page.evaluate("sessionStorage.length") == 0
+        # a wrong key and a kind outside the key's role get clear messages, not a report
+        page.fill("#upload-key", "peta_not-a-real-key")
+        assert _send(page, good) == "error-401"
+        assert t("upload.error_401") in page.inner_text("#upload-status")
+        page.fill("#upload-key", token)
+        assert _send(page, good, kind="fisheries") == "error-403"
+        assert t("upload.error_403") in page.inner_text("#upload-status")
+        assert "fisheries" in page.inner_text("#upload-result")  # the server's detail names the kind
+        # dry run of a good file: valid, nothing loaded
+        assert _send(page, good) == "validated"
+        assert t("upload.status_validated") in page.inner_text("#upload-status")
+        assert _counts(page) == {"rows_read": "1", "rows_loaded": "0", "rows_rejected": "0", "errors": "0",
+                                 "warnings": "0"}
+        assert page.locator("#upload-no-issues").is_visible()
+        assert _agriculture_rows(engine) == rows_before
+        # a negative production: invalid, and the issue says where
+        assert _send(page, bad) == "invalid"
+        assert t("upload.status_invalid") in page.inner_text("#upload-status")
+        assert _counts(page)["errors"] == "1" and _counts(page)["rows_loaded"] == "0"
+        cells = page.locator("#upload-issues tbody tr").first.locator("td").all_inner_texts()
+        assert cells[0] == "2" and cells[1] == "produksi_ton" and cells[2] == "-10"
+        assert cells[3].strip() and cells[4] == t("upload.severity_error")
+        assert _agriculture_rows(engine) == rows_before
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], "the upload page scrolls sideways on a phone"
+        screenshot(page, "perencana_unggah_invalid_phone_id")
+        # the real load: rows in the database, and the run at the top of the history, with the key's name
+        assert _send(page, good, dry_run=False) == "loaded"
+        assert _counts(page)["rows_loaded"] == "1"
+        page.wait_for_function("() => { const row = document.querySelector('#loads-table tbody tr');"
+                               " return row && row.innerText.includes('key:Dinas Pertanian'); }", timeout=TIMEOUT_MS)
+        first = page.locator("#loads-table tbody tr").first.inner_text()
+        assert "jagung.csv" in first and t("kind.agriculture") in first and t("upload.run_loaded") in first
+        assert _agriculture_rows(engine) == rows_before + 1
+        assert _agriculture_rows(engine, "key:Dinas Pertanian") == 1
+        screenshot(page, "perencana_unggah_loaded_phone_id")
+        # the key went out in headers only: never in a URL, never in a cookie
+        assert requests and not any(token in url for url in requests)
+        assert not any(token in cookie["value"] for cookie in page.context.cookies())
+        # the refused uploads are the only failed requests (the browser logs each 4xx fetch on the console)
+        upload_url = live_server + "/api/v1/uploads/"
+        expected = [f"HTTP {code}: {upload_url}{kind}" for code, kind in
+                    ((401, "agriculture"), (403, "fisheries"), (400, "agriculture"))]
+        assert [p for p in problems.items if p.startswith("HTTP ")] == expected
+        others = [p for p in problems.items if not p.startswith("HTTP ")
+                  and not (p.startswith("console error: Failed to load resource") and "status of 4" in p)]
+        assert others == []
+    finally:
+        page.context.close()
+
+
+def test_upload_page_in_english_shows_what_a_kind_accepts(browser, live_server):
+    problems = Problems()
+    page = open_page(browser, live_server + "/perencana/unggah?lang=en", DESKTOP, problems)
+    try:
+        page.wait_for_selector("#loads-table[data-state=ready] tbody tr", timeout=TIMEOUT_MS)
+        assert page.get_by_label("API key").get_attribute("type") == "password"
+        page.get_by_label("Kind of data").select_option("landing-sites")
+        help_text = page.inner_text("#kind-help")
+        assert "admin, fisheries" in help_text and "lat (latitude)" in help_text
+        assert page.get_by_label("Check only (dry run: nothing is loaded)").is_checked()
+        assert "Load history" in page.inner_text("main")
+        # sending without a key is stopped in the page, with a message
+        page.click("#upload-submit")
+        assert page.get_attribute("#upload-status", "data-status") == "need-key"
+        assert "Enter your API key first." in page.inner_text("#upload-status")
+        assert problems.items == []
+    finally:
+        page.context.close()

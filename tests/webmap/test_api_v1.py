@@ -5,7 +5,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_openapi
 
+from etl.jobs import JOBS
+from gis import keys
 from gis.exports import FORMATS
 from gis.layers import LAYERS
 from tests.webmap.openapi_schemas import json_schema
@@ -214,7 +217,7 @@ def test_openapi_document_describes_every_route(client, app):
     assert doc["openapi"].startswith("3.0")
     documented = set(doc["paths"])
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("api_v1.") and rule.endpoint not in (
+        if rule.endpoint.startswith(("api_v1.", "uploads.")) and rule.endpoint not in (
                 "api_v1.openapi", "api_v1.docs", "api_v1.docs_asset"):
             path = rule.rule.rstrip("/").replace("<", "{").replace(">", "}")
             if "{layer_id}" in path:
@@ -228,6 +231,65 @@ def test_openapi_document_describes_every_route(client, app):
             assert operation["summary"] and operation["operationId"] and "200" in operation["responses"]
             for param in operation["parameters"]:
                 assert param["schema"] and param["description"]
+
+
+def test_openapi_document_is_valid_openapi_3():
+    validate_openapi(openapi_document("http://localhost/"))
+
+
+def test_openapi_describes_uploads_with_bearer_auth_and_every_answer():
+    doc = openapi_document("")
+    scheme = doc["components"]["securitySchemes"]["bearerAuth"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
+    upload = doc["paths"]["/api/v1/uploads/{kind}"]["post"]
+    assert upload["security"] == [{"bearerAuth": []}]
+    kind = next(p for p in upload["parameters"] if p["name"] == "kind")
+    assert kind["in"] == "path" and kind["schema"]["enum"] == list(JOBS)
+    form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["required"] == ["file"]
+    assert form["properties"]["file"]["type"] == "string" and form["properties"]["file"]["format"] == "binary"
+    assert {"dry_run", "skip_invalid", "commodity", "year", "source"} <= set(form["properties"])
+    assert set(upload["responses"]) == {"200", "400", "401", "403", "404", "413", "429", "503"}
+    assert upload["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/UploadReport"}
+    assert upload["responses"]["400"]["content"][PROBLEM]["schema"] == {"$ref": "#/components/schemas/UploadProblem"}
+    assert "Retry-After" in upload["responses"]["429"]["headers"] and "Retry-After" in upload["responses"]["503"][
+        "headers"]
+    assert "WWW-Authenticate" in upload["responses"]["401"]["headers"]
+    loads = doc["paths"]["/api/v1/loads"]["get"]
+    assert "security" not in loads and "security" not in doc  # reads stay public
+    assert loads["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/LoadList"}
+
+
+def _upload(client, data: bytes, token: str | None = None, kind: str = "agriculture", **form):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post(f"/api/v1/uploads/{kind}", data={"file": (io.BytesIO(data), "jagung.csv"), **form},
+                       headers=headers, content_type="multipart/form-data")
+
+
+def test_upload_and_load_answers_match_their_schemas(client, engine, components):
+    token = keys.create_key(engine, "schema-check", "agriculture")[1]
+    good = b"kode_wilayah,komoditas,tahun,produksi_ton\n32.12.01,jagung,2024,10\n"
+    dry = _upload(client, good, token, dry_run="true")
+    assert dry.status_code == 200
+    assert_valid(dry.get_json(), "UploadReport", components)
+    assert dry.get_json()["status"] == "validated"
+    loaded = _upload(client, good, token)
+    assert loaded.status_code == 200 and loaded.get_json()["status"] == "loaded"
+    assert_valid(loaded.get_json(), "UploadReport", components)
+    invalid = _upload(client, good.replace(b",10", b",-10"), token)
+    body = assert_problem(invalid, 400)
+    assert_valid(body, "UploadProblem", components)
+    assert body["report"]["issues"][0]["column"] == "produksi_ton"
+    assert_valid(assert_problem(_upload(client, good, token, year="soon"), 400), "UploadProblem", components)
+    for response, status in ((_upload(client, good), 401), (_upload(client, good, token, kind="fisheries"), 403),
+                             (_upload(client, good, token, kind="weather"), 404)):
+        assert_valid(assert_problem(response, status), "Problem", components)
+    history = client.get("/api/v1/loads?limit=5")
+    assert history.status_code == 200
+    assert_valid(history.get_json(), "LoadList", components)
+    assert history.get_json()["loads"][0]["loaded_by"] == "key:schema-check"
 
 
 def test_landing_links(client, components):

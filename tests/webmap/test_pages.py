@@ -12,11 +12,14 @@ from folium import plugins
 from markupsafe import escape
 from sqlalchemy import text
 
+from etl.jobs import JOBS
 from webmap import assets, i18n, maps
 from webmap.i18n import CATALOG, format_idr, format_number, t
 
-PAGES = ["/", "/investor", "/produk", "/perencana", "/wilayah/32.12", "/wilayah/32.12.16", "/wilayah/32.12.16.2004"]
-TITLES = {"/": "map.title", "/investor": "investor.title", "/produk": "produk.title", "/perencana": "planner.title"}
+PAGES = ["/", "/investor", "/produk", "/perencana", "/perencana/unggah", "/wilayah/32.12", "/wilayah/32.12.16",
+         "/wilayah/32.12.16.2004"]
+TITLES = {"/": "map.title", "/investor": "investor.title", "/produk": "produk.title", "/perencana": "planner.title",
+          "/perencana/unggah": "upload.title"}
 MAX_HTML_BYTES = 64_000
 MAX_PAGE_BYTES = 1_000_000  # HTML + every local script and stylesheet it references
 STATIC = Path(assets.STATIC_DIR)
@@ -162,6 +165,45 @@ def test_investor_has_the_shared_analysis_map_in_both_languages(client, lang):
     assert "L.geoJSON" not in (STATIC / "js" / "page-investor.js").read_text()
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_upload_page_in_both_languages(client, lang):
+    suffix = "?lang=en" if lang == "en" else ""
+    response = client.get("/perencana/unggah" + suffix)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    for key in ("upload.title", "upload.intro", "upload.key", "upload.key_help", "upload.kind", "upload.file",
+                "upload.dry_run", "upload.skip_invalid", "upload.commodity", "upload.year", "upload.submit",
+                "upload.history", "planner.nav_console", "planner.nav_upload"):
+        assert str(escape(t(key, lang))) in html, key
+    other = "en" if lang == "id" else "id"
+    assert str(escape(t("upload.intro", other))) not in html
+    # every ETL kind is offered, with its translated title
+    assert re.findall(r'<option value="([a-z-]+)"', html) == list(JOBS)
+    for kind in JOBS:
+        assert f"kind.{kind}" in CATALOG, kind
+        assert f'<option value="{kind}">{escape(t("kind." + kind, lang))} ({kind})</option>' in html
+    # the key field has no name (never part of any form submission); the form posts, it never GETs
+    key_input = re.search(r"<input[^>]*\bid=\"upload-key\"[^>]*>", html).group(0)
+    assert 'type="password"' in key_input and " name=" not in key_input
+    assert re.search(r'<form id="upload-form"[^>]*method="post"', html)
+    assert 'for="upload-key"' in html and 'for="upload-file"' in html and 'for="upload-kind"' in html
+    # the script's texts in the page language, the upload cap and what each kind accepts
+    config = json.loads(re.search(r'<script type="application/json" id="peta-page">(.*?)</script>', html,
+                                  re.S).group(1))
+    assert config["messages"]["upload.status_validated"] == t("upload.status_validated", lang)
+    assert config["messages"]["upload.error_429"] == t("upload.error_429", lang)
+    assert "layer.kecamatan" not in config["messages"]  # no map here: not the map pages' catalogue
+    assert config["maxUploadBytes"] == 50 * 1024 * 1024 and config["maxUploadMb"] == "50"
+    agriculture = next(k for k in config["kinds"] if k["kind"] == "agriculture")
+    assert agriculture["roles"] == ["admin", "agriculture"]
+    assert "area_code (kode_wilayah)" in agriculture["columns"]
+    assert "/static/js/page-unggah.js" in html and "leaflet" not in html.lower()
+    # reachable from the planner console, in the same language; the site menu marks the planner as current
+    planner = client.get("/perencana" + suffix).get_data(as_text=True)
+    assert f'href="/perencana/unggah{suffix}"' in planner
+    assert f'<a href="/perencana{suffix}" aria-current="page">{escape(t("nav.planner", lang))}</a>' in html
+
+
 def test_number_formatting():
     assert format_number(1234.5, "id") == "1.234,5"
     assert format_number(1234.5, "en", 1) == "1,234.5"
@@ -184,9 +226,11 @@ def test_catalogue_is_complete_and_used_keys_exist():
         used |= set(re.findall(r"""(?:msg\([^,]+, |\bt\()'([a-z_0-9]+\.[a-z_0-9]+)'""", path.read_text()))
     assert used, "no translated keys found"
     assert sorted(k for k in used if k not in CATALOG) == []
-    js_used = {k for path in (STATIC / "js").glob("*.js")
-               for k in re.findall(r"""(?:msg\([^,]+, |\bt\()'([a-z_0-9]+\.[a-z_0-9]+)'""", path.read_text())}
-    assert sorted(k for k in js_used if k not in i18n.JS_KEYS) == []
+    # each script's keys reach the browser: the map pages get JS_KEYS, the upload page UPLOAD_JS_KEYS
+    for path in (STATIC / "js").glob("*.js"):
+        sent = i18n.UPLOAD_JS_KEYS if path.name == "page-unggah.js" else i18n.JS_KEYS
+        js_used = set(re.findall(r"""(?:msg\([^,]+, |\bt\()'([a-z_0-9]+\.[a-z_0-9]+)'""", path.read_text()))
+        assert sorted(k for k in js_used if k not in sent) == [], path.name
 
 
 def test_localize_points_folium_at_local_files_and_refuses_unknown_ones():
