@@ -108,7 +108,7 @@ class ShadowTable:
             "JOIN pg_class i ON i.oid = x.indexrelid "
             "LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid "
             "WHERE x.indrelid = CAST(:t AS regclass)"), {"t": self.table}).all()
-        self.work = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self.work = _unlimited(engine)
         try:
             self.work.execute(text(f"CREATE SCHEMA IF NOT EXISTS {WORK_SCHEMA}"))
             for (stray,) in self.work.execute(text(
@@ -119,7 +119,7 @@ class ShadowTable:
                 f"CREATE TABLE {self.name} (LIKE {self.table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
                 "INCLUDING STORAGE)"))
         except BaseException:
-            self.work.close()
+            _release(self.work)
             raise
 
     @staticmethod
@@ -151,7 +151,7 @@ class ShadowTable:
         try:
             self.work.execute(text(f"DROP TABLE IF EXISTS {self.name}"))
         finally:
-            self.work.close()
+            _release(self.work)
 
     def _build_indexes(self) -> None:
         on_target = re.compile(rf" ON (ONLY )?(\w+\.)?{re.escape(self.table)} USING ")
@@ -163,9 +163,12 @@ class ShadowTable:
                 future.result()
 
     def _build(self, definition: str) -> None:
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn = _unlimited(self.engine)
+        try:
             conn.execute(text(f"SET maintenance_work_mem = '{INDEX_MEMORY}'"))
             conn.execute(text(definition))
+        finally:
+            _release(conn)
 
     def _swap(self) -> None:
         conn, quote = self.conn, self.conn.dialect.identifier_preparer.quote
@@ -188,6 +191,23 @@ class ShadowTable:
             if contype in kinds:
                 conn.execute(text(f"ALTER TABLE {target} ADD CONSTRAINT {quote(name)} "
                                   f"{kinds[contype]} USING INDEX {quote(name)}"))
+
+
+def _unlimited(engine: Engine) -> Connection:
+    """An autocommit connection of the engine without its statement timeout (meant for web requests)."""
+    conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    conn.execute(text("SET statement_timeout = 0"))
+    return conn
+
+
+def _release(conn: Connection) -> None:
+    """Give the connection back to the pool with the engine's settings (or drop it if that fails)."""
+    try:
+        conn.execute(text("RESET ALL"))
+    except Exception:  # noqa: BLE001 - the connection is broken: the pool must not hand it out again
+        conn.invalidate()
+    finally:
+        conn.close()
 
 
 def _build_cost_rank(definition: str) -> int:

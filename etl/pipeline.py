@@ -76,6 +76,9 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
         with engine.connect() as conn:
             trans = conn.begin()
             try:
+                # The engine's statement timeout guards the web requests; a load's merge and index builds
+                # may take longer (a large upload while the map is busy), and its size is bounded anyway.
+                conn.execute(text("SET LOCAL statement_timeout = 0"))
                 conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"{kind}:{source_key}"})
                 if job.table != "areas":  # codes checked below must stay valid until we commit
                     conn.execute(text("LOCK TABLE areas IN SHARE MODE"))

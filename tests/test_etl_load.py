@@ -433,3 +433,21 @@ def test_failed_bulk_load_keeps_rows_and_indexes(loaded_db, tmp_path, monkeypatc
     assert table_checksums(get_engine(loaded_db)) == before
     assert _producer_indexes(loaded_db) == indexes
     assert _work_tables(loaded_db) == []
+
+
+def test_a_load_is_not_cut_by_the_web_requests_statement_timeout(loaded_db, tmp_path, monkeypatch):
+    """The engine's statement timeout guards web requests; a load (bulk or not) runs without it."""
+    from dataclasses import replace
+
+    import etl.pipeline
+
+    monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
+    hurried = replace(loaded_db, statement_timeout_ms=1)
+    engine = get_engine(hurried)
+    with pytest.raises(Exception, match="statement timeout"), engine.connect() as conn:
+        conn.execute(text("SELECT pg_sleep(0.05)"))
+    report = run_job(engine, hurried, "producers", _corrected_producers(tmp_path), LoadOptions())
+    assert report.status == "loaded", report.to_dict()["issues"][:3]
+    with engine.connect() as conn:  # the pool's connections keep their timeout for the web requests
+        assert conn.execute(text("SHOW statement_timeout")).scalar() == "1ms"
+    engine.dispose()
