@@ -225,9 +225,12 @@ def test_app_survives_a_database_outage_and_resumes_by_itself(cluster: Cluster, 
         for path in PAGES:
             page = _get(base, path)
             assert page.status in (200, 503), f"{path} during the outage: {page.status} {page.text[:500]}"
-            if page.status == 503:
-                _assert_unavailable(page, path)
+            if page.status == 503:  # a page in the reader's language, not problem+json
+                assert page.mimetype == "text/html" and int(page.headers["Retry-After"]) > 0, path
+                assert "Layanan sedang tidak tersedia" in page.text, page.text[:500]
             _assert_no_trace(page, path)
+        english = _get(base, "/wilayah/32.12?lang=en")
+        assert english.status == 503 and "Service unavailable" in english.text, english.text[:500]
 
         cluster.start()
         statuses = _wait_for_service(base, (*DATA_PATHS, UNCACHED_TILE, "/healthz", *PAGES))

@@ -342,6 +342,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "level.desa": ("Desa/Kelurahan", "Village"),
     # errors
     "error.404_title": ("Halaman tidak ditemukan", "Page not found"),
+    "error.503_title": ("Layanan sedang tidak tersedia", "Service unavailable"),
+    "error.database_away": ("Basis data sedang tidak dapat dihubungi. Coba lagi sebentar lagi.",
+                            "The database cannot be reached at the moment. Please try again shortly."),
     "error.area_unknown": ("Tidak ada wilayah dengan kode {code}.", "There is no area with code {code}."),
     "error.back_home": ("Kembali ke peta", "Back to the map"),
     "error.assets": ("Berkas peta belum terpasang: jalankan bash scripts/setup.sh.",

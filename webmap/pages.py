@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from etl.jobs import JOBS
 from gis import features, keys, profiles, stats
@@ -138,6 +139,17 @@ def _render(template: str, lang: str, status: int = 200, **context: Any) -> Resp
     return Response(html, status=status, mimetype="text/html")
 
 
+@bp.errorhandler(OperationalError)
+def _database_away(exc: OperationalError) -> Response:
+    """A page while the database is away: an HTML 503 in the page's language (the API answers problem+json)."""
+    current_app.logger.warning("database unavailable: %s", exc.orig)
+    lang = _lang()
+    response = _render("error.html", lang, status=503, title=t("error.503_title", lang),
+                       message=t("error.database_away", lang))
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 @bp.get("/")
 def index() -> Response:
     """The economic map: boundaries, choropleths, TPI, salt, producers, opportunities, search."""
@@ -236,7 +248,8 @@ def wilayah(code: str) -> Response:
     try:
         profile = profiles.area_profile(_engine(), code, lang, data_memo())
     except profiles.UnknownArea:
-        return _render("404.html", lang, status=404, message=t("error.area_unknown", lang, code=code))
+        return _render("error.html", lang, status=404, title=t("error.404_title", lang),
+                       message=t("error.area_unknown", lang, code=code))
     m = maps.new_map("wilayah", lang, _map_config(lang), bounds=profile["bbox"])
     child_level = {"kabupaten": "kecamatan", "kecamatan": "desa"}.get(profile["level"])
     if child_level:
