@@ -436,18 +436,36 @@ def test_failed_bulk_load_keeps_rows_and_indexes(loaded_db, tmp_path, monkeypatc
 
 
 def test_a_load_is_not_cut_by_the_web_requests_statement_timeout(loaded_db, tmp_path, monkeypatch):
-    """The engine's statement timeout guards web requests; a load (bulk or not) runs without it."""
+    """The engine's statement timeout guards web requests; a load (here one that waits a second for a lock
+    on areas, as behind another writer) runs without it."""
+    import threading
     from dataclasses import replace
 
     import etl.pipeline
 
     monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
-    hurried = replace(loaded_db, statement_timeout_ms=1)
+    hurried = replace(loaded_db, statement_timeout_ms=300)
     engine = get_engine(hurried)
     with pytest.raises(Exception, match="statement timeout"), engine.connect() as conn:
-        conn.execute(text("SELECT pg_sleep(0.05)"))
-    report = run_job(engine, hurried, "producers", _corrected_producers(tmp_path), LoadOptions())
+        conn.execute(text("SELECT pg_sleep(1)"))
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_areas() -> None:
+        with get_engine(loaded_db).begin() as conn:
+            conn.execute(text("LOCK TABLE areas IN ACCESS EXCLUSIVE MODE"))
+            locked.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_areas)
+    holder.start()
+    assert locked.wait(10)
+    threading.Timer(1.0, release.set).start()
+    try:
+        report = run_job(engine, hurried, "producers", _corrected_producers(tmp_path), LoadOptions())
+    finally:
+        release.set()
+        holder.join(10)
     assert report.status == "loaded", report.to_dict()["issues"][:3]
     with engine.connect() as conn:  # the pool's connections keep their timeout for the web requests
-        assert conn.execute(text("SHOW statement_timeout")).scalar() == "1ms"
+        assert conn.execute(text("SHOW statement_timeout")).scalar() == "300ms"
     engine.dispose()
