@@ -86,6 +86,21 @@ def test_raw_points_at_high_zoom_match_sql_count(engine):
     assert set(props) <= set(tile_fields(PRODUCERS))
 
 
+def test_raw_points_sit_where_st_asmvtgeom_puts_them(engine):
+    """Tile coordinates computed by arithmetic are ST_AsMVTGeom's, to the unit; features come in id order."""
+    z, x, y = busiest_tile(engine, 15)
+    data = tile(engine, PRODUCERS, z, x, y)
+    assert tile(engine, PRODUCERS, z, x, y) == data  # the same bytes every time: a stable ETag
+    features = mapbox_vector_tile.decode(data, default_options={"y_coord_down": True})["producers"]["features"]
+    with engine.connect() as conn:
+        expected = {fid: (gx, gy) for fid, gx, gy in conn.execute(text(
+            "SELECT id, ST_X(g), ST_Y(g) FROM (SELECT id, ST_AsMVTGeom(ST_Transform(geom, 3857), "
+            "ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS g FROM producers "
+            "WHERE geom && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326)) p"), {"z": z, "x": x, "y": y})}
+    assert {f["id"]: tuple(f["geometry"]["coordinates"]) for f in features} == expected
+    assert [f["id"] for f in features] == sorted(expected)
+
+
 @pytest.mark.parametrize("zoom", [7, 10, 12])
 def test_grid_cells_at_low_zoom_account_for_every_point(engine, zoom):
     z, x, y = busiest_tile(engine, zoom) if zoom > 7 else REGENCY_Z7
@@ -99,11 +114,15 @@ def test_grid_cells_at_low_zoom_account_for_every_point(engine, zoom):
                 conn.execute(text("SELECT count(*) FROM producers")).scalar_one()
 
 
-def test_each_cell_carries_its_most_common_sector(engine):
-    z, x, y = REGENCY_Z7
+@pytest.mark.parametrize("dense", [False, True], ids=["grid below z13", "dense tile at z14"])
+def test_each_cell_carries_its_most_common_sector(engine, monkeypatch, dense):
+    """Grid cells (by zoom, or in a dense tile) carry the most common sector, the first in order among equals."""
+    if dense:
+        monkeypatch.setitem(POLICIES, "producers", TilePolicy(aggregate_below=13, group_by="sector", max_points=5))
+    z, x, y = busiest_tile(engine, 14) if dense else REGENCY_Z7
     features = decode(tile(engine, PRODUCERS, z, x, y), "producers")
     biggest = max(features, key=lambda f: f["properties"]["point_count"])
-    grid = POLICIES["producers"].grid
+    grid = POLICIES["producers"].dense_grid if dense else POLICIES["producers"].grid
     ex, ey = biggest["geometry"]["coordinates"]  # extent units, y up; the centroid lies in its cell
     col = x * grid + int(ex * grid // tiles.EXTENT)
     row = y * grid + int((tiles.EXTENT - ey) * grid // tiles.EXTENT)
@@ -115,6 +134,54 @@ def test_each_cell_carries_its_most_common_sector(engine):
         ), {"w": tiles.WORLD_M, "s": 2 * tiles.WORLD_M / (1 << z) / grid, "col": col, "row": row}).all()
     assert sum(n for _, n in sectors) == biggest["properties"]["point_count"]
     assert biggest["properties"]["sector"] == sectors[0][0]
+
+
+def _add_cluster(engine, x: float, y: float, sectors: list[str | None], tag: str) -> None:
+    """Producers within a metre of Web Mercator x/y, one per sector given (None: no sector), centred on x/y."""
+    offsets = [(dx, dy) for dx, dy in [(0.5, 0.5), (-0.5, -0.5), (0.5, -0.5), (-0.5, 0.5)] * 4][:len(sectors)]
+    if len(sectors) % 2:  # keep the centroid on x/y
+        offsets[-1] = (0.0, 0.0)
+    with engine.begin() as conn:
+        for i, (sector, (dx, dy)) in enumerate(zip(sectors, offsets, strict=True)):
+            conn.execute(text(
+                "INSERT INTO producers (name, name_key, area_code, geom, location_precision, load_run_id, sector) "
+                "SELECT :name, :name, (SELECT min(code) FROM areas), "
+                "ST_Transform(ST_SetSRID(ST_MakePoint(:x, :y), 3857), 4326), 'exact', (SELECT min(id) FROM load_runs), "
+                ":sector"), {"name": f"uji {tag} {i}", "x": x + dx, "y": y + dy, "sector": sector})
+
+
+@pytest.mark.parametrize("zoom", [12, 14])
+def test_most_common_sector_wins_ties_go_to_the_first_and_no_sector_comes_last(engine, monkeypatch, zoom):
+    """Both ways of picking a cell's sector (per (cell, sector) group below z13, mode() in dense tiles)."""
+    monkeypatch.setitem(POLICIES, "producers", TilePolicy(aggregate_below=13, group_by="sector", max_points=5))
+    policy = POLICIES["producers"]
+    size14 = 2 * tiles.WORLD_M / (1 << 14)
+    cell = size14 / policy.dense_grid
+    tx, ty = 13139, 8470  # the z14 tile of 108.7 E, 6.1 S: at sea, no producer within its z12 tile
+    clusters = {  # dense cells 40 apart (~760 m): apart at z12 too, each well inside one z12 cell
+        "a": (["G", "G", "G", "A", "A", "C", "C", None, None, None, None], "G"),
+        "b": (["I", "B", None], "B"),
+        "c": ([None, None], None),
+    }
+    centres = {}
+    for k, (name, (sectors, _)) in enumerate(clusters.items()):
+        ix = iy = 20 + 40 * k
+        centres[name] = (-tiles.WORLD_M + tx * size14 + (ix + 0.5) * cell,
+                         tiles.WORLD_M - ty * size14 - (iy + 0.5) * cell)
+        _add_cluster(engine, *centres[name], sectors, name)
+    z, x, y = (14, tx, ty) if zoom == 14 else (12, tx >> 2, ty >> 2)
+    size = 2 * tiles.WORLD_M / (1 << z)
+    data = tile(engine, PRODUCERS, z, x, y)
+    features = mapbox_vector_tile.decode(data, default_options={"y_coord_down": True})["producers"]["features"]
+    assert len(features) == len(clusters)
+    for name, (sectors, expected) in clusters.items():
+        cx = (centres[name][0] - (-tiles.WORLD_M + x * size)) * tiles.EXTENT / size
+        cy = ((tiles.WORLD_M - y * size) - centres[name][1]) * tiles.EXTENT / size
+        found = min(features, key=lambda f: abs(f["geometry"]["coordinates"][0] - cx)
+                    + abs(f["geometry"]["coordinates"][1] - cy))
+        assert abs(found["geometry"]["coordinates"][0] - cx) <= 1 and abs(found["geometry"]["coordinates"][1] - cy) <= 1
+        assert found["properties"]["point_count"] == len(sectors)
+        assert found["properties"].get("sector") == expected
 
 
 def test_dense_tiles_fall_back_to_a_finer_grid(engine, monkeypatch):
