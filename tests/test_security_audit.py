@@ -28,7 +28,7 @@ REVIEWED_SQL_BUILDING = {
     "gis/search.py": 7,  # WHERE fragments are constants; terms, area, point and cursor keys are bound
     "gis/stats.py": 3,  # dataset tables and columns from the stats registry; filters bound
     "gis/status.py": 1,  # table names from Base.metadata
-    "gis/tiles.py": 6,  # layer SQL from LAYERS; bbox, zoom, filters and limits bound
+    "gis/tiles.py": 8,  # layer SQL from LAYERS, constant cell/point SQL; bbox, tile, zoom, filters and limits bound
 }
 
 
