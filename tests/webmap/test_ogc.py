@@ -454,3 +454,25 @@ def test_items_download_every_matching_feature_as_csv(client):
     lines = response.get_data(as_text=True).strip().splitlines()
     as_json = client.get("/ogc/collections/producers/items?sector=C&limit=1000").get_json()
     assert len(lines) - 1 == as_json["numberMatched"] > 5  # a download ignores paging
+
+
+def test_numbers_matched_are_kept_until_the_data_change(client, engine):
+    """Counting every match costs a scan: every page of a query shares one count until the data change."""
+    import time
+
+    def matched() -> int:
+        response = client.get("/ogc/collections/producers/items?limit=1&offset=1")
+        assert response.status_code == 200
+        return response.get_json()["numberMatched"]
+
+    before = count(engine, "SELECT count(*) FROM producers")
+    assert matched() == before
+    with engine.begin() as conn:  # a change behind the app's back, as another worker's load would be
+        conn.execute(text("INSERT INTO producers (name, name_key, area_code, geom, location_precision, "
+                          "load_run_id) SELECT name || ' 2', name_key || '2', area_code, geom, "
+                          "location_precision, load_run_id FROM producers ORDER BY id LIMIT 1"))
+    assert matched() == before  # the kept count: the data version is looked at every few seconds
+    deadline = time.monotonic() + 15
+    while matched() != before + 1:
+        assert time.monotonic() < deadline, "the count was not renewed after the data changed"
+        time.sleep(0.5)
