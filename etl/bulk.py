@@ -108,13 +108,17 @@ class ShadowTable:
             "JOIN pg_class i ON i.oid = x.indexrelid "
             "LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid "
             "WHERE x.indrelid = CAST(:t AS regclass)"), {"t": self.table}).all()
-        self.work = _unlimited(engine)
+        self.work = _unlimited(engine, autocommit=False)
         try:
             self.work.execute(text(f"CREATE SCHEMA IF NOT EXISTS {WORK_SCHEMA}"))
             for (stray,) in self.work.execute(text(
                     "SELECT tablename FROM pg_tables WHERE schemaname = :s AND tablename LIKE :p"),
                     {"s": WORK_SCHEMA, "p": f"{self.table}\\_run%"}).all():
                 self.work.execute(text(f'DROP TABLE IF EXISTS {WORK_SCHEMA}."{stray}"'))  # a crashed load's
+            self.work.commit()
+            # Created in the transaction that fills it: COPY FREEZE writes the rows frozen and all-visible
+            # (no hint bits for the first readers to write, index-only scans at once), and a load killed
+            # while copying leaves no table behind.
             self.work.execute(text(
                 f"CREATE TABLE {self.name} (LIKE {self.table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
                 "INCLUDING STORAGE)"))
@@ -138,18 +142,24 @@ class ShadowTable:
         """COPY valid rows straight into the copy (file order, so ids follow the file)."""
         if frame.empty:
             return 0
-        copy_frame(self.work, self.name, self.job.stage, frame, {"load_run_id": self.load_run_id})
+        copy_frame(self.work, self.name, self.job.stage, frame, {"load_run_id": self.load_run_id}, freeze=True)
         return len(frame)
 
     def finish(self) -> None:
-        """Build every index of the target on the copy, side by side, then swap the copy in."""
+        """Commit the copy's rows, build every index of the target on it side by side, gather its
+        statistics for the planner, then swap the copy in."""
+        self.work.commit()
         self._build_indexes()
+        self.work.execute(text(f"ANALYZE {self.name}"))
+        self.work.commit()
         self._swap()
 
     def discard(self) -> None:
         """Drop the copy if it is still there (the load failed) and return the work connection."""
         try:
+            self.work.rollback()  # rows still being copied: the table goes with them
             self.work.execute(text(f"DROP TABLE IF EXISTS {self.name}"))
+            self.work.commit()
         finally:
             _release(self.work)
 
@@ -193,17 +203,25 @@ class ShadowTable:
                                   f"{kinds[contype]} USING INDEX {quote(name)}"))
 
 
-def _unlimited(engine: Engine) -> Connection:
-    """An autocommit connection of the engine without its statement timeout (meant for web requests)."""
-    conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+def _unlimited(engine: Engine, autocommit: bool = True) -> Connection:
+    """A connection of the engine without its statement timeout (meant for web requests)."""
+    conn = engine.connect()
+    if autocommit:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
     conn.execute(text("SET statement_timeout = 0"))
+    if conn.in_transaction():
+        conn.commit()
     return conn
 
 
 def _release(conn: Connection) -> None:
     """Give the connection back to the pool with the engine's settings (or drop it if that fails)."""
     try:
+        if conn.in_transaction():
+            conn.rollback()
         conn.execute(text("RESET ALL"))
+        if conn.in_transaction():
+            conn.commit()
     except Exception:  # noqa: BLE001 - the connection is broken: the pool must not hand it out again
         conn.invalidate()
     finally:

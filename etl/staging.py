@@ -27,8 +27,9 @@ class Sink(Protocol):
 
 
 def copy_frame(conn: Connection, table: str, types: dict[str, str], frame: pd.DataFrame,
-               constants: dict[str, Any] | None = None) -> None:
-    """COPY the columns ``types`` (name -> SQL type) of ``frame`` into ``table``, plus constant columns."""
+               constants: dict[str, Any] | None = None, freeze: bool = False) -> None:
+    """COPY the columns ``types`` (name -> SQL type) of ``frame`` into ``table``, plus constant columns
+    (``freeze``: rows written frozen, for a table created in the same transaction)."""
     data = {name: _column(frame, name, sql_type) for name, sql_type in types.items()}
     for name, value in (constants or {}).items():
         data[name] = pd.Series(np.full(len(frame), value))
@@ -36,7 +37,8 @@ def copy_frame(conn: Connection, table: str, types: dict[str, str], frame: pd.Da
     pacsv.write_csv(pa.Table.from_pandas(pd.DataFrame(data), preserve_index=False), buffer,
                     pacsv.WriteOptions(include_header=False))
     raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(data)}) FROM STDIN (FORMAT csv)") as cp:
+    options = "FORMAT csv, FREEZE" if freeze else "FORMAT csv"
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(data)}) FROM STDIN ({options})") as cp:
         cp.write(buffer.getvalue())
 
 

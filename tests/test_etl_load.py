@@ -345,6 +345,10 @@ def test_bulk_load_swaps_in_a_fresh_table_with_every_index(loaded_db, tmp_path, 
     assert scalar(loaded_db, "SELECT count(DISTINCT load_run_id) FROM producers") == 1
     assert scalar(loaded_db, "SELECT min(load_run_id) FROM producers") == report.load_run_id
     assert scalar(loaded_db, "SELECT count(*) FROM producers WHERE tags = '{}'") < 400
+    # written frozen (COPY FREEZE) and analysed: every page all-visible, statistics ready for the planner
+    assert scalar(loaded_db, "SELECT relallvisible = relpages AND relpages > 0 FROM pg_class "
+                  "WHERE oid = 'producers'::regclass") is True
+    assert scalar(loaded_db, "SELECT count(*) FROM pg_stats WHERE tablename = 'producers'") > 0
     # the other tables are untouched
     after = table_checksums(get_engine(loaded_db))
     assert {t: after[t] for t in after if t not in ("producers", "load_runs")} == \
