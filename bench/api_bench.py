@@ -31,6 +31,9 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import http_get  # noqa: E402
 
 from app import create_app  # noqa: E402
 from gis import migrate  # noqa: E402
@@ -496,13 +499,7 @@ def children(tiles: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
 
 def fetch(server: Server, path: str) -> tuple[int, bytes]:
     """One GET: status and body."""
-    conn = http.client.HTTPConnection(HOST, server.port, timeout=120)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
+    return http_get.get(HOST, server.port, path, timeout=120)
 
 
 def tipg_dropped(settings: Settings, tipg: Server, tiles: list[tuple[int, int, int]]) -> tuple[int, int]:

@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import http_get  # noqa: E402
 from etl_bench import make_csv  # noqa: E402
 
 from gis import keys, migrate  # noqa: E402
@@ -226,14 +227,8 @@ def free_port() -> int:
 
 
 def get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
-    """One GET on a fresh connection: status and body."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
+    """One GET on a fresh connection to our server: status and body."""
+    return http_get.get(HOST, port, path, timeout)
 
 
 def limiter_storage() -> str | None:
