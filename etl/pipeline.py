@@ -131,16 +131,18 @@ def _open_sink(engine: Engine, conn: Connection, job: Job, path: Path, previous:
     """Where the rows go: through a staging table, or (a large file into a table that holds nothing
     else) straight into a fresh copy of the table or into the table without its indexes."""
     replaced = previous if job.replaces_source_rows else []
+    bulk = False
     if path.stat().st_size >= BULK_BYTES:
         conn.execute(text(f"LOCK TABLE {job.table} IN SHARE ROW EXCLUSIVE MODE"))  # no other writer from here
-        if holds_only(conn, job.table, replaced) and ShadowTable.possible(conn, job):
+        bulk = holds_only(conn, job.table, replaced)  # empty once this source's old rows are gone
+        if bulk and ShadowTable.possible(conn, job):
             report.notes.append("bulk load: rows copied into a fresh table, indexed in parallel, "
                                 "swapped in at commit")
             shadow = ShadowTable(engine, conn, job, run_id)
             return shadow, shadow
     stage = Stage(conn, job, run_id)
     stage.delete_source_rows(replaced)
-    if path.stat().st_size >= BULK_BYTES and holds_only(conn, job.table, []):
+    if bulk:
         stage.bulk = True
         report.notes.append("bulk load: indexes were rebuilt once after loading")
         return stage, SuspendedIndexes(conn, job.table)

@@ -443,6 +443,13 @@ def reference_series(inputs: Inputs, year: int, commodities: Sequence[str] | Non
     return rows.groupby("subject")["value"].sum().reindex(columns).astype(float)
 
 
+def _period_tables(inputs: Inputs) -> tuple[int, int, pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]:
+    """The plan's two years, the production table of each and the reference values of each."""
+    t0, t1 = inputs.plan.years
+    start, end = production_table(inputs, t0), production_table(inputs, t1)
+    return t0, t1, start, end, _reference_values(inputs, start, t0), _reference_values(inputs, end, t1)
+
+
 def _reference_values(inputs: Inputs, table: pd.DataFrame, year: int) -> pd.Series:
     ref = reference_series(inputs, year, list(table.columns))
     return table.sum(axis=0) if ref is None else ref
@@ -485,10 +492,8 @@ def lq_report(inputs: Inputs, lang: str = "id") -> dict[str, Any]:
 
 def dlq_report(inputs: Inputs, lang: str = "id") -> dict[str, Any]:
     """Dynamic location quotient of one commodity per area between two years, combined with the end-year LQ."""
-    plan_, commodity = inputs.plan, str(inputs.plan.query.commodity)
-    t0, t1 = plan_.years
-    start, end = production_table(inputs, t0), production_table(inputs, t1)
-    ref0, ref1 = _reference_values(inputs, start, t0), _reference_values(inputs, end, t1)
+    commodity = str(inputs.plan.query.commodity)
+    t0, t1, start, end, ref0, ref1 = _period_tables(inputs)
     dlq = dynamic_location_quotients(start, end, ref0, ref1)[commodity]
     lq0, lq1 = location_quotients(start, ref0)[commodity], location_quotients(end, ref1)[commodity]
     total0, total1 = start.sum(axis=1), end.sum(axis=1)
@@ -514,10 +519,8 @@ def dlq_report(inputs: Inputs, lang: str = "id") -> dict[str, Any]:
 
 def shift_share_report(inputs: Inputs, lang: str = "id") -> dict[str, Any]:
     """Shift-share of one commodity per area between two years: the change split into three components."""
-    plan_, commodity = inputs.plan, str(inputs.plan.query.commodity)
-    t0, t1 = plan_.years
-    start, end = production_table(inputs, t0), production_table(inputs, t1)
-    ref0, ref1 = _reference_values(inputs, start, t0), _reference_values(inputs, end, t1)
+    commodity = str(inputs.plan.query.commodity)
+    t0, t1, start, end, ref0, ref1 = _period_tables(inputs)
     parts = shift_share(start, end, ref0, ref1)
     differential = parts.differential_shift[commodity]
     rank = ranks(differential)
@@ -544,10 +547,8 @@ def shift_share_report(inputs: Inputs, lang: str = "id") -> dict[str, Any]:
 
 def klassen_report(inputs: Inputs, lang: str = "id") -> dict[str, Any]:
     """Klassen typology of the areas for one commodity: growth against the reference, share against a threshold."""
-    plan_, query, commodity = inputs.plan, inputs.plan.query, str(inputs.plan.query.commodity)
-    t0, t1 = plan_.years
-    start, end = production_table(inputs, t0), production_table(inputs, t1)
-    ref0, ref1 = _reference_values(inputs, start, t0), _reference_values(inputs, end, t1)
+    query, commodity = inputs.plan.query, str(inputs.plan.query.commodity)
+    t0, t1, start, end, ref0, ref1 = _period_tables(inputs)
     growth_threshold = float(growth_rate(float(ref0[commodity]), float(ref1[commodity])))
     share, share_threshold = _klassen_share(query.share, end, ref1, commodity)
     growth = growth_rate(start[commodity], end[commodity])
