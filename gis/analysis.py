@@ -417,6 +417,62 @@ def subjects_text(subjects: Mapping[str, Sequence[int]]) -> str:
     return ", ".join(f"{s} ({years_text(ys)})" for s, ys in sorted(subjects.items()))
 
 
+# --------------------------------------------------------------------------- results as collections
+
+
+@dataclass(frozen=True)
+class ResultCollection:
+    """An analysis result published as a feature collection: one analysis of one sector's commodity (or all)."""
+
+    analysis: str
+    sector: str
+    commodity: str | None
+    years: tuple[int, ...]
+
+    @property
+    def id(self) -> str:
+        """``lq-agriculture-padi``, ``klassen-fisheries-tambak``, ``leading-agriculture``."""
+        return "-".join(p for p in (self.analysis, self.sector, self.commodity) if p)
+
+    def title(self, lang: str = "id") -> str:
+        """``LQ Padi`` / ``Klassen typology Padi``: the analysis and the commodity in the reader's language."""
+        name = ANALYSIS_TITLES[self.analysis][_i(lang)]
+        subject = subject_label(self.commodity, lang) if self.commodity else SECTOR_TITLES[self.sector][_i(lang)]
+        return f"{name}: {subject}"
+
+
+ANALYSIS_TITLES: Labels = {
+    "lq": ("Location quotient (LQ)", "Location quotient (LQ)"),
+    "dlq": ("Dynamic LQ (DLQ)", "Dynamic LQ (DLQ)"),
+    "shift-share": ("Shift-share", "Shift-share"),
+    "klassen": ("Tipologi Klassen", "Klassen typology"),
+    "leading": ("Komoditas unggulan", "Leading commodities"),
+}
+SECTOR_TITLES: Labels = {"agriculture": ("pertanian", "agriculture"), "fisheries": ("perikanan", "fisheries")}
+
+
+def result_collections(coverages: Mapping[str, Coverage]) -> list[ResultCollection]:
+    """Every analysis the loaded data allow, at some level (periods need two years), with their years."""
+    found = []
+    for sector in SECTORS:
+        coverage = coverages.get(sector, Coverage({}))
+        years: dict[str, set[int]] = {}
+        periods: set[str] = set()
+        for level in LEVELS:
+            for commodity, there in coverage.at(level).items():
+                years.setdefault(commodity, set()).update(there)
+                if len(there) > 1:
+                    periods.add(commodity)
+        for commodity in sorted(years):
+            found.append(ResultCollection("lq", sector, commodity, tuple(sorted(years[commodity]))))
+            if commodity in periods:
+                found += [ResultCollection(name, sector, commodity, tuple(sorted(years[commodity])))
+                          for name in ("dlq", "shift-share", "klassen")]
+        if years:
+            found.append(ResultCollection("leading", sector, None, tuple(sorted(set().union(*years.values())))))
+    return found
+
+
 # --------------------------------------------------------------------------- inputs as tables
 
 

@@ -70,6 +70,22 @@ def read_coverage(conn: Connection, sector: str, region_code: str) -> Coverage:
     return Coverage(production, references)
 
 
+def read_coverages(engine: Engine, region_code: str) -> dict[str, Coverage]:
+    """The coverage of every sector (for the catalogue of result collections)."""
+    with engine.connect() as conn:
+        return {sector: read_coverage(conn, sector, region_code) for sector in SECTOR_TABLES}
+
+
+def read_bbox(engine: Engine, level: str, region_code: str) -> tuple[float, float, float, float] | None:
+    """Bounding box (WGS84: west, south, east, north) of the regency's areas of ``level``; None without areas."""
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM areas "
+            "WHERE level = :level AND starts_with(code, :prefix)) x"),
+            {"level": level, "prefix": region_code + "."}).one()
+    return None if row[0] is None else (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+
+
 def _nest(triples: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, tuple[int, ...]]]:
     nested: dict[str, dict[str, list[int]]] = {}
     for outer, inner, year in triples:

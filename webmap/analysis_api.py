@@ -12,12 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from gis import analysis, analysis_data, exports
 from webmap.current import allow_only as _allow
-from webmap.params import BadParameter, parse_bool, parse_choice, parse_int, parse_lang
+from webmap.params import (
+    BadParameter,
+    parse_bbox,
+    parse_bool,
+    parse_choice,
+    parse_int,
+    parse_lang,
+    parse_year_interval,
+)
 from webmap.problems import problem
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/v1/analysis")
@@ -41,6 +50,7 @@ SUMMARIES: Mapping[str, str] = {
     "leading": "Leading commodities per area: production rank, LQ and growth against the reference",
 }
 MIN_YEAR, MAX_YEAR = 1900, 2100
+GEOJSON = "application/geo+json"
 
 
 @bp.errorhandler(analysis.InvalidAnalysis)
@@ -95,6 +105,204 @@ def klassen() -> Response:
 def leading() -> Response:
     """Leading commodities of every area in a year."""
     return _answer("leading")
+
+
+# --------------------------------------------------------------------------- OGC API - Features
+#
+# The same results as feature collections, for GIS clients and maps: one collection per analysis and commodity
+# (``lq-agriculture-padi``), items = the areas with the report's row as properties. ``datetime`` picks the year
+# (LQ) or period (``2020/2024``); ``level``, ``reference`` and ``share`` as in the endpoints above.
+
+OGC = "/ogc"
+OGC_CONFORMANCE: tuple[str, ...] = (
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+)
+OGC_ITEMS = ("level", "reference", "lang", "f", "datetime", "bbox", "limit", "offset")
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
+
+
+def _link(path: str, rel: str, type_: str, title: str = "") -> dict[str, str]:
+    link = {"href": request.host_url.rstrip("/") + path, "rel": rel, "type": type_}
+    return {**link, "title": title} if title else link
+
+
+def _ogc_json(body: Any, mimetype: str = "application/json") -> Response:
+    response = jsonify(body)
+    response.mimetype = mimetype
+    return response
+
+
+@bp.get(OGC)
+@bp.get(OGC + "/")
+def ogc_landing() -> Response:
+    """OGC API - Features landing page of the analysis results."""
+    _allow("f", "lang")
+    return _ogc_json({
+        "title": "Peta Ekonomi: analysis results (OGC API - Features)",
+        "description": "LQ, dynamic LQ, shift-share, Klassen typology and leading commodities per area, as "
+                       "feature collections of the area polygons.",
+        "links": [_link(PREFIX + OGC, "self", "application/json"),
+                  _link("/api/v1/openapi.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0",
+                        "OpenAPI 3.0"),
+                  _link(PREFIX + OGC + "/conformance", "conformance", "application/json", "Conformance"),
+                  _link(PREFIX + OGC + "/collections", "data", "application/json", "Collections")]})
+
+
+@bp.get(OGC + "/conformance")
+def ogc_conformance() -> Response:
+    """The OGC API - Features conformance classes the analysis collections implement."""
+    _allow("f", "lang")
+    return _ogc_json({"conformsTo": list(OGC_CONFORMANCE),
+                      "links": [_link(PREFIX + OGC + "/conformance", "self", "application/json")]})
+
+
+@bp.get(OGC + "/collections")
+def ogc_collections() -> Response:
+    """Every result collection the loaded data allow."""
+    _allow("f", "lang")
+    lang = parse_lang(request.args, request.headers.get("Accept-Language"))
+    found = analysis.result_collections(analysis_data.read_coverages(_engine(), _region()))
+    bbox = analysis_data.read_bbox(_engine(), "kecamatan", _region())
+    return _ogc_json({"links": [_link(PREFIX + OGC + "/collections", "self", "application/json")],
+                      "collections": [_collection_doc(c, bbox, lang) for c in found]})
+
+
+@bp.get(OGC + "/collections/<cid>")
+def ogc_collection(cid: str) -> Response:
+    """One result collection: title, extent, links to its items and to the REST endpoint."""
+    _allow("f", "lang")
+    lang = parse_lang(request.args, request.headers.get("Accept-Language"))
+    return _ogc_json(_collection_doc(_result_collection(cid), analysis_data.read_bbox(_engine(), "kecamatan",
+                                                                                       _region()), lang))
+
+
+@bp.get(OGC + "/collections/<cid>/items")
+def ogc_items(cid: str) -> Response:
+    """The areas with the analysis row as properties (GeoJSON), filtered by bbox and paged by limit/offset."""
+    collection = _result_collection(cid)
+    _allow(*OGC_ITEMS, *(("share",) if collection.analysis == "klassen" else ()))
+    parse_choice(request.args.get("f"), "f", ("json", "geojson"))
+    bbox = parse_bbox(request.args.get("bbox"))
+    limit = parse_int(request.args.get("limit"), "limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
+    offset = parse_int(request.args.get("offset"), "offset", default=0, minimum=0, maximum=1_000_000)
+    result, areas = _collection_result(collection, request.args)
+    features = [f for f in _features(result, areas) if bbox is None or _overlaps(f["geometry"], bbox)]
+    page = features[offset:offset + limit]
+    here = PREFIX + OGC + f"/collections/{cid}/items"
+    links = [_link(_with(here, request.args, {}), "self", GEOJSON),
+             _link(PREFIX + OGC + f"/collections/{cid}", "collection", "application/json")]
+    if offset + limit < len(features):
+        links.append(_link(_with(here, request.args, {"offset": str(offset + limit)}), "next", GEOJSON))
+    return _geojson(result, areas, features=page, numberMatched=len(features), numberReturned=len(page),
+                    links=links)
+
+
+@bp.get(OGC + "/collections/<cid>/items/<fid>")
+def ogc_item(cid: str, fid: str) -> Response:
+    """One area's row of the analysis as a GeoJSON Feature."""
+    collection = _result_collection(cid)
+    _allow("level", "reference", "lang", "f", "datetime", *(("share",) if collection.analysis == "klassen" else ()))
+    parse_choice(request.args.get("f"), "f", ("json", "geojson"))
+    result, areas = _collection_result(collection, request.args)
+    feature = next((f for f in _features(result, areas) if f["id"] == fid), None)
+    if feature is None:
+        raise analysis.MissingData(f"no area {fid!r} in {cid}; items are the areas of the level by code")
+    links = [_link(PREFIX + OGC + f"/collections/{cid}/items/{fid}", "self", GEOJSON),
+             _link(PREFIX + OGC + f"/collections/{cid}", "collection", "application/json")]
+    return _ogc_json({**feature, "links": links}, GEOJSON)
+
+
+def _engine() -> Any:
+    return current_app.extensions["peta"].engine
+
+
+def _region() -> str:
+    return str(current_app.extensions["peta"].settings.region_code)
+
+
+def _result_collection(cid: str) -> analysis.ResultCollection:
+    found = analysis.result_collections(analysis_data.read_coverages(_engine(), _region()))
+    match = next((c for c in found if c.id == cid), None)
+    if match is None:
+        raise analysis.MissingData(f"no collection {cid[:80]!r}; collections: {', '.join(c.id for c in found)}")
+    return match
+
+
+def _collection_doc(collection: analysis.ResultCollection, bbox: tuple[float, ...] | None,
+                    lang: str) -> dict[str, Any]:
+    base = PREFIX + OGC + f"/collections/{collection.id}"
+    params = {"sector": collection.sector, **({"commodity": collection.commodity} if collection.commodity else {})}
+    rest = PREFIX + f"/{collection.analysis}?" + "&".join(f"{k}={v}" for k, v in params.items())
+    first, last = collection.years[0], collection.years[-1]
+    doc: dict[str, Any] = {
+        "id": collection.id, "title": collection.title(lang),
+        "description": f"{SUMMARIES[collection.analysis]}; years with data {analysis.years_text(collection.years)}. "
+                       f"datetime = {'a year' if collection.analysis == 'lq' else 'a period such as 2020/2024'}; "
+                       f"level = kecamatan|desa; reference = kabupaten|provinsi|nasional.",
+        "itemType": "feature", "crs": [CRS84],
+        "analysis": collection.analysis, "sector": collection.sector, "commodity": collection.commodity,
+        "links": [_link(base, "self", "application/json"), _link(base + "/items", "items", GEOJSON),
+                  _link(rest, "alternate", "application/json", "REST: " + collection.analysis)],
+        "extent": {"temporal": {"interval": [[f"{first}-01-01T00:00:00Z", f"{last}-12-31T23:59:59Z"]],
+                                "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}},
+    }
+    if bbox is not None:
+        doc["extent"]["spatial"] = {"bbox": [list(bbox)], "crs": CRS84}
+    return doc
+
+
+def _collection_result(collection: analysis.ResultCollection,
+                       args: Mapping[str, str]) -> tuple[dict[str, Any], Sequence[analysis.Area]]:
+    """The report of ``collection`` for the item parameters, and the areas with their geometries."""
+    years = _datetime_years(collection.analysis, args.get("datetime"))
+    fields = {"sector": collection.sector, "commodity": collection.commodity or "", **years,
+              **{k: args.get(k, "") for k in ("level", "reference", "share")}}
+    query = parse_query(collection.analysis, fields)
+    lang = parse_lang(args, request.headers.get("Accept-Language"))
+    inputs = analysis_data.read_inputs(_engine(), query, _region(), geometry=True)
+    return analysis.report(inputs, lang), inputs.areas
+
+
+def _datetime_years(name: str, text: str | None) -> dict[str, str]:
+    """OGC ``datetime`` as the endpoint's year parameters: a year for LQ, a period otherwise (open ends allowed)."""
+    interval = parse_year_interval(text)
+    if interval is None:
+        return {}
+    first, last = ("" if y is None else str(y) for y in interval)
+    if name == "lq":
+        if first != last:
+            raise BadParameter("datetime of an LQ is one year, e.g. datetime=2024")
+        return {"year": first}
+    if name == "leading":
+        return {"year": last, "from": first if first != last else ""}
+    if first == last:
+        raise BadParameter(f"datetime of {name} is a period start/end, e.g. datetime=2020/2024")
+    return {"from": first, "to": last}
+
+
+def _overlaps(geometry: Mapping[str, Any] | None, bbox: tuple[float, float, float, float]) -> bool:
+    """True when the geometry's bounding box meets ``bbox`` (west, south, east, north)."""
+    if not geometry:
+        return False
+    xs, ys = [], []
+    stack: list[Any] = [geometry["coordinates"]]
+    while stack:
+        item = stack.pop()
+        if item and isinstance(item[0], int | float):
+            xs.append(item[0])
+            ys.append(item[1])
+        else:
+            stack.extend(item)
+    west, south, east, north = bbox
+    return bool(xs) and min(xs) <= east and max(xs) >= west and min(ys) <= north and max(ys) >= south
+
+
+def _with(path: str, args: Mapping[str, str], changes: Mapping[str, str]) -> str:
+    merged = {**dict(args.items()), **changes}
+    return path + ("?" + urlencode(merged) if merged else "")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -152,13 +360,19 @@ def _year(args: Mapping[str, str], name: str) -> int | None:
 # --------------------------------------------------------------------------- answers
 
 
-def _geojson(result: Mapping[str, Any], areas: Sequence[analysis.Area]) -> Response:
+def _features(result: Mapping[str, Any], areas: Sequence[analysis.Area]) -> list[dict[str, Any]]:
     shapes = {area.code: area.geometry for area in areas}
-    features = [{"type": "Feature", "id": row["code"], "geometry": shapes.get(row["code"]), "properties": row}
-                for row in result["rows"]]
+    return [{"type": "Feature", "id": row["code"], "geometry": shapes.get(row["code"]), "properties": row}
+            for row in result["rows"]]
+
+
+def _geojson(result: Mapping[str, Any], areas: Sequence[analysis.Area], **extra: Any) -> Response:
+    features = extra.pop("features", None)
     meta = {k: v for k, v in result.items() if k not in ("rows", "type", "features")}
-    response = jsonify({"type": "FeatureCollection", **meta, "features": features})
-    response.mimetype = "application/geo+json"
+    body = {"type": "FeatureCollection", **meta, **extra,
+            "features": _features(result, areas) if features is None else features}
+    response = jsonify(body)
+    response.mimetype = GEOJSON
     return response
 
 
@@ -347,6 +561,72 @@ def _operation(name: str) -> dict[str, Any]:
                               "content": problem_json}}}}
 
 
+_LINKS = {"type": "array", "items": {"type": "object", "required": ["href", "rel"],
+                                     "properties": {"href": _TEXT, "rel": _TEXT, "type": _TEXT, "title": _TEXT}}}
+_OGC_FEATURE = {"type": "object", "required": ["type", "id", "geometry", "properties"], "properties": {
+    "type": {"type": "string", "enum": ["Feature"]}, "id": _TEXT,
+    "geometry": {"type": "object", "nullable": True, "required": ["type"], "properties": {
+        "type": {"type": "string", "enum": ["Polygon", "MultiPolygon"]}, "coordinates": {"type": "array"}}},
+    "properties": {"type": "object", "required": ["code", "name"]}}}
+_OGC_COLLECTION = {"type": "object", "required": ["id", "title", "links", "extent"], "properties": {
+    "id": _TEXT, "title": _TEXT, "description": _TEXT, "links": _LINKS, "extent": {"type": "object"},
+    "analysis": {"type": "string", "enum": list(analysis.ANALYSES)},
+    "sector": {"type": "string", "enum": list(analysis.SECTORS)}, "commodity": _nullable(_TEXT)}}
+_OGC_PARAMS: Mapping[str, dict[str, Any]] = {
+    "collectionId": {"name": "collectionId", "in": "path", "required": True, "schema": _TEXT,
+                     "description": "ANALYSIS-SECTOR-COMMODITY (lq-agriculture-padi) or leading-SECTOR."},
+    "featureId": {"name": "featureId", "in": "path", "required": True, "schema": _TEXT,
+                  "description": "Kemendagri code of the area."},
+    "datetime": _param("datetime", _TEXT, "A year (LQ, leading) or a period start/end such as 2020/2024 "
+                       "(DLQ, shift-share, Klassen; leading: growth since the start); default: the years with data."),
+    "bbox": _param("bbox", _TEXT, "minLon,minLat,maxLon,maxLat (WGS84): areas whose bounding box meets it."),
+    "limit": _param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+                    "Page size."),
+    "offset": _param("offset", {"type": "integer", "minimum": 0, "maximum": 1_000_000, "default": 0},
+                     "Features to skip."),
+    "f": _param("f", {"type": "string", "enum": ["json", "geojson"]}, "json or geojson (both GeoJSON)."),
+}
+
+
+def _ogc_operation(op_id: str, summary: str, params: Sequence[str], schema: dict[str, Any],
+                   mimetype: str = "application/json") -> dict[str, Any]:
+    problem_json = {"application/problem+json": {"schema": {"type": "object", "required": ["title", "status"]}}}
+    return {"get": {
+        "operationId": op_id, "tags": ["analysis"], "summary": summary,
+        "parameters": [_OGC_PARAMS.get(p) or _PARAMS[p] for p in params],
+        "responses": {"200": {"description": summary, "content": {mimetype: {"schema": schema}}},
+                      "400": {"description": "A parameter to fix", "content": problem_json},
+                      "404": {"description": "No such collection, area or data", "content": problem_json}}}}
+
+
+def _ogc_paths() -> dict[str, Any]:
+    base, item_params = PREFIX + OGC, ("level", "reference", "share", "lang", "f", "datetime")
+    return {
+        base: _ogc_operation("analysis_ogc_landing", "OGC API - Features landing page of the analysis results",
+                             ("lang",), {"type": "object", "required": ["links"], "properties": {"links": _LINKS}}),
+        base + "/conformance": _ogc_operation(
+            "analysis_ogc_conformance", "Conformance classes of the analysis collections", ("lang",),
+            {"type": "object", "required": ["conformsTo"],
+             "properties": {"conformsTo": {"type": "array", "items": _TEXT}}}),
+        base + "/collections": _ogc_operation(
+            "analysis_ogc_collections", "The analysis result collections", ("lang",),
+            {"type": "object", "required": ["links", "collections"],
+             "properties": {"links": _LINKS, "collections": {"type": "array", "items": _OGC_COLLECTION}}}),
+        base + "/collections/{collectionId}": _ogc_operation(
+            "analysis_ogc_collection", "One analysis result collection", ("collectionId", "lang"), _OGC_COLLECTION),
+        base + "/collections/{collectionId}/items": _ogc_operation(
+            "analysis_ogc_items", "The areas with the analysis values (share: Klassen collections only)",
+            ("collectionId", *item_params, "bbox", "limit", "offset"),
+            {"type": "object", "required": ["type", "features", "numberMatched", "numberReturned", "links"],
+             "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
+                            "features": {"type": "array", "items": _OGC_FEATURE}, "numberMatched": _INT,
+                            "numberReturned": _INT, "links": _LINKS}}, GEOJSON),
+        base + "/collections/{collectionId}/items/{featureId}": _ogc_operation(
+            "analysis_ogc_item", "One area with the analysis values", ("collectionId", "featureId", *item_params),
+            _OGC_FEATURE, GEOJSON),
+    }
+
+
 def openapi_paths() -> dict[str, Any]:
     """OpenAPI 3.0 ``paths`` of the analysis endpoints (self-contained: no ``$ref``), to merge into /api/v1."""
-    return {f"{PREFIX}/{name}": _operation(name) for name in ENDPOINTS}
+    return {**{f"{PREFIX}/{name}": _operation(name) for name in ENDPOINTS}, **_ogc_paths()}

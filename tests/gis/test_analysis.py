@@ -27,6 +27,7 @@ from gis.analysis import (
     lq_class,
     plan,
     report,
+    result_collections,
     shift_share,
     years_text,
 )
@@ -248,6 +249,23 @@ def test_considered_needs_every_year_and_reference():
     assert considered(COVERAGE, "kecamatan", "kabupaten", (2020, 2023)) == ("padi",)
     assert considered(COVERAGE, "kecamatan", "provinsi", (2023,)) == ("mangga", "padi")
     assert considered(COVERAGE, "kecamatan", "nasional", (2023,)) == ()
+
+
+def test_result_collections_are_the_analyses_the_data_allow():
+    fisheries = Coverage({"kecamatan": {"laut": (2020, 2021)}, "desa": {"garam": (2024,)}})
+    found = {c.id: c for c in result_collections({"agriculture": COVERAGE, "fisheries": fisheries})}
+    # padi: five years at kecamatan (periods too); mangga: one year (LQ only); jagung: kabupaten level, not an
+    # area level of the analyses; desa padi 2024 adds nothing new
+    assert list(found) == [
+        "lq-agriculture-mangga", "lq-agriculture-padi", "dlq-agriculture-padi", "shift-share-agriculture-padi",
+        "klassen-agriculture-padi", "leading-agriculture",
+        "lq-fisheries-garam", "lq-fisheries-laut", "dlq-fisheries-laut", "shift-share-fisheries-laut",
+        "klassen-fisheries-laut", "leading-fisheries"]
+    assert found["klassen-agriculture-padi"].years == (2020, 2021, 2022, 2023, 2024)
+    assert found["leading-fisheries"].years == (2020, 2021, 2024)
+    assert found["klassen-agriculture-padi"].title("en") == "Klassen typology: Rice (paddy)"
+    assert found["leading-fisheries"].title("id") == "Komoditas unggulan: perikanan"
+    assert result_collections({}) == []
 
 
 def test_years_text_compresses_runs():

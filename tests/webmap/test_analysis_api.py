@@ -57,7 +57,10 @@ def assert_problem(response, status, *words):
 
 def test_openapi_paths_are_valid_openapi():
     validate(DOCUMENT)
-    assert set(DOCUMENT["paths"]) == {f"{BASE}/{n}" for n in ("lq", "dlq", "shift-share", "klassen", "leading")}
+    ogc = {"", "/conformance", "/collections", "/collections/{collectionId}", "/collections/{collectionId}/items",
+           "/collections/{collectionId}/items/{featureId}"}
+    assert set(DOCUMENT["paths"]) == {f"{BASE}/{n}" for n in ("lq", "dlq", "shift-share", "klassen", "leading")} | {
+        f"{BASE}/ogc{p}" for p in ogc}
 
 
 def test_index_links_every_endpoint(client):
