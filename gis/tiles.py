@@ -22,6 +22,7 @@ from typing import TypeVar
 from sqlalchemy import Connection, Dialect, Engine, text
 
 from gis.layers import Layer, Prop
+from gis.profiles import AREA_CODE
 
 MAX_ZOOM = 22
 EXTENT = 4096
@@ -58,10 +59,13 @@ class TilePolicy:
     grid: int = 32  # cells per tile side when aggregating by zoom (16 px at 512 px tiles)
     max_points: int = 3000  # a raw tile with more points uses the dense grid instead (keeps it < 500 KB)
     dense_grid: int = 128  # cells per tile side in dense raw tiles
+    area_prop: str | None = None  # a property of Kemendagri codes whose filter keeps the rows inside a code
 
 
 # Producers are the large layer (10^5-10^6 rows); the other point layers are short curated lists.
-POLICIES: dict[str, TilePolicy] = {"producers": TilePolicy(aggregate_below=13, group_by="sector")}
+POLICIES: dict[str, TilePolicy] = {
+    "producers": TilePolicy(aggregate_below=13, group_by="sector", area_prop="area_code"),
+}
 DEFAULT_POLICY = TilePolicy()
 
 
@@ -133,10 +137,24 @@ def _numbers(prop: Prop, parts: list[str], raw: str) -> list[object]:
 _ARRAY_CAST = {"integer": "bigint[]", "number": "float8[]", "string": "text[]", "array": "text[]"}
 
 
+def _area_codes(prop: Prop, values: list[object]) -> list[str]:
+    codes = [str(v) for v in values]
+    bad = [c for c in codes if not AREA_CODE.fullmatch(c)]
+    if bad:
+        raise TileFilterError(f"{prop.name} takes Kemendagri codes such as 32.12, 32.12.16 or 32.12.16.2004 "
+                              f"(several separated by commas), got {bad[0]!r}")
+    return codes
+
+
 def filter_sql(layer: Layer, filters: Mapping[str, str] | None) -> tuple[str, dict[str, object]]:
-    """A WHERE fragment and its bound parameters for ``?name=value`` filters of the registry."""
+    """A WHERE fragment and its bound parameters for ``?name=value`` filters of the registry.
+
+    The policy's ``area_prop`` takes kabupaten, kecamatan or desa codes and keeps every row whose code is one
+    of them or lies inside one (codes are fixed-width prefixes: 32.12.16 holds 32.12.16.2004).
+    """
     clauses: list[str] = []
     params: dict[str, object] = {}
+    area_prop = policy_for(layer).area_prop
     for i, (name, raw) in enumerate(sorted((filters or {}).items())):
         prop = layer.prop(name)
         if prop is None or not prop.filterable:
@@ -144,7 +162,13 @@ def filter_sql(layer: Layer, filters: Mapping[str, str] | None) -> tuple[str, di
             raise TileFilterError(f"{name!r} is not a filter of layer {layer.id!r}; filters: {allowed}")
         values = _values(prop, raw)
         key = f"f{i}"
-        if prop.type == "boolean":
+        if name == area_prop:
+            codes = _area_codes(prop, values)
+            clauses.append(f"({prop.sql} = ANY(CAST(:{key} AS text[])) "
+                           f"OR {prop.sql} LIKE ANY(CAST(:{key}_in AS text[])))")
+            params[key] = codes
+            params[f"{key}_in"] = [f"{code}.%" for code in codes]  # digits and dots only: no LIKE wildcard
+        elif prop.type == "boolean":
             clauses.append(f"{prop.sql} = :{key}")
             params[key] = values[0]
         elif prop.type == "array":  # all the given tags (GIN index)

@@ -63,6 +63,19 @@ def _text(name: str, max_length: int = 200) -> str | None:
     return value
 
 
+def _area() -> str | None:
+    """The ``area`` parameter: a Kemendagri code (kabupaten, kecamatan or desa), or None."""
+    code = _text("area", 20)
+    if code is not None and not profiles.AREA_CODE.fullmatch(code):
+        raise BadParameter(f"area must be a Kemendagri code such as 32.12 or 32.12.16; got {code!r}")
+    return code
+
+
+def _inside(code: str, area: str) -> bool:
+    """True when ``code`` is ``area`` or lies inside it (32.12.16.2004 is inside 32.12.16)."""
+    return code == area or code.startswith(area + ".")
+
+
 def _link(rel: str, href: str, mime: str = "application/json", title: str | None = None) -> dict[str, str]:
     link = {"rel": rel, "href": href, "type": mime}
     if title:
@@ -172,7 +185,7 @@ def statistics(dataset: str) -> Response:
     if dataset not in stats.DATASETS:
         raise NotFound(f"no statistics called {dataset!r}; use one of {', '.join(stats.DATASETS)}")
     subject_param = stats.DATASETS[dataset].subject_param
-    _allow(subject_param, "year", "level", "measure", "method", "classes", "geometry", "lang", "f")
+    _allow(subject_param, "year", "level", "measure", "method", "classes", "geometry", "area", "lang", "f")
     fmt = parse_choice(request.args.get("f"), "f", ("json", *EXPORT_FORMATS), default="json")
     query = stats.StatsQuery(
         dataset=dataset, subject=_text(subject_param, 64),
@@ -184,7 +197,10 @@ def statistics(dataset: str) -> Response:
                           minimum=stats.MIN_CLASSES, maximum=stats.MAX_CLASSES),
         geometry=parse_bool(request.args.get("geometry"), "geometry") or fmt in ("geojson", "gpkg"),
     )
+    area = _area()
     result = stats.choropleth(_engine(), query, _lang())
+    if area:  # the classes stay those of the whole level, as on the map
+        result = {**result, "values": [v for v in result["values"] if _inside(v["code"], area)]}
     if fmt != "json":
         return stream_export(exports.stats_export(result, fmt))
     return jsonify(result)
@@ -215,11 +231,16 @@ def export(layer_id: str) -> Response:
     layer = LAYERS.get(layer_id)
     if layer is None:
         raise NotFound(f"no layer called {layer_id!r}; layers: {', '.join(LAYERS)}")
-    _allow("f", "bbox", "lang", *(("datetime",) if layer.year_sql else ()), *layer.filters)
+    by_area = layer.prop("area_code") is not None
+    _allow("f", "bbox", "lang", *(("datetime",) if layer.year_sql else ()), *(("area",) if by_area else ()),
+           *layer.filters)
     fmt = parse_choice(request.args.get("f"), "f", EXPORT_FORMATS, default="csv") or "csv"
     years = parse_year_interval(request.args.get("datetime")) if layer.year_sql else None
     filters = {name: request.args[name] for name in layer.filters if request.args.get(name)}
-    selection = Selection(parse_bbox(request.args.get("bbox")), filters, years)
+    area = _area() if by_area else None
+    # area is a checked code (digits and dots): the CQL2 compiler binds it as a parameter
+    inside = f"(area_code = '{area}' OR area_code LIKE '{area}.%')" if area else None
+    selection = Selection(parse_bbox(request.args.get("bbox")), filters, years, inside)
     return stream_export(exports.export_layer(_engine(), layer, fmt, selection, lang=_lang()))
 
 
@@ -417,6 +438,7 @@ def _stats_operation(dataset: stats.Dataset) -> dict[str, Any]:
         _param("classes", {"type": "integer", "minimum": stats.MIN_CLASSES, "maximum": stats.MAX_CLASSES,
                            "default": stats.DEFAULT_CLASSES}, "Number of classes."),
         _param("geometry", {"type": "boolean", "default": False}, "Include the area geometries."),
+        _AREA,
         _param("f", {"type": "string", "enum": ["json", *EXPORT_FORMATS], "default": "json"},
                "json, or a file format to download."),
         _LANG,
@@ -437,7 +459,7 @@ def _export_operation(layer: Layer) -> dict[str, Any]:
     filters = [_param(p.name, _filter_schema(p.type), f"Only items whose {p.name} "
                       + ("contains this value." if p.type == "array" else "is this value."))
                for p in layer.properties if p.filterable]
-    params = [_F_EXPORT, _BBOX, *filters, _LANG]
+    params = [_F_EXPORT, _BBOX, *filters, *([_AREA] if layer.prop("area_code") else []), _LANG]
     if layer.year_sql:
         params.insert(2, _param("datetime", {"type": "string", "pattern": r"^(\d{4}(/(\d{4}|\.\.))?)?$"},
                                 "Year or interval (2024, 2020/2024, 2020/..)."))

@@ -2,7 +2,9 @@
 ``/perencana/unggah``), ``/wilayah/<code>`` (thin routes).
 
 Maps come from ``webmap.maps`` (Folium), texts from ``webmap.i18n``, assets from ``webmap.assets``.
-Pages carry no data tables: their scripts read vector tiles and the APIs.
+Pages carry no data tables: their scripts read vector tiles and the APIs. ``webmap.maps`` is imported by
+the views that draw a map, not here: Folium takes a tenth of a second to import, and the CLI
+(``flask etl load``) creates the app without drawing any.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from etl.jobs import JOBS
 from gis import features, keys, profiles, stats
 from gis.kbli import SECTIONS, section_label
 from gis.layers import LAYERS
-from webmap import assets, maps
+from webmap import assets
 from webmap.current import data_memo
 from webmap.current import engine as _engine
 from webmap.i18n import (
@@ -92,6 +94,19 @@ def _find_subjects(engine: Engine, dataset: str) -> list[tuple[str, str, list[in
     return found
 
 
+def opportunity_sectors(engine: Engine) -> list[str]:
+    """The sectors of the loaded opportunities, for the investor filter (cached like the subjects)."""
+    cache: dict[str, tuple[float, Any]] = current_app.extensions.setdefault("peta_pages_subjects", {})
+    with _subjects_lock:
+        hit = cache.get("sectors")
+        if hit is None or time.monotonic() - hit[0] > SUBJECTS_TTL_S:
+            with engine.connect() as conn:
+                found = conn.execute(text("SELECT DISTINCT sector FROM opportunities WHERE sector <> ''")).scalars()
+                hit = (time.monotonic(), sorted(found))
+            cache["sectors"] = hit
+    return hit[1]
+
+
 def region_bounds(engine: Engine) -> tuple[float, float, float, float] | None:
     """West, south, east, north of the kecamatan layer (cached like the subjects)."""
     cache: dict[str, tuple[float, Any]] = current_app.extensions.setdefault("peta_pages_subjects", {})
@@ -124,6 +139,8 @@ def _map_config(lang: str) -> dict[str, Any]:
 
 
 def _new_map(key: str, lang: str) -> Any:
+    from webmap import maps
+
     return maps.new_map(key, lang, _map_config(lang), bounds=region_bounds(_engine()))
 
 
@@ -153,6 +170,8 @@ def _database_away(exc: OperationalError) -> Response:
 @bp.get("/")
 def index() -> Response:
     """The economic map: boundaries, choropleths, TPI, salt, producers, opportunities, search."""
+    from webmap import maps
+
     lang = _lang()
     engine = _engine()
     m = maps.economy_map(lang, _map_config(lang), mappable_subjects(engine, "agriculture", lang),
@@ -163,6 +182,8 @@ def index() -> Response:
 @bp.get("/investor")
 def investor() -> Response:
     """Sector profiles with trends, leading kecamatan, and the opportunities with filters and a map."""
+    from webmap import maps
+
     lang = _lang()
     m = _new_map("investor", lang)
     maps.add_boundaries(m, lang, "kecamatan")
@@ -171,7 +192,7 @@ def investor() -> Response:
     engine = _engine()
     page = {"agriculture": mappable_subjects(engine, "agriculture", lang),
             "fisheries": mappable_subjects(engine, "fisheries", lang)}
-    sectors = sorted({"agriculture", "fisheries", "agroindustry", "tourism", "creative_industry"})
+    sectors = opportunity_sectors(engine)
     config = {"region": _region(), "subjects": page, "labels": _subject_labels(lang)}
     return _render("investor.html", lang, parts=maps.render_map(m), page_config=config, sectors=sectors,
                    statuses=("tersedia", "dalam_penjajakan", "terealisasi"), examples=EXAMPLE_PRODUCTS)
@@ -180,6 +201,8 @@ def investor() -> Response:
 @bp.get("/produk")
 def produk() -> Response:
     """The producer finder (phone first): search, near me, list and map, producer cards."""
+    from webmap import maps
+
     lang = _lang()
     m = _new_map("produk", lang)
     maps.add_boundaries(m, lang, "kecamatan", show=True)
@@ -194,6 +217,8 @@ def produk() -> Response:
 @bp.get("/perencana")
 def perencana() -> Response:
     """The planner console: layer, filters, aggregation level, table and map, downloads."""
+    from webmap import maps
+
     lang = _lang()
     engine = _engine()
     subjects = {d: mappable_subjects(engine, d, lang) for d in ("agriculture", "fisheries")}
@@ -244,6 +269,8 @@ def unggah() -> Response:
 @bp.get("/wilayah/<code>")
 def wilayah(code: str) -> Response:
     """Profile of a kabupaten, kecamatan or desa; an HTML 404 page for an unknown code."""
+    from webmap import maps
+
     lang = _lang()
     try:
         profile = profiles.area_profile(_engine(), code, lang, data_memo())
@@ -257,7 +284,7 @@ def wilayah(code: str) -> Response:
     own_level = profile["level"] if profile["level"] in ("kecamatan", "desa") else None
     if own_level:
         maps.add_boundaries(m, lang, own_level, {"code": code}, highlight=code)
-    maps.add_producers(m, lang, {"area_code": code} if profile["level"] == "desa" else None)
+    maps.add_producers(m, lang, {"area_code": code} if profile["level"] != "kabupaten" else None)
     maps.add_opportunities(m, lang, {"area": code})
     maps.add_controls(m, search=False)
     config = {"code": code, "level": profile["level"], "sections": profile["producers"]["by_section"],

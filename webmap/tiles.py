@@ -1,7 +1,8 @@
 """Vector tiles over HTTP: ``/tiles/{layer}/{z}/{x}/{y}.pbf``, TileJSON and a MapLibre style.
 
 The tiles, their fields and the drawing come from the layer registry (``gis/layers.py``); the SQL lives in
-``gis/tiles.py``. Query parameters other than ``lang`` are attribute filters of the layer (``?sector=C``).
+``gis/tiles.py``. Query parameters other than ``lang`` are attribute filters of the layer (``?sector=C``);
+the producers' ``area_code`` takes a kabupaten, kecamatan or desa code and keeps the producers inside it.
 """
 
 from __future__ import annotations

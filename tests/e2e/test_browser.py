@@ -7,8 +7,11 @@ failed or 4xx/5xx requests), and a screenshot lands in ``screenshots/`` (git-ign
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +38,12 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "/investor": ("investor", ("boundaries-kecamatan", "opportunities")),
     "/produk?q=mangga": ("produk", ("boundaries-kecamatan", "results")),
     "/perencana": ("perencana", ("choropleth-agriculture", "boundaries-kecamatan")),
+    "/wilayah/32.12": ("wilayah", ("boundaries-kecamatan", "producers", "opportunities")),
     "/wilayah/32.12.16": ("wilayah", ("boundaries-desa", "boundaries-kecamatan", "producers")),
+    "/wilayah/32.12.16.2004": ("wilayah", ("boundaries-desa", "producers")),
 }
+# A number with thousands and a decimal, written the page language's way (1.234,5 / 1,234.5).
+GROUPED_DECIMAL = {"id": re.compile(r"\d\.\d{3},\d"), "en": re.compile(r"\d,\d{3}\.\d")}
 
 
 @pytest.fixture
@@ -134,6 +141,10 @@ def test_page_draws_its_map_without_errors(browser, live_server, path, lang):
         assert page.locator(".leaflet-tile-container canvas, .leaflet-overlay-pane canvas").count() > 0
         assert page.evaluate("document.documentElement.lang") == lang
         assert all(states[layer]["features"] > 0 for layer in layers), states
+        if key == "economy":  # the choropleth legend's class limits
+            legend = page.inner_text(".peta-legend")
+            assert GROUPED_DECIMAL[lang].search(legend), legend
+            assert not GROUPED_DECIMAL["en" if lang == "id" else "id"].search(legend), legend
         page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
         screenshot(page, _slug(path, lang))
         assert problems.items == []
@@ -158,6 +169,15 @@ def test_economic_map_popup_legend_and_layer_switch(browser, live_server):
         page.get_by_label("Fisheries production").check()
         wait_for_layers(page, "economy", ("choropleth-fisheries",))
         assert "Marine capture" in legend.inner_text()
+        # the salt villages and the village boundaries, each with its legend
+        page.get_by_label("Salt-producing villages").check()
+        page.get_by_label("Village boundaries").check()
+        wait_for_layers(page, "economy", ("salt", "boundaries-desa"))
+        page.wait_for_function("() => document.querySelector('.peta-legend').innerText.includes('Salt-producing')")
+        assert "Village boundaries" in legend.inner_text()
+        page.get_by_label("Salt-producing villages").uncheck()
+        page.get_by_label("Village boundaries").uncheck()
+        page.mouse.move(5, 400)  # the layer control folds up again
         # a click on the map identifies the area under it, with a link to its profile
         box = page.locator(".leaflet-container").bounding_box()
         page.mouse.click(box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.55)
@@ -168,6 +188,19 @@ def test_economic_map_popup_legend_and_layer_switch(browser, live_server):
         page.fill(".peta-search input", "Kenanga")
         page.locator(".peta-search-results button").first.wait_for(timeout=TIMEOUT_MS)
         assert "Kenanga" in page.locator(".peta-search-results").inner_text()
+        page.locator(".peta-search-results button", has_text="Kenanga").first.click()  # the desa (places first)
+        page.wait_for_function("() => { const p = document.querySelector('.leaflet-popup-content');"
+                               " return p && p.innerText.includes('Kenanga')"
+                               " && p.querySelector('a[href=\"/wilayah/32.12.16.2004?lang=en\"]'); }",
+                               timeout=TIMEOUT_MS)
+        page.fill(".peta-search input", "krupuk")  # no place is called so: the producers only
+        page.wait_for_function("() => { const text = document.querySelector('.peta-search-results').textContent;"
+                               " return text.includes('Products & producers') && !text.includes('Places'); }",
+                               timeout=TIMEOUT_MS)
+        page.locator(".peta-search-results button").first.click()  # the map goes to it and opens its popup
+        page.wait_for_selector(".leaflet-popup-content a[href^='tel:']", timeout=TIMEOUT_MS)
+        # the place's popup may still be fading out: read the producer's
+        assert "Products" in page.locator(".leaflet-popup-content", has=page.locator("a[href^='tel:']")).inner_text()
         screenshot(page, "peta_interaction_en")
         assert problems.items == []
     finally:
@@ -190,6 +223,47 @@ def test_investor_page_charts_and_opportunity_filter(browser, live_server):
         assert "Perikanan" in page.locator("#opp-list").inner_text()
         assert page.locator("#opp-list a[href^='https://']").count() >= 1  # licensing information
         screenshot(page, "investor_filtered_id")
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_opportunities_show_npv_bc_ratio_payback_and_land_status(browser, live_server, lang):
+    """The investor list and the map's popup show the feasibility figures, written the page language's way."""
+    from webmap.i18n import format_idr, format_number, t
+
+    problems = Problems()
+    page = open_page(browser, live_server + "/investor" + ("?lang=en" if lang == "en" else ""), DESKTOP, problems)
+    try:
+        wait_for_layers(page, "investor", PAGES["/investor"][1])
+        page.wait_for_selector("#opp-list li", timeout=TIMEOUT_MS)
+        body = page.evaluate(f"() => fetch('/api/v1/opportunities?lang={lang}').then(r => r.json())")
+        figures = ("npv_idr", "bc_ratio", "payback_years", "land_status")
+        feature = next(f for f in body["features"] if all(f["properties"][name] is not None for name in figures))
+        p = feature["properties"]
+        assert p["bc_ratio"] % 1 and p["payback_years"] % 1  # decimals: the separator shows the language
+        expected = [t("popup.npv", lang), format_idr(p["npv_idr"], lang), t("popup.bc_ratio", lang),
+                    format_number(p["bc_ratio"], lang), t("popup.payback", lang),
+                    t("popup.years", lang, n=format_number(p["payback_years"], lang)), t("popup.land_status", lang),
+                    p["land_status"]]
+        item = page.inner_text(f"#opp-list li[data-id='{feature['id']}']")
+        assert [text for text in expected if text not in item] == [], item
+        # the same figures in the popup of its marker, with its readiness and IRR
+        page.evaluate("""id => {
+            let marker = null;
+            PetaLayers.layer('investor', 'opportunities').eachLayer(g => g.eachLayer(l => {
+                if (l.feature.id === id) { marker = l; } }));
+            marker.openPopup();
+        }""", feature["id"])
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=TIMEOUT_MS)
+        shown = popup.inner_text()
+        expected += [t("popup.readiness", lang), t(f"readiness.{p['readiness']}", lang),
+                     format_number(p["irr_pct"], lang) + "%"]
+        assert [text for text in expected if text not in shown] == [], shown
+        popup.scroll_into_view_if_needed()
+        screenshot(page, f"investor_opportunity_popup_{lang}")
         assert problems.items == []
     finally:
         page.context.close()
@@ -265,8 +339,25 @@ def test_planner_table_aggregation_and_downloads(browser, live_server):
         page.select_option("select[name=area]", "32.12.16")
         page.wait_for_function("() => [...document.querySelectorAll('#planner-table tbody tr td:first-child')]"
                                ".every(td => td.innerText.startsWith('32.12.16'))")
+        hrefs = page.locator("#downloads a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert len(hrefs) == 8 and all("area=32.12.16" in href for href in hrefs), hrefs
+        assert page.locator("select[name=sector]").is_hidden()
         page.select_option("select[name=dataset]", "producers")
         page.wait_for_function("() => document.querySelector('#table-caption').innerText.includes('Sindang')")
+        # the producers' tiles keep those inside the chosen kecamatan
+        wait_for_layers(page, "perencana", ("producers",))
+        tile_url = page.evaluate("() => PetaLayers.layer('perencana', 'producers').grid._url")
+        assert "area_code=32.12.16" in tile_url, tile_url
+        # only the producers' fields are shown, and their downloads keep the district and the sector
+        for name in ("subject", "year", "level", "measure", "method"):
+            assert page.locator(f"select[name={name}]").is_hidden(), name
+        page.select_option("select[name=sector]", "C")
+        page.wait_for_function("() => [...document.querySelectorAll('#downloads a')]"
+                               ".every(a => a.href.includes('sector=C') && a.href.includes('area=32.12.16'))")
+        csv_href = page.locator("#downloads a", has_text="CSV").get_attribute("href")
+        body = page.evaluate("url => fetch(url).then(r => r.text())", csv_href)
+        rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+        assert rows and all(r["area_code"].startswith("32.12.16.") and r["sector"] == "C" for r in rows), rows[:2]
         screenshot(page, "perencana_producers_en")
         assert problems.items == []
     finally:
@@ -355,6 +446,7 @@ def test_phone_finder_searches_krupuk_and_opens_a_card(browser, live_server):
     problems = Problems()
     page = open_page(browser, live_server + "/produk", PHONE, problems)
     try:
+        assert page.locator("#finder-more").is_hidden()  # nothing to page through yet
         page.fill("#finder-q", "krupuk")
         page.click("#finder-form button[type=submit]")
         page.wait_for_selector("#finder-results .card", timeout=TIMEOUT_MS)

@@ -204,6 +204,34 @@ def test_attribute_filters(engine):
     assert all("krupuk" in f["properties"]["tags"].split(",") for f in features)
 
 
+INSIDE = "(t.area_code = :code OR t.area_code LIKE :code || '.%')"
+
+
+def test_area_filter_keeps_the_producers_inside_a_kabupaten_kecamatan_or_desa(engine):
+    """``area_code`` takes a code of any level: 32.12.16 holds 32.12.16.2004 (codes are fixed-width prefixes)."""
+    z, x, y = REGENCY_Z7
+    counts = []
+    for code in ("32.12", "32.12.16", "32.12.16.2004"):
+        features = decode(tile(engine, PRODUCERS, z, x, y, {"area_code": code}), "producers")
+        counts.append(sum(f["properties"]["point_count"] for f in features))
+        assert counts[-1] == count_in_tile(engine, z, x, y, INSIDE, code=code), code
+    assert counts[0] > counts[1] > counts[2] > 0
+    both = decode(tile(engine, PRODUCERS, z, x, y, {"area_code": "32.12.16,32.12.15"}), "producers")
+    assert sum(f["properties"]["point_count"] for f in both) == count_in_tile(
+        engine, z, x, y, "t.area_code LIKE '32.12.16.%' OR t.area_code LIKE '32.12.15.%'")
+    # raw points at high zoom: all of them inside the kecamatan, none of the neighbours'
+    z, x, y = busiest_tile(engine, 15, "area_code LIKE '32.12.16.%'")
+    features = decode(tile(engine, PRODUCERS, z, x, y, {"area_code": "32.12.16"}), "producers")
+    assert len(features) == count_in_tile(engine, z, x, y, INSIDE, code="32.12.16")
+    assert all(f["properties"]["area_code"].startswith("32.12.16.") for f in features)
+    west, south, east, north = layer_bounds(engine, PRODUCERS, {"area_code": "32.12.16"})
+    whole = layer_bounds(engine, PRODUCERS)
+    assert whole[0] <= west < east <= whole[2] and (east - west) < (whole[2] - whole[0])
+    for bad in ("32.12.1%", "32.12.16_", "32.1", "Sindang"):
+        with pytest.raises(TileFilterError, match="Kemendagri"):
+            filter_sql(PRODUCERS, {"area_code": bad})
+
+
 def test_agriculture_by_commodity_and_year(engine):
     z, x, y = REGENCY_Z7
     features = decode(tile(engine, LAYERS["agriculture"], z, x, y, {"commodity": "padi", "year": "2024"}),
@@ -278,3 +306,7 @@ def test_cache_renders_once_per_data_version(engine, monkeypatch):
     cache.get_tile(engine, PRODUCERS, *REGENCY_Z7)
     assert len(calls) == 2
     assert TileCache(max_bytes=0).get_tile(engine, PRODUCERS, *REGENCY_Z7) == first
+    # each area filter is a tile of its own
+    sindang = cache.get_tile(engine, PRODUCERS, *REGENCY_Z7, {"area_code": "32.12.16"})
+    assert sindang == tile(engine, PRODUCERS, *REGENCY_Z7, {"area_code": "32.12.16"}) != first
+    assert cache.get_tile(engine, PRODUCERS, *REGENCY_Z7, {"area_code": "32.12.16.2004"}) not in (first, sindang)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import folium
@@ -13,6 +17,7 @@ from markupsafe import escape
 from sqlalchemy import text
 
 from etl.jobs import JOBS
+from gis.settings import PROJECT_ROOT
 from webmap import assets, i18n, maps
 from webmap.i18n import CATALOG, format_idr, format_number, t
 
@@ -118,6 +123,65 @@ def test_opportunity_filters_and_export_links_are_on_the_pages(client):
     planner = client.get("/perencana?lang=en").get_data(as_text=True)
     assert 'name="level"' in planner and 'value="desa"' in planner and "Village" in planner
     assert '"measures"' in planner and "32.12.16" in planner  # kecamatan filter from the registry
+
+
+def test_opportunities_carry_the_figures_their_popups_show(client):
+    """NPV, B/C ratio, payback and land status reach the investor list and the popups (peta-layers.js)."""
+    features = client.get("/api/v1/opportunities?lang=en").get_json()["features"]
+    figures = ("npv_idr", "irr_pct", "bc_ratio", "payback_years", "readiness", "land_status")
+    assert features and all(set(figures) <= set(f["properties"]) for f in features)
+    assert any(all(f["properties"][name] is not None for name in figures) for f in features)
+    script = (STATIC / "js" / "peta-layers.js").read_text()
+    for name in figures:
+        assert f"p.{name}" in script, name
+
+
+def test_creating_the_app_does_not_import_folium():
+    """Every CLI command creates the app: Folium (a tenth of a second to import) waits for the first map."""
+    code = "import sys, app; app.create_app(); print(sorted(m for m in sys.modules if m.startswith('folium')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_investor_sector_filter_lists_the_sectors_of_the_loaded_opportunities(client, engine):
+    with engine.begin() as conn:
+        conn.execute(text("""
+            INSERT INTO opportunities (code, title_id, sector, area_code, status, load_run_id)
+            VALUES ('OPP-TEST-1', 'PLTS atap pasar', 'energi_terbarukan', '32.12.16', 'tersedia',
+                    (SELECT min(id) FROM load_runs))"""))
+        sectors = sorted(conn.execute(text("SELECT DISTINCT sector FROM opportunities")).scalars())
+    html = client.get("/investor?lang=en").get_data(as_text=True)
+    select = re.search(r'<select name="sector">(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r'<option value="([^"]+)"', select) == sectors
+    assert '<option value="energi_terbarukan">Energi terbarukan</option>' in select  # no catalogue entry: tidied
+    assert f'<option value="fisheries">{t("sector.fisheries", "en")}</option>' in select
+
+
+def _csv_rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_planner_downloads_keep_the_area_filter(client):
+    """The planner console's download links carry ``area``: the files hold only what lies inside it."""
+    everything = _csv_rows(client.get("/api/v1/export/producers?f=csv").data)
+    sindang = _csv_rows(client.get("/api/v1/export/producers?f=csv&area=32.12.16").data)
+    assert 0 < len(sindang) < len(everything)
+    assert all(row["area_code"].startswith("32.12.16.") for row in sindang)
+    kenanga = _csv_rows(client.get("/api/v1/export/producers?f=csv&area=32.12.16.2004&sector=C").data)
+    assert kenanga and all(row["area_code"] == "32.12.16.2004" and row["sector"] == "C" for row in kenanga)
+    rows = _csv_rows(client.get("/api/v1/export/agriculture?f=csv&commodity=padi&level=desa&area=32.12.16").data)
+    assert rows and all(row["area_code"].startswith("32.12.16.") for row in rows)
+    kecamatan = client.get("/api/v1/stats/agriculture?commodity=padi&level=kecamatan&area=32.12.16").get_json()
+    assert [v["code"] for v in kecamatan["values"]] == ["32.12.16"]
+    desa = client.get("/api/v1/stats/agriculture?commodity=padi&level=desa&area=32.12.16").get_json()
+    whole = client.get("/api/v1/stats/agriculture?commodity=padi&level=desa").get_json()
+    assert 0 < len(desa["values"]) < len(whole["values"]) and desa["breaks"] == whole["breaks"]
+    table = _csv_rows(client.get("/api/v1/stats/agriculture?commodity=padi&level=desa&area=32.12.16&f=csv").data)
+    assert sorted(row["code"] for row in table) == sorted(v["code"] for v in desa["values"])
+    for bad in ("/api/v1/export/producers?area=32.12.16%27", "/api/v1/stats/agriculture?commodity=padi&area=x"):
+        response = client.get(bad)
+        assert response.status_code == 400 and "area" in response.get_json()["detail"]
+    assert client.get("/api/v1/export/kecamatan?area=32.12").status_code == 400  # areas: parent_code instead
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

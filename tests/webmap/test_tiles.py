@@ -53,8 +53,27 @@ def test_tile_filters(client):
     assert {(f["properties"]["commodity"], f["properties"]["year"]) for f in features} == {("padi", 2024)}
 
 
+def test_producers_area_filter_takes_a_kecamatan_code(client, engine):
+    """The planner's producers map passes the chosen kecamatan: the tiles keep the producers inside it."""
+    def total(query: str) -> int:
+        response = client.get(f"/tiles/producers/{REGENCY_Z7}.pbf?{query}")
+        assert response.status_code == 200, response.data
+        return sum(f["properties"]["point_count"]
+                   for f in mapbox_vector_tile.decode(response.data)["producers"]["features"])
+
+    with engine.connect() as conn:
+        sindang, sindang_c = conn.execute(text(
+            "SELECT count(*), count(*) FILTER (WHERE sector = 'C') FROM producers "
+            "WHERE area_code LIKE '32.12.16.%'")).one()
+    assert 0 < total("area_code=32.12.16") == sindang
+    assert total("area_code=32.12.16&sector=C") == sindang_c
+    assert total("area_code=32.12.16.2004") < sindang
+    tilejson = client.get("/tiles/producers.json?area_code=32.12.16").get_json()
+    assert tilejson["tiles"][0].endswith("?area_code=32.12.16")
+
+
 @pytest.mark.parametrize("query, word", [("sectr=C", "not a filter"), ("employees=many", "integer"),
-                                         ("year=2024", "not a filter")])
+                                         ("year=2024", "not a filter"), ("area_code=32.12.1%25", "Kemendagri")])
 def test_bad_filter_is_400(client, query, word):
     response = client.get(f"/tiles/producers/{REGENCY_Z7}.pbf?{query}")
     assert response.status_code == 400

@@ -55,6 +55,13 @@
     var list = document.getElementById('opp-list');
     var count = document.getElementById('opp-count');
     var layer = P.layer(KEY, 'opportunities');
+    // NPV, B/C ratio, payback period and land status, those the opportunity has.
+    function figures(p) {
+      var items = P.opportunityFigures(KEY, p);
+      return items.length ? '<div class="opp-meta opp-figures">' + items.map(function (f) {
+        return P.esc(f[0]) + ': <strong>' + P.esc(f[1]) + '</strong>';
+      }).join(' · ') + '</div>' : '';
+    }
     function render(features) {
       count.textContent = P.msg(KEY, 'investor.count', { n: P.fmt(KEY, features.length, 0) });
       list.innerHTML = features.map(function (f) {
@@ -62,9 +69,10 @@
         var licensing = p.licensing_url && /^https?:\/\//.test(p.licensing_url) ? ' · <a href="' +
           P.esc(p.licensing_url) + '" rel="noopener" target="_blank">' + P.esc(P.msg(KEY, 'popup.licensing')) + '</a>' : '';
         return '<li data-id="' + P.esc(f.id) + '"><h3>' + P.esc(p.title) + '</h3><div class="opp-meta">' +
-          P.esc(P.msg(KEY, 'sector.' + p.sector)) + ' · <strong>' + P.esc(P.fmtIdr(KEY, p.value_idr)) + '</strong> · ' +
-          P.esc(P.msg(KEY, 'status.' + p.status)) + ' · ' + P.esc(P.msg(KEY, 'readiness.' + p.readiness)) +
-          (p.irr_pct ? ' · IRR ' + P.fmt(KEY, p.irr_pct, 1) + '%' : '') + '</div><p>' + P.esc(p.description || '') +
+          P.esc(P.label(KEY, 'sector', p.sector)) + ' · <strong>' + P.esc(P.fmtIdr(KEY, p.value_idr)) + '</strong> · ' +
+          P.esc(P.label(KEY, 'status', p.status)) + (p.readiness ? ' · ' + P.esc(P.label(KEY, 'readiness', p.readiness)) : '') +
+          (p.irr_pct ? ' · IRR ' + P.fmt(KEY, p.irr_pct, 1) + '%' : '') + '</div>' + figures(p) +
+          '<p>' + P.esc(p.description || '') +
           '</p><div class="opp-meta">' + P.esc(P.msg(KEY, 'popup.contact')) + ': ' + P.esc(p.contact_agency || '–') +
           licensing + ' · <a href="/wilayah/' + P.esc(p.area_code) + (lang === 'en' ? '?lang=en' : '') + '">' +
           P.esc(p.area_name || p.area_code) + '</a></div></li>';

@@ -33,17 +33,21 @@
     function subjectParam(dataset) { return dataset === 'fisheries' ? 'kind' : 'commodity'; }
     function withLang(params) { params.lang = lang; return params; }
 
+    // Downloads carry the filters of the form: area (kecamatan), sector, subject, year, level.
     function renderDownloads() {
       var dataset = field('dataset').value;
+      var area = field('area').value;
       var html = '';
       if (dataset === 'producers') {
-        html = links(t('planner.download_producers'), '/api/v1/export/producers', withLang({ sector: field('sector').value }));
+        html = links(t('planner.download_producers'), '/api/v1/export/producers',
+          withLang({ sector: field('sector').value, area: area }));
       } else if (lastStats) {
         var stats = {};
         stats[subjectParam(dataset)] = lastStats[subjectParam(dataset)];
-        L.extend(stats, { year: lastStats.year, level: lastStats.level, measure: lastStats.measure, method: lastStats.method });
+        L.extend(stats, { year: lastStats.year, level: lastStats.level, measure: lastStats.measure, method: lastStats.method,
+          area: area });
         html = links(t('planner.download_table'), '/api/v1/stats/' + dataset, withLang(stats));
-        var raw = { level: lastStats.level, datetime: String(lastStats.year) };
+        var raw = { level: lastStats.level, datetime: String(lastStats.year), area: area };
         raw[subjectParam(dataset)] = lastStats[subjectParam(dataset)];
         html += links(t('planner.download_rows'), '/api/v1/export/' + dataset, withLang(raw));
       }
@@ -87,6 +91,14 @@
       }).catch(function () {});
     }
 
+    // The producers' tiles keep the chosen sector and the producers inside the chosen kecamatan.
+    function producerFilters() {
+      var filters = {};
+      if (field('sector').value) { filters.sector = field('sector').value; }
+      if (field('area').value) { filters.area_code = field('area').value; }
+      return filters;
+    }
+
     function setMode() {
       var dataset = field('dataset').value;
       var isProducers = dataset === 'producers';
@@ -94,7 +106,7 @@
       Array.prototype.forEach.call(form.querySelectorAll('[data-for="producers"]'), function (el) { el.hidden = !isProducers; });
       if (isProducers) {
         if (map.hasLayer(choropleth)) { map.removeLayer(choropleth); }
-        producers.setFilters(field('sector').value ? { sector: field('sector').value } : {});
+        producers.setFilters(producerFilters());
         if (!map.hasLayer(producers)) { map.addLayer(producers); }
         renderSectors();
         renderDownloads();
@@ -135,7 +147,12 @@
       if (name === 'sector') { setMode(); return; }
       if (name === 'area') {
         zoomToArea();
-        if (field('dataset').value === 'producers') { renderSectors(); return; }
+        renderDownloads();
+        if (field('dataset').value === 'producers') {
+          producers.setFilters(producerFilters());
+          renderSectors();
+          return;
+        }
         choropleth.state.area = field('area').value || null;
         choropleth.restyle();
         if (lastStats) { renderTable(lastStats); }

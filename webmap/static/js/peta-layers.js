@@ -20,6 +20,12 @@
     Object.keys(values || {}).forEach(function (name) { text = text.replace('{' + name + '}', values[name]); });
     return text;
   }
+  // Label of a coded value (sector.fisheries -> "Perikanan"); the value, tidied, when the catalogue lacks it.
+  function label(map, prefix, value) {
+    if (value === null || value === undefined || value === '') { return ''; }
+    var text = (peta(map).config.messages || {})[prefix + '.' + value];
+    return text || String(value).replace(/_/g, ' ').replace(/^./, function (c) { return c.toUpperCase(); });
+  }
   function fmt(map, value, digits) {
     if (value === null || value === undefined || isNaN(value)) { return '–'; }
     if (digits === undefined) { digits = Math.abs(value) >= 10 ? 1 : 2; }  // as webmap/i18n.py
@@ -379,14 +385,31 @@
     return group;
   };
 
+  function known(value) { return value !== null && value !== undefined && value !== ''; }
+
+  // The project's feasibility figures that the opportunity has: [label, text] pairs (NPV, B/C, payback, land).
+  function opportunityFigures(map, p) {
+    var figures = [];
+    if (known(p.npv_idr)) { figures.push([msg(map, 'popup.npv'), fmtIdr(map, p.npv_idr)]); }
+    if (known(p.bc_ratio)) { figures.push([msg(map, 'popup.bc_ratio'), fmt(map, p.bc_ratio, 2)]); }
+    if (known(p.payback_years)) {
+      figures.push([msg(map, 'popup.payback'), msg(map, 'popup.years', { n: fmt(map, p.payback_years, 1) })]);
+    }
+    if (known(p.land_status)) { figures.push([msg(map, 'popup.land_status'), String(p.land_status)]); }
+    return figures;
+  }
+
   function opportunityHtml(map, p) {
     var link = p.licensing_url && /^https?:\/\//.test(p.licensing_url) ?
       '<a href="' + esc(p.licensing_url) + '" rel="noopener" target="_blank">' + esc(msg(map, 'popup.licensing')) +
       '</a>' : '';
     return '<div class="peta-popup"><h3>' + esc(p.title) + '</h3><p>' + esc(p.description || '') + '</p><table>' +
-      row(msg(map, 'common.sector'), esc(msg(map, 'sector.' + p.sector))) +
+      row(msg(map, 'common.sector'), esc(label(map, 'sector', p.sector))) +
       row(msg(map, 'popup.value_idr'), esc(fmtIdr(map, p.value_idr))) +
-      row(msg(map, 'common.status'), esc(msg(map, 'status.' + p.status))) +
+      row(msg(map, 'common.status'), esc(label(map, 'status', p.status))) +
+      row(msg(map, 'popup.readiness'), esc(label(map, 'readiness', p.readiness))) +
+      row(msg(map, 'popup.irr'), known(p.irr_pct) ? esc(fmt(map, p.irr_pct, 1)) + '%' : '') +
+      opportunityFigures(map, p).map(function (f) { return row(f[0], esc(f[1])); }).join('') +
       row(msg(map, 'popup.contact'), esc(p.contact_agency)) + '</table>' + link + ' ' +
       profileLink(map, p.area_code) + '</div>';
   }
@@ -537,7 +560,10 @@
       }
       box.innerHTML = html || '<div class="peta-search-head">' + esc(msg(map, 'map.search_none')) + '</div>';
       Array.prototype.forEach.call(box.querySelectorAll('button'), function (button) {
-        button.addEventListener('click', function () {
+        button.addEventListener('click', function (e) {
+          // The list is emptied below: once detached, the button would no longer shield the map from this
+          // click, and the map would close the popup opened here.
+          L.DomEvent.stopPropagation(e);
           var f = items[Number(button.getAttribute('data-i'))];
           if (f.geometry.type === 'Point') {
             var c = f.geometry.coordinates;
@@ -593,11 +619,13 @@
     fmt: function (key, value, digits) { return fmt(maps[key], value, digits); },
     fmtIdr: function (key, value) { return fmtIdr(maps[key], value); },
     msg: function (key, name, values) { return msg(maps[key], name, values); },
+    label: function (key, prefix, value) { return label(maps[key], prefix, value); },
     esc: esc,
     query: query,
     getJSON: getJSON,
     producerHtml: function (key, p) { return producerHtml(maps[key], p); },
     opportunityHtml: function (key, p) { return opportunityHtml(maps[key], p); },
+    opportunityFigures: function (key, p) { return opportunityFigures(maps[key], p); },
     refreshLegend: function (key) { refreshLegend(maps[key]); }
   };
 }());
