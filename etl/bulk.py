@@ -15,6 +15,7 @@ by row, so a bulk load builds the indexes after the rows are in. Two ways, chose
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +26,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
 from etl.jobs import Job
-from etl.staging import copy_frame
+from etl.staging import CopyStream, csv_rows
 
 WORK_SCHEMA = "etl_work"
 INDEX_MEMORY = "512MB"  # maintenance_work_mem of an index build: enough to sort a million rows in memory
@@ -98,6 +99,7 @@ class ShadowTable:
         self.job = job
         self.load_run_id = load_run_id
         self.table = job.table
+        self.stream: CopyStream | None = None
         self.base = f"{job.table}_run{load_run_id}"
         self.name = f"{WORK_SCHEMA}.{self.base}"
         self.schema = conn.execute(text(
@@ -139,15 +141,20 @@ class ShadowTable:
             {"t": job.table}).scalar()
 
     def write(self, frame: pd.DataFrame, rows: np.ndarray) -> int:
-        """COPY valid rows straight into the copy (file order, so ids follow the file)."""
+        """COPY valid rows straight into the copy (file order, so ids follow the file); one COPY for them all."""
         if frame.empty:
             return 0
-        copy_frame(self.work, self.name, self.job.stage, frame, {"load_run_id": self.load_run_id}, freeze=True)
+        if self.stream is None:
+            self.stream = CopyStream(self.work, self.name, [*self.job.stage, "load_run_id"], freeze=True)
+        self.stream.write(csv_rows(frame, self.job.stage, {"load_run_id": self.load_run_id}))
         return len(frame)
 
     def finish(self) -> None:
         """Commit the copy's rows, build every index of the target on it side by side, gather its
         statistics for the planner, then swap the copy in."""
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
         self.work.commit()
         self._build_indexes()
         self.work.execute(text(f"ANALYZE {self.name}"))
@@ -157,6 +164,10 @@ class ShadowTable:
     def discard(self) -> None:
         """Drop the copy if it is still there (the load failed) and return the work connection."""
         try:
+            if self.stream is not None:
+                with contextlib.suppress(Exception):  # the COPY may have failed already
+                    self.stream.close(RuntimeError("load failed"))  # aborts the COPY
+                self.stream = None
             self.work.rollback()  # rows still being copied: the table goes with them
             self.work.execute(text(f"DROP TABLE IF EXISTS {self.name}"))
             self.work.commit()
@@ -229,6 +240,11 @@ def _release(conn: Connection) -> None:
 
 
 def _build_cost_rank(definition: str) -> int:
-    """Slowest builds first, so that the longest one starts at once: trigram, GiST, GIN, B-tree."""
+    """Slowest builds first, so that the longest one starts at once: trigram, GiST, unique keys
+    (several text columns), GIN, other B-trees."""
     method = definition.rsplit(" USING ", 1)[1].split(" ", 1)[0]
-    return 0 if "_trgm_ops" in definition else {"gist": 1, "gin": 2}.get(method, 3)
+    if "_trgm_ops" in definition:
+        return 0
+    if definition.startswith("CREATE UNIQUE") and method == "btree" and "," in definition:
+        return 2
+    return {"gist": 1, "gin": 3}.get(method, 4)

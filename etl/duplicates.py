@@ -21,6 +21,23 @@ class Duplicate:
     identical: bool
 
 
+@dataclass(frozen=True)
+class RowHashes:
+    """64-bit hashes of the natural key and of the content of a chunk's candidate rows."""
+
+    positions: np.ndarray  # of the candidate rows in the chunk
+    keys: np.ndarray
+    contents: np.ndarray
+
+    @classmethod
+    def of(cls, keys: pd.DataFrame, contents: pd.DataFrame, candidates: np.ndarray) -> RowHashes:
+        """Hash the candidate rows (a chunk's own work: it runs beside the other chunks)."""
+        idx = np.flatnonzero(candidates)
+        if idx.size == 0:
+            return cls(idx, np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint64))
+        return cls(idx, row_hashes(keys.iloc[idx]), row_hashes(contents.iloc[idx]))
+
+
 class DuplicateTracker:
     """Remembers the keys of a whole file as 64-bit hashes (a few bytes a row, any file size)."""
 
@@ -29,14 +46,11 @@ class DuplicateTracker:
         self._contents = np.empty(0, dtype=np.uint64)
         self._rows = np.empty(0, dtype=np.int64)
 
-    def check(self, keys: pd.DataFrame, contents: pd.DataFrame, rows: np.ndarray,
-              candidates: np.ndarray) -> list[Duplicate]:
-        """Find repeated keys among the candidate rows of a chunk and remember the new ones."""
-        idx = np.flatnonzero(candidates)
+    def check(self, hashes: RowHashes, rows: np.ndarray) -> list[Duplicate]:
+        """Find repeated keys among the hashed rows of a chunk (in file order) and remember the new ones."""
+        idx, k, c = hashes.positions, hashes.keys, hashes.contents
         if idx.size == 0:
             return []
-        k = row_hashes(keys.iloc[idx])
-        c = row_hashes(contents.iloc[idx])
         r = rows[idx]
         found: list[Duplicate] = []
         seen = np.zeros(idx.size, dtype=bool)

@@ -13,11 +13,10 @@ import pandas as pd
 
 from etl.columns import TEXT, Column, code_level, each, parent_of, to_text
 from etl.context import ChunkContext
-from etl.keys import business_key
 from etl.names import normalize_name
 from etl.transforms import area_from_points, check_in_region, check_polygons, resolve_area, resolve_points
 from gis.kbli import section_of
-from gis.text import producer_search_text
+from gis.text import key_text, only_digits, producer_words
 
 Transform = Callable[[pd.DataFrame, ChunkContext], pd.DataFrame]
 THIS_YEAR = date.today().year
@@ -62,6 +61,8 @@ class Job:
     geometry: str = "none"  # none | points | polygons | any
     select: dict[str, str] = field(default_factory=dict)  # target columns the database computes
     replaces_source_rows: bool = True
+    vocabulary: tuple[str, str] | None = None  # staged column of words (space-joined), table of distinct words
+    derived: tuple[str, ...] = ()  # staged columns computed from others: not compared between duplicate rows
 
     def column(self, name: str) -> Column:
         """The declared column called ``name``."""
@@ -306,8 +307,7 @@ LANDING_SITES = Job(
 
 
 def _phone(values: pd.Series) -> pd.Series:
-    digits = to_text(values).str.replace(r"[^0-9+]", "", regex=True)
-    return digits.mask(digits == "")
+    return only_digits(to_text(values), also="+")
 
 
 def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
@@ -318,16 +318,17 @@ def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     sector = each(kbli, section_of)
     ctx.reject(kbli.notna().to_numpy() & sector.isna().to_numpy(), "kbli", kbli,
                "unknown KBLI 2020 division (first two digits)", "invalid-value")
-    return pd.DataFrame({
-        "name": frame["name"], "name_key": business_key(frame["name"]),
+    out = pd.DataFrame({
+        "name": frame["name"], "name_key": key_text(frame["name"]),
         "products": frame.get("products", empty), "kbli": kbli, "sector": sector,
         "address": frame.get("address", empty), "area_code": codes, "lon": lon, "lat": lat,
         "location_precision": precision, "phone": _phone(frame.get("phone", empty)),
         "whatsapp": _phone(frame.get("whatsapp", empty)), "website": frame.get("website", empty),
         "employees": frame.get("employees", empty), "established_year": frame.get("established_year", empty),
         "tags": frame.get("tags", empty),
-        "search_text": producer_search_text(frame["name"], frame.get("products", empty), frame.get("tags", empty)),
     }, index=frame.index)
+    out["search_words"] = producer_words(frame["name"], frame.get("products", empty), frame.get("tags", empty))
+    return out
 
 
 PRODUCERS = Job(
@@ -352,8 +353,9 @@ PRODUCERS = Job(
     stage={"name": "text", "name_key": "text", "products": "text", "kbli": "text", "sector": "text",
            "address": "text", "area_code": "text", **POINT_STAGE, "phone": "text", "whatsapp": "text",
            "website": "text", "employees": "integer", "established_year": "smallint", "tags": "text[]",
-           "search_text": "text"},
-    transform=_producers, geometry="points",
+           "search_words": "text"},
+    transform=_producers, geometry="points", vocabulary=("search_words", "producer_words"),
+    derived=("name_key", "sector", "search_words"),
 )
 
 # ---------------------------------------------------------------- opportunities

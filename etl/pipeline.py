@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,17 +20,19 @@ from etl.areas import AreaIndex
 from etl.bulk import BulkMode, ShadowTable, SuspendedIndexes, holds_only
 from etl.columns import Column, convert, each
 from etl.context import ChunkContext, LoadOptions
-from etl.duplicates import DuplicateTracker
+from etl.duplicates import DuplicateTracker, RowHashes
 from etl.errors import EtlError
 from etl.jobs import JOBS, Job
 from etl.numbers import decide_decimals
 from etl.readers import open_table, read_vector, sniff_kind
 from etl.report import Report
 from etl.staging import BackgroundWriter, Sink, Stage
+from etl.vocabulary import VocabularySink
 from gis.settings import Settings
 
 Progress = Callable[[int], None]
 CHUNK_ROWS = 100_000
+CHECK_THREADS = 2  # chunks checked at once: most of the work is in pyarrow and numpy, which release the GIL
 BULK_BYTES = 20_000_000  # a file this large into an empty table: rebuild indexes once, after loading
 INDONESIAN_WORDS = {"tahun", "produksi", "kecamatan", "desa", "kelurahan", "jumlah", "luas", "nama", "lintang",
                     "bujur", "nilai", "komoditas", "kabupaten", "menurut", "tabel", "sumber", "alamat", "jenis",
@@ -92,10 +96,12 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
                 if areas.region is None:
                     report.notes.append(f"region {settings.region_code} has no boundary loaded: "
                                         "points are not checked against it")
-                writer = None
+                writer = vocabulary = None
                 if not options.dry_run:
                     run_id = _insert_run(conn, job, path, source_key, checksum, options)
                     sink, bulk = _open_sink(engine, conn, job, path, previous, run_id, report)
+                    if job.vocabulary:
+                        sink = vocabulary = VocabularySink(sink, *job.vocabulary)
                     writer = BackgroundWriter(sink)
                 valid_rows = _validate(job, path, options, report, areas, writer, rejected_path, progress)
                 written = writer.close() if writer else 0
@@ -109,6 +115,8 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
                     report.status = "validated"
                     trans.rollback()
                     return report
+                if vocabulary is not None:
+                    vocabulary.save(conn, replace=bulk is not None)
                 if bulk is not None:
                     bulk.finish()
                 report.rows_loaded = written
@@ -167,34 +175,66 @@ def _validate(job: Job, path: Path, options: LoadOptions, report: Report, areas:
     decimals: dict[str, str] = {}
     tracker = DuplicateTracker()
     valid_rows = 0
-    try:
-        for raw, rows in source.chunks:
-            report.rows_read += len(raw)
-            frame, ctx = _convert_chunk(job, raw, rows, source, report, areas, options, decimals)
-            out = job.transform(frame, ctx)
-            _drop_duplicates(job, out, rows, ctx, tracker)
-            keep = ~ctx.bad & ~ctx.skip
-            valid_rows += int(keep.sum())
-            if writer is not None and (report.valid or options.skip_invalid):
-                writer.submit(out[keep], rows[keep])
-            rejected = ctx.bad
-            report.rows_rejected += int(rejected.sum())
-            if rejected_path is not None and rejected.any():
-                _append_rejected(rejected_path, raw[rejected], rows[rejected], report)
-            if progress:
-                progress(report.rows_read)
-    except READ_FAILURES as exc:
-        _unreadable(report, exc)
+    pending: deque[tuple[pd.DataFrame, np.ndarray, Future]] = deque()
+
+    def settle(raw: pd.DataFrame, rows: np.ndarray, checked: Future) -> None:
+        """Take a checked chunk in file order: its findings, duplicates, valid rows to the writer."""
+        nonlocal valid_rows
+        out, ctx, findings, hashes = checked.result()
+        report.rows_read += len(raw)
+        report.absorb(findings)
+        ctx.report = report
+        _drop_duplicates(job, hashes, ctx, tracker)
+        keep = ~ctx.bad & ~ctx.skip
+        valid_rows += int(keep.sum())
+        if writer is not None and (report.valid or options.skip_invalid):
+            writer.submit(out[keep], rows[keep])
+        rejected = ctx.bad
+        report.rows_rejected += int(rejected.sum())
+        if rejected_path is not None and rejected.any():
+            _append_rejected(rejected_path, raw[rejected], rows[rejected], report)
+        if progress:
+            progress(report.rows_read)
+
+    failure: Exception | None = None
+    with ThreadPoolExecutor(CHECK_THREADS, thread_name_prefix="etl-check") as pool:
+        try:
+            for raw, rows in source.chunks:
+                if not decimals:  # decided once, on the first chunk, for the whole file
+                    decimals.update(_file_decimals(job, raw, source))
+                pending.append((raw, rows, pool.submit(_check_chunk, job, raw, rows, source, areas, options,
+                                                       decimals)))
+                while len(pending) > CHECK_THREADS:
+                    settle(*pending.popleft())
+        except READ_FAILURES as exc:
+            failure = exc
+        try:
+            while pending:
+                settle(*pending.popleft())
+        except READ_FAILURES as exc:
+            failure = failure or exc
+    if failure is not None:
+        _unreadable(report, failure)
     return valid_rows
 
 
-def _drop_duplicates(job: Job, out: pd.DataFrame, rows: np.ndarray, ctx: ChunkContext,
-                     tracker: DuplicateTracker) -> None:
+def _check_chunk(job: Job, raw: pd.DataFrame, rows: np.ndarray, source: Source, areas: AreaIndex,
+                 options: LoadOptions, decimals: dict[str, str]
+                 ) -> tuple[pd.DataFrame, ChunkContext, Report, RowHashes]:
+    """Convert, transform and hash one chunk on a worker thread; findings go to a report of its own."""
+    findings = Report(kind=job.kind, source="")
+    frame, ctx = _convert_chunk(job, raw, rows, source, findings, areas, options, decimals)
+    out = job.transform(frame, ctx)
+    content = [c for c in job.stage if c != "geom" and c not in job.derived] + [c for c in ("lon", "lat") if c in out]
+    hashes = RowHashes.of(out[list(job.natural_key)], out.reindex(columns=content), ~ctx.bad & ~ctx.skip)
+    return out, ctx, findings, hashes
+
+
+def _drop_duplicates(job: Job, hashes: RowHashes, ctx: ChunkContext, tracker: DuplicateTracker) -> None:
     """Exact repeats of a row load once (warning); rows sharing a key with other values are errors."""
-    content = [c for c in job.stage if c != "geom"] + [c for c in ("lon", "lat") if c in out]
     key = ", ".join(job.natural_key)
-    for dup in tracker.check(out[list(job.natural_key)], out.reindex(columns=content), rows, ~ctx.bad & ~ctx.skip):
-        mask = np.zeros(len(out), dtype=bool)
+    for dup in tracker.check(hashes, ctx.rows):
+        mask = np.zeros(len(ctx.rows), dtype=bool)
         mask[dup.position] = True
         if dup.identical:
             ctx.warn(mask, None, None, f"exact duplicate of row {dup.first_row}: loaded once", "duplicate-row")
@@ -291,10 +331,6 @@ def _convert_chunk(job: Job, raw: pd.DataFrame, rows: np.ndarray, source: Source
     ctx = ChunkContext(report, areas, options, rows, source.headers, np.zeros(n, dtype=bool),
                        np.zeros(n, dtype=bool))
     frame = pd.DataFrame(index=raw.index)
-    if not decimals:  # decided once, on the first chunk, for the whole file
-        numeric = {name: raw[header] for name, header in source.mapping.items()
-                   if name != "geometry" and job.column(name).type in ("number", "integer", "year")}
-        decimals.update(decide_decimals(numeric, prefer="," if source.indonesian else "."))
     for name, header in source.mapping.items():
         cells = raw[header]
         if name == "geometry":
@@ -308,6 +344,13 @@ def _convert_chunk(job: Job, raw: pd.DataFrame, rows: np.ndarray, source: Source
             values = values * column.scaled[header]
         frame[name] = values
     return frame, ctx
+
+
+def _file_decimals(job: Job, raw: pd.DataFrame, source: Source) -> dict[str, str]:
+    """The decimal mark of every number column, from the first chunk (a file is written in one locale)."""
+    numeric = {name: raw[header] for name, header in source.mapping.items()
+               if name != "geometry" and job.column(name).type in ("number", "integer", "year")}
+    return decide_decimals(numeric, prefer="," if source.indonesian else ".")
 
 
 def _append_rejected(path: Path, raw: pd.DataFrame, rows: np.ndarray, report: Report) -> None:

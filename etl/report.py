@@ -54,6 +54,12 @@ class Report:
         if len(self.issues) < MAX_LISTED:
             self.issues.append(issue)
 
+    def absorb(self, other: Report) -> None:
+        """Take over the findings of another report (one chunk's), after this one's."""
+        self.counts.update(other.counts)
+        self.issues.extend(other.issues[: max(0, MAX_LISTED - len(self.issues))])
+        self.notes.extend(other.notes)
+
     def error(self, reason: str, type_: str, *, row: int | None = None,
               column: str | None = None, value: Any = None) -> None:
         """Record an error."""

@@ -27,19 +27,53 @@ class Sink(Protocol):
 
 
 def copy_frame(conn: Connection, table: str, types: dict[str, str], frame: pd.DataFrame,
-               constants: dict[str, Any] | None = None, freeze: bool = False) -> None:
-    """COPY the columns ``types`` (name -> SQL type) of ``frame`` into ``table``, plus constant columns
-    (``freeze``: rows written frozen, for a table created in the same transaction)."""
+               constants: dict[str, Any] | None = None) -> None:
+    """COPY the columns ``types`` (name -> SQL type) of ``frame`` into ``table``, plus constant columns."""
+    with CopyStream(conn, table, [*types, *(constants or {})]) as stream:
+        stream.write(csv_rows(frame, types, constants))
+
+
+def csv_rows(frame: pd.DataFrame, types: dict[str, str], constants: dict[str, Any] | None = None) -> bytes:
+    """The rows of ``frame`` as CSV that COPY reads: the columns ``types`` (name -> SQL type), then the
+    constant columns."""
     data = {name: _column(frame, name, sql_type) for name, sql_type in types.items()}
     for name, value in (constants or {}).items():
         data[name] = pd.Series(np.full(len(frame), value))
     buffer = io.BytesIO()
     pacsv.write_csv(pa.Table.from_pandas(pd.DataFrame(data), preserve_index=False), buffer,
                     pacsv.WriteOptions(include_header=False))
-    raw = conn.connection.driver_connection
-    options = "FORMAT csv, FREEZE" if freeze else "FORMAT csv"
-    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(data)}) FROM STDIN ({options})") as cp:
-        cp.write(buffer.getvalue())
+    return buffer.getvalue()
+
+
+class CopyStream:
+    """One COPY ... FROM STDIN (CSV) kept open while chunks of rows are written into it.
+
+    The server parses one chunk while the next is being made; ``freeze`` writes the rows
+    frozen (for a table created in the same transaction).
+    """
+
+    def __init__(self, conn: Connection, table: str, columns: list[str], freeze: bool = False) -> None:
+        options = "FORMAT csv, FREEZE" if freeze else "FORMAT csv"
+        self._cursor = conn.connection.driver_connection.cursor()
+        self._manager = self._cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN ({options})")
+        self._copy = self._manager.__enter__()
+
+    def write(self, rows: bytes) -> None:
+        """Send rows (from :func:`csv_rows`)."""
+        self._copy.write(rows)
+
+    def close(self, error: BaseException | None = None) -> None:
+        """End the COPY (wait until every row is in), or abort it with ``error``."""
+        try:
+            self._manager.__exit__(type(error) if error else None, error, None)
+        finally:
+            self._cursor.close()
+
+    def __enter__(self) -> CopyStream:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: Any) -> None:
+        self.close(error)
 
 
 class Stage:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -175,15 +176,28 @@ class Producer(Base):
     employees: Mapped[int | None] = mapped_column(Integer)
     established_year: Mapped[int | None] = mapped_column(SmallInteger)
     tags: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
-    search_text: Mapped[str] = mapped_column(Text, server_default="", doc="gis.text.producer_search_text")
+    search_words: Mapped[str] = mapped_column(Text(collation="C"), server_default="",
+                                              doc="gis.text.producer_words, indexed as an array (migration 0004)")
     # No index on load_run_id either: replacing a source's rows scans the table once.
     load_run_id: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
         UniqueConstraint("area_code", "name_key"),  # also serves lookups by area
         Index(None, "tags", postgresql_using="gin"),
-        Index("ix_producers_search_trgm", "search_text", postgresql_using="gin",
-              postgresql_ops={"search_text": "gin_trgm_ops"}),
+        Index("ix_producers_search_words", text("string_to_array(search_words, ' ')"), postgresql_using="gin"),
+    )
+
+
+class ProducerWord(Base):
+    """Every word of the producers' search words, trigram-indexed: the search finds close and
+    partial words here, then producers by their words (migration 0004)."""
+
+    __tablename__ = "producer_words"
+
+    word: Mapped[str] = mapped_column(Text(collation="C"), primary_key=True)
+
+    __table_args__ = (
+        Index("ix_producer_words_trgm", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
     )
 
 

@@ -1,9 +1,12 @@
 """Searches: producers (tolerant text, sector, tag, area, near a point; keyset pages) and opportunities.
 
-Text matching uses the stored ``search_text`` key and its trigram index (migration 0002):
-every word of ``q`` must occur in the name, products or tags, either as a substring or
+Every word of ``q`` must occur in the name, products or tags, either as part of a word or
 (words of four letters or more) as a close word (pg_trgm word similarity), after
 lower-casing and removing accents. Rows where more words occur literally come first.
+A query word of letters is first looked up in the vocabulary (``producer_words``, trigram
+index): the words that contain it and the close words; then the producers holding one of
+them are found by the GIN index of ``search_words`` (migration 0004). A query word with
+digits, or of two letters, matches name, products and tags as a substring (ILIKE).
 
 Near a point, rows are ordered by exact geodesic distance. The GiST index only orders
 by planar distance in degrees (``<->``), so a query first takes the ``limit`` nearest
@@ -28,7 +31,7 @@ from sqlalchemy import Connection, Engine, text
 
 from gis.kbli import SECTIONS, section_label
 from gis.layers import OPPORTUNITIES, PRODUCERS
-from gis.text import plain_text
+from gis.text import is_word, plain_text
 
 DEFAULT_RADIUS_M = 5000.0
 MAX_RADIUS_M = 50_000.0
@@ -44,7 +47,9 @@ LOOSE_SIMILARITY = 0.5
 STRICT_SIMILARITY = 0.6
 LOOSE_FROM_LENGTH = 7
 FUZZY_FROM_LENGTH = 4
-SEARCH_KEY = "t.search_text"  # gis.text.producer_search_text, stored by the ETL (migration 0002)
+WORDS_KEY = "string_to_array(t.search_words, ' ')"  # gis.text.producer_words, as its GIN index (migration 0004)
+TEXT_KEY = "concat_ws(' ', t.name, t.products, array_to_string(t.tags, ' '))"
+VOCABULARY_FROM_LENGTH = 3  # shorter terms (and terms with digits) match TEXT_KEY: no trigram to look them up by
 _POINT = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
 _DISTANCE = f"ST_Distance(t.geom::geography, {_POINT}::geography)"
 _AREA_CODE = re.compile(r"\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?")
@@ -98,6 +103,7 @@ def search_producers(engine: Engine, query: ProducerQuery, lang: str = "id") -> 
                      {"v": str(LOOSE_SIMILARITY)})
         if query.area and not _area_exists(conn, query.area):
             raise InvalidSearch(f"area {query.area!r} is not a known kabupaten, kecamatan or desa code")
+        params.update(_vocabulary_words(conn, terms))
         if mode == "near":
             rows = _near_rows(conn, [*conds, *_term_conditions(terms)], params, query, after, query.limit + 1)
         elif mode == "text":
@@ -135,8 +141,7 @@ def _conditions(query: ProducerQuery, terms: list[str]) -> tuple[list[str], dict
     conds: list[str] = []
     params: dict[str, Any] = {}
     for i, term in enumerate(terms):
-        params[f"term{i}"] = term
-        params[f"pattern{i}"] = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params[f"pattern{i}"] = _like_pattern(term)
     if query.sector:
         conds.append("t.sector = :sector")
         params["sector"] = query.sector
@@ -158,14 +163,47 @@ _WITHIN_RADIUS = (f"t.geom && ST_Expand({_POINT}, :dlon, :dlat)",
                   f"ST_DWithin(t.geom::geography, {_POINT}::geography, :radius)")
 
 
+def _in_vocabulary(term: str) -> bool:
+    """Whether ``term`` is looked up in the vocabulary (else it matches ``TEXT_KEY`` as a substring)."""
+    return is_word(term) and len(term) >= VOCABULARY_FROM_LENGTH
+
+
+def _vocabulary_words(conn: Connection, terms: list[str]) -> dict[str, list[str]]:
+    """Per vocabulary term: the words that contain it (``literal{i}``), and those plus the close words
+    (``words{i}``): ``<%`` (index-assisted) at the session's loose threshold, stricter for short terms."""
+    params: dict[str, list[str]] = {}
+    for i, term in enumerate(terms):
+        if not _in_vocabulary(term):
+            continue
+        close = "FALSE"
+        if len(term) >= LOOSE_FROM_LENGTH:
+            close = ":term <% word"
+        elif len(term) >= FUZZY_FROM_LENGTH:
+            close = f"(:term <% word AND word_similarity(:term, word) >= {STRICT_SIMILARITY})"
+        literal, words = conn.execute(text(
+            "SELECT coalesce(array_agg(word) FILTER (WHERE word LIKE :pattern), '{}'), "
+            f"coalesce(array_agg(word), '{{}}') FROM producer_words WHERE word LIKE :pattern OR {close}"),
+            {"term": term, "pattern": _like_pattern(term)}).one()
+        params.update({f"literal{i}": literal, f"words{i}": words})
+    return params
+
+
+def _like_pattern(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _term_condition(term: str, i: int) -> str:
-    """Literal substring, else a close word: ``<%`` (index-assisted) at the session's loose threshold."""
-    if len(term) < FUZZY_FROM_LENGTH:
-        return f"{SEARCH_KEY} LIKE :pattern{i}"
-    if len(term) >= LOOSE_FROM_LENGTH:
-        return f"({SEARCH_KEY} LIKE :pattern{i} OR :term{i} <% {SEARCH_KEY})"
-    return (f"({SEARCH_KEY} LIKE :pattern{i} OR (:term{i} <% {SEARCH_KEY} "
-            f"AND word_similarity(:term{i}, {SEARCH_KEY}) >= {STRICT_SIMILARITY}))")
+    """The row holds the term: as part of a word or as a close word (vocabulary), or as a substring."""
+    if _in_vocabulary(term):
+        return f"{WORDS_KEY} && CAST(:words{i} AS text[])"
+    return f"{TEXT_KEY} ILIKE :pattern{i}"
+
+
+def _literal_condition(term: str, i: int) -> str:
+    """The row holds the term literally (as part of a word)."""
+    if _in_vocabulary(term):
+        return f"{WORDS_KEY} && CAST(:literal{i} AS text[])"
+    return f"{TEXT_KEY} ILIKE :pattern{i}"
 
 
 def _term_conditions(terms: list[str]) -> list[str]:
@@ -173,12 +211,12 @@ def _term_conditions(terms: list[str]) -> list[str]:
 
 
 def _literal_conditions(terms: list[str]) -> list[str]:
-    return [f"{SEARCH_KEY} LIKE :pattern{i}" for i in range(len(terms))]
+    return [_literal_condition(term, i) for i, term in enumerate(terms)]
 
 
-def _rank_sql(count: int) -> str:
-    """How many words occur literally (cheap: LIKE, no similarity), the first sort key of a text search."""
-    return "(" + " + ".join(f"({SEARCH_KEY} LIKE :pattern{i})::int" for i in range(count)) + ")"
+def _rank_sql(terms: list[str]) -> str:
+    """How many words occur literally, the first sort key of a text search."""
+    return "(" + " + ".join(f"({c})::int" for c in _literal_conditions(terms)) + ")"
 
 
 def _degree_box(lat: float, radius_m: float) -> tuple[float, float]:
@@ -222,7 +260,7 @@ def _near_rows(conn: Connection, conds: list[str], params: dict[str, Any], query
         where = [*conds, _WITHIN_RADIUS[1], f"ST_DWithin(t.geom, {_POINT}, :bound)"]
         params["bound"] = bound
     elif query.q or query.tag:
-        # Few matches near the point: let their own (trigram, tags) indexes find them.
+        # Few matches near the point: let their own (words, tags) indexes find them.
         where = [*conds, _WITHIN_RADIUS[1]]
     else:
         where = [*conds, *_WITHIN_RADIUS]
@@ -277,7 +315,7 @@ def _text_rows(conn: Connection, conds: list[str], params: dict[str, Any], terms
         if level == top:
             level_conds = [*conds, *_literal_conditions(terms)]
         else:
-            level_conds = [*conds, *_term_conditions(terms), f"{_rank_sql(top)} = :level"]
+            level_conds = [*conds, *_term_conditions(terms), f"{_rank_sql(terms)} = :level"]
         if after is not None and level == after[0]:
             level_conds.append("t.id > :after_id")
         sql = (f"SELECT {_select_list()}, CAST(:level AS int) AS rank FROM producers t "

@@ -1,14 +1,33 @@
-"""Plain text for tolerant matching: lower case, no accents, single spaces.
+"""Plain text for tolerant matching: lower case, no accents, single spaces; its words and keys.
 
-One implementation serves both sides: the ETL stores ``producers.search_text`` with it
+One implementation serves both sides: the ETL stores ``producers.search_words`` with it
 and the search normalises the words of a query with it, so "Kérupuk" finds "kerupuk".
+
+Cells of plain ASCII (nearly all) are rewritten byte by byte with numpy over the whole
+column at once; the others follow the same rules through pyarrow's RE2 regular expressions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+Rewrite = Callable[[pa.Array], pa.Array]
+
+
+def _byte_set(chars: str) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(chars.encode())] = True
+    return table
+
+
+_LETTERS = _byte_set("abcdefghijklmnopqrstuvwxyz")
+_LETTERS_AND_DIGITS = _byte_set("abcdefghijklmnopqrstuvwxyz0123456789")
+_NOT_WHITESPACE = ~_byte_set(" \t\n\f\r")  # RE2's \s
 
 
 def folded(arr: pa.Array) -> pa.Array:
@@ -23,10 +42,8 @@ def folded(arr: pa.Array) -> pa.Array:
 
 
 def plain_texts(values: pd.Series) -> pd.Series:
-    """Lower-case, accent-free, whitespace-collapsed text of every cell (pyarrow kernels)."""
-    arr = folded(pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True))
-    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"\s+", " "))
-    return pd.Series(arr.to_pandas(types_mapper=pd.ArrowDtype), index=values.index).astype("str")
+    """Lower-case, accent-free, whitespace-collapsed text of every cell."""
+    return _series(_plain(_arrow(values)), values.index)
 
 
 def plain_text(value: str) -> str:
@@ -34,8 +51,123 @@ def plain_text(value: str) -> str:
     return str(plain_texts(pd.Series([value], dtype="str")).iat[0])
 
 
-def producer_search_text(name: pd.Series, products: pd.Series, tags: pd.Series) -> pd.Series:
-    """What producer search matches: name, products and tags as one plain text."""
-    joined = (name.astype("str").fillna("") + " " + products.astype("str").fillna("") + " "
-              + tags.astype("str").fillna("").str.replace(";", " ", regex=False))
-    return plain_texts(joined)
+def search_words(texts: pd.Series) -> pd.Series:
+    """The words of plain texts that the search index holds, joined by spaces (runs of letters:
+    "ud. maju-jaya 2000" -> "ud maju jaya"); missing where there is none."""
+    return _series(_missing_if_empty(_words(_arrow(texts))), texts.index)
+
+
+def key_text(values: pd.Series) -> pd.Series:
+    """Casefolded ASCII letters and digits only ("UD. Maju-Jaya" -> "udmajujaya"); missing when empty."""
+    arr = _rewrite(folded(_arrow(values)), _LETTERS_AND_DIGITS, None, r"[^0-9a-z]+")
+    return _series(_missing_if_empty(arr), values.index)
+
+
+def only_digits(values: pd.Series, also: str = "") -> pd.Series:
+    """The digits of every cell (and the characters ``also``): "0812-3456 789" -> "08123456789"; missing
+    when none."""
+    keep = _byte_set("0123456789" + also)
+    regex = "[^0-9" + "".join("\\" + c for c in also) + "]+"
+    return _series(_missing_if_empty(_rewrite(_arrow(values), keep, None, regex)), values.index)
+
+
+def producer_words(name: pd.Series, products: pd.Series, tags: pd.Series) -> pd.Series:
+    """What producer search matches: the words of name, products and tags, joined by spaces.
+
+    Products and tags repeat from row to row: their words are made once per distinct value.
+    """
+    def words_of(arr: pa.Array) -> pa.Array:
+        return _words(folded(arr))
+
+    parts = [words_of(_arrow(name)), _per_distinct(_arrow(products), words_of),
+             _per_distinct(_arrow(tags), words_of)]
+    return _series(_joined(parts, " "), name.index)
+
+
+def distinct_words(joined: pd.Series) -> set[str]:
+    """Every word of ``search_words`` values."""
+    arr = pa.array(joined.dropna().astype("str"), type=pa.large_string(), from_pandas=True)
+    return set(pc.unique(pc.list_flatten(pc.split_pattern(arr, " "))).to_pylist())
+
+
+def is_word(term: str) -> bool:
+    """True when ``term`` is one word of letters as :func:`search_words` cuts them."""
+    return term.isalpha()
+
+
+def _plain(arr: pa.Array) -> pa.Array:
+    return _rewrite(folded(arr), _NOT_WHITESPACE, " ", r"\s+")
+
+
+def _words(plain: pa.Array) -> pa.Array:
+    return _rewrite(plain, _LETTERS, " ", r"[^\p{L}]+")
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    arr = pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _series(arr: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(arr.to_pandas(types_mapper=pd.ArrowDtype), index=index).astype("str")
+
+
+def _missing_if_empty(arr: pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+
+
+def _per_distinct(arr: pa.Array, fn: Rewrite) -> pa.Array:
+    """``fn`` of each distinct value once, spread back to every cell (missing cells stay missing)."""
+    encoded = pc.dictionary_encode(arr)
+    return pc.take(fn(encoded.dictionary), encoded.indices)
+
+
+def _joined(parts: list[pa.Array], separator: str) -> pa.Array:
+    """Element-wise join of the non-empty parts (missing where all are empty)."""
+    return pc.binary_join_element_wise(*map(_missing_if_empty, parts), pa.scalar(separator, pa.large_string()),
+                                       null_handling="skip")
+
+
+def _rewrite(arr: pa.Array, keep: np.ndarray, separator: str | None, regex: str) -> pa.Array:
+    """Every run of characters that ``keep`` refuses becomes ``separator`` (none at the ends) or vanishes.
+
+    ASCII cells are rewritten by numpy; the others by ``regex``, the same rule for Unicode text.
+    """
+    ascii_only = pc.fill_null(pc.string_is_ascii(arr), True)
+    fast = _rewrite_bytes(arr, keep, separator)
+    if pc.all(ascii_only).as_py():
+        return fast
+    others = pc.replace_substring_regex(pc.filter(arr, pc.invert(ascii_only)), regex, separator or "")
+    if separator:
+        others = pc.utf8_trim(others, separator)
+    return pc.replace_with_mask(fast, pc.invert(ascii_only), others)
+
+
+def _rewrite_bytes(arr: pa.Array, keep: np.ndarray, separator: str | None) -> pa.Array:
+    """:func:`_rewrite` of ASCII cells over the column's data buffer at once (other cells come out garbled)."""
+    if arr.offset:
+        arr = pa.concat_arrays([arr])
+    validity, offsets_buffer, data_buffer = arr.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=len(arr) + 1)
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0]:offsets[-1]] if data_buffer else np.empty(0, np.uint8)
+    bounds = offsets - offsets[0]
+    kept = keep[data]
+    if separator is None:
+        out, mask = data[kept], kept
+    else:
+        sep = np.uint8(ord(separator))
+        refused = ~kept
+        after_refused = np.empty_like(refused)  # the byte before was refused, or the byte starts its cell
+        after_refused[1:] = refused[:-1]
+        after_refused[bounds[:-1][bounds[:-1] < len(data)]] = True
+        mask = kept | ~after_refused  # kept bytes, and the first of each run of refused ones inside a cell
+        out = np.where(kept, data, sep)[mask]
+    bounds = np.searchsorted(np.flatnonzero(mask), bounds)  # kept bytes before each old bound
+    if separator is not None and len(out):  # a run at the end of a cell left one separator there
+        last = bounds[1:][bounds[1:] > bounds[:-1]] - 1
+        stays = np.ones(len(out), dtype=bool)
+        stays[last[out[last] == sep]] = False
+        out = out[stays]
+        bounds = np.searchsorted(np.flatnonzero(stays), bounds)
+    return pa.LargeStringArray.from_buffers(len(arr), pa.py_buffer(bounds.astype(np.int64)),
+                                            pa.py_buffer(out.tobytes()), validity, arr.null_count)

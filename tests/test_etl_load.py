@@ -30,6 +30,11 @@ def scalar(settings, sql: str, **params):
         return conn.execute(text(sql), params).scalar()
 
 
+def scalars(settings, sql: str, **params) -> list:
+    with get_engine(settings).connect() as conn:
+        return list(conn.execute(text(sql), params).scalars())
+
+
 def write(path: Path, content: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(content.encode(encoding))
     return path
@@ -312,6 +317,15 @@ def _producer_schema(settings) -> dict[str, object]:
         }
 
 
+def _add_word(settings, word: str) -> None:
+    with get_engine(settings).begin() as conn:
+        conn.execute(text("INSERT INTO producer_words VALUES (:w)"), {"w": word})
+
+
+def _vocabulary(settings) -> set[str]:
+    return set(scalars(settings, "SELECT word FROM producer_words"))
+
+
 def _work_tables(settings) -> list[str]:
     with get_engine(settings).connect() as conn:
         return list(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'etl_work'")).scalars())
@@ -332,6 +346,7 @@ def test_bulk_load_swaps_in_a_fresh_table_with_every_index(loaded_db, tmp_path, 
 
     monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
     schema, old_max = _producer_schema(loaded_db), scalar(loaded_db, "SELECT max(id) FROM producers")
+    _add_word(loaded_db, "kataygtidakdipakai")  # a word of rows gone before: the bulk load drops it
     before = table_checksums(get_engine(loaded_db))
     report = load(loaded_db, "producers", _corrected_producers(tmp_path))
     assert report.status == "loaded" and any("fresh table" in n for n in report.notes), report.notes
@@ -349,10 +364,13 @@ def test_bulk_load_swaps_in_a_fresh_table_with_every_index(loaded_db, tmp_path, 
     assert scalar(loaded_db, "SELECT relallvisible = relpages AND relpages > 0 FROM pg_class "
                   "WHERE oid = 'producers'::regclass") is True
     assert scalar(loaded_db, "SELECT count(*) FROM pg_stats WHERE tablename = 'producers'") > 0
-    # the other tables are untouched
+    # the search vocabulary is the new rows' words; the other tables are untouched
+    words = "SELECT DISTINCT unnest(string_to_array(search_words, ' ')) FROM producers"
+    assert _vocabulary(loaded_db) == set(scalars(loaded_db, words))
+    assert "kerupuk" in _vocabulary(loaded_db)
+    changed = ("producers", "load_runs", "producer_words")
     after = table_checksums(get_engine(loaded_db))
-    assert {t: after[t] for t in after if t not in ("producers", "load_runs")} == \
-        {t: before[t] for t in before if t not in ("producers", "load_runs")}
+    assert {t: after[t] for t in after if t not in changed} == {t: before[t] for t in before if t not in changed}
 
 
 def test_bulk_load_into_a_table_with_other_sources_rows_goes_through_the_stage(loaded_db, tmp_path, monkeypatch):
@@ -363,10 +381,12 @@ def test_bulk_load_into_a_table_with_other_sources_rows_goes_through_the_stage(l
     other = write(tmp_path / "lain.csv", f"nama,kode_wilayah,produk\nUsaha Lain,{KENANGA},krupuk\n")
     assert load(loaded_db, "producers", other).status == "loaded"
     schema = _producer_schema(loaded_db)
+    _add_word(loaded_db, "kataygtidakdipakai")
     report = load(loaded_db, "producers", _corrected_producers(tmp_path))
     assert report.status == "loaded" and not any("bulk" in n for n in report.notes), report.notes
     assert scalar(loaded_db, "SELECT count(*) FROM producers") == 401
     assert _producer_schema(loaded_db) == schema
+    assert {"kerupuk", "krupuk", "kataygtidakdipakai"} <= _vocabulary(loaded_db)  # words are only added
 
 
 def test_bulk_load_of_a_table_with_foreign_keys_rebuilds_its_indexes_in_place(loaded_db, tmp_path, monkeypatch):

@@ -101,12 +101,37 @@ def test_like_wildcards_in_q_are_literal(engine):
     assert search_producers(engine, ProducerQuery(q="__ %%"))["features"] == []
 
 
-def test_text_search_uses_the_trigram_index(engine):
+def test_text_search_uses_the_word_indexes(engine):
     with engine.connect() as conn:
         conn.execute(text("SET enable_seqscan = off"))
-        plan = "\n".join(r[0] for r in conn.execute(text(
-            "EXPLAIN SELECT id FROM producers t WHERE t.search_text LIKE '%udang%'")))
-    assert "ix_producers_search_trgm" in plan
+        producers = "\n".join(r[0] for r in conn.execute(text(
+            "EXPLAIN SELECT id FROM producers t WHERE string_to_array(t.search_words, ' ') && CAST(:w AS text[])"),
+            {"w": ["udang"]}))
+        # A real vocabulary (rolled back): the bundled one is too small for any index to pay.
+        conn.execute(text("INSERT INTO producer_words SELECT md5(g::text) FROM generate_series(1, 50000) g"))
+        conn.execute(text("ANALYZE producer_words"))
+        vocabulary = ["\n".join(r[0] for r in conn.execute(text(f"EXPLAIN SELECT word FROM producer_words WHERE {c}")))
+                      for c in ("word LIKE '%udan%'", "'udang' <% word")]
+        conn.rollback()
+    assert "ix_producers_search_words" in producers
+    assert all("ix_producer_words_trgm" in plan for plan in vocabulary)
+
+
+def test_part_of_a_word_is_found(engine):
+    # "rupuk" is inside "krupuk": the vocabulary finds it.
+    for feature in search_producers(engine, ProducerQuery(q="rupuk", limit=50))["features"]:
+        props = feature["properties"]
+        assert "rupuk" in f"{props['name']} {props['products']} {' '.join(props['tags'])}".lower()
+    assert search_producers(engine, ProducerQuery(q="rupuk"))["numberReturned"] > 0
+
+
+def test_every_loaded_word_is_in_the_vocabulary(engine):
+    with engine.connect() as conn:
+        missing = conn.execute(text(
+            "SELECT count(*) FROM (SELECT DISTINCT unnest(string_to_array(search_words, ' ')) w FROM producers) p "
+            "WHERE NOT EXISTS (SELECT 1 FROM producer_words v WHERE v.word = p.w)")).scalar()
+        words = conn.execute(text("SELECT count(*) FROM producer_words")).scalar()
+    assert missing == 0 and words > 50
 
 
 # ---------------------------------------------------------------- filters
@@ -286,27 +311,57 @@ def test_opportunities_refuse_bad_ranges_and_areas(engine):
         list_opportunities(engine, OpportunityQuery(area="99.99"))
 
 
-# ---------------------------------------------------------------- migration 0002
+# ---------------------------------------------------------------- migrations 0002 and 0004
 
 
-def test_search_migration_upgrades_and_downgrades(empty_db):
+def test_search_migrations_upgrade_and_downgrade(empty_db):
     def state():
         engine = get_engine(empty_db)
         indexes = {i["name"] for i in inspect(engine).get_indexes("producers")}
         columns = {c["name"] for c in inspect(engine).get_columns("producers")}
-        return "ix_producers_search_trgm" in indexes, "search_text" in columns
+        return ("ix_producers_search_trgm" in indexes, "search_text" in columns,
+                "ix_producers_search_words" in indexes, "producer_words" in inspect(engine).get_table_names())
 
-    assert state() == (True, True)
+    assert state() == (False, False, True, True)
+    migrate.downgrade(empty_db, "0003")
+    get_engine(empty_db).dispose()
+    assert state() == (True, True, False, False)
     migrate.downgrade(empty_db, "0001")
     get_engine(empty_db).dispose()
-    assert state() == (False, False)
+    assert state() == (False, False, False, False)
     migrate.upgrade(empty_db)
     get_engine(empty_db).dispose()
-    assert state() == (True, True)
+    assert state() == (False, False, True, True)
 
 
-def test_search_text_is_stored_plain_by_the_etl(engine):
+def test_migration_0004_gives_earlier_rows_their_words(empty_db):
+    engine = get_engine(empty_db)
+    migrate.downgrade(empty_db, "0003")
+    engine.dispose()
+    with engine.begin() as conn:
+        run = conn.execute(text(
+            "INSERT INTO load_runs (kind, source_key, source_name, checksum, options, status, rows_read, "
+            "rows_loaded, rows_rejected, warnings, loaded_by, started_at) "
+            "VALUES ('producers', 'x', 'x', 'x', '{}', 'loaded', 1, 1, 0, 0, 'test', now()) RETURNING id")).scalar()
+        conn.execute(text("INSERT INTO producers (name, name_key, products, area_code, geom, location_precision, "
+                          "tags, search_text, load_run_id) VALUES ('Krupuk Jaya 21', 'krupukjaya21', 'udang', "
+                          "'32.12.16.2004', ST_SetSRID(ST_MakePoint(108.3, -6.3), 4326), 'exact', '{}', "
+                          "'krupuk jaya 21 udang', :run)"), {"run": run})
+    migrate.upgrade(empty_db)
+    engine.dispose()
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT name, search_text FROM producers WHERE name LIKE 'Krupuk%' LIMIT 1")).one()
-    assert row.search_text.startswith(row.name.lower())
-    assert row.search_text == row.search_text.lower()
+        assert conn.execute(text("SELECT search_words FROM producers")).scalar() == "krupuk jaya udang"
+        assert set(conn.execute(text("SELECT word FROM producer_words")).scalars()) == {"krupuk", "jaya", "udang"}
+    assert names(search_producers(engine, ProducerQuery(q="krupuk"))) == ["Krupuk Jaya 21"]
+    # Numbers are no words: they match name, products and tags as they are.
+    assert names(search_producers(engine, ProducerQuery(q="JAYA 21 krup"))) == ["Krupuk Jaya 21"]
+    assert names(search_producers(engine, ProducerQuery(q="krupuk 23"))) == []
+
+
+def test_search_words_are_stored_plain_by_the_etl(engine):
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT name, search_words FROM producers WHERE name LIKE 'Krupuk%'")).all()
+    assert rows
+    for name, words in rows:
+        words = words.split(" ")
+        assert words[0] == name.split()[0].lower() and all(w.isalpha() and w == w.lower() for w in words)
