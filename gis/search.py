@@ -48,8 +48,8 @@ STRICT_SIMILARITY = 0.6
 LOOSE_FROM_LENGTH = 7
 FUZZY_FROM_LENGTH = 4
 WORDS_KEY = "string_to_array(t.search_words, ' ')"  # gis.text.producer_words, as its GIN index (migration 0004)
-TEXT_KEY = "concat_ws(' ', t.name, t.products, array_to_string(t.tags, ' '))"
-VOCABULARY_FROM_LENGTH = 3  # shorter terms (and terms with digits) match TEXT_KEY: no trigram to look them up by
+TEXT_COLUMNS = ("t.name", "t.products", "array_to_string(t.tags, ' ')")
+VOCABULARY_FROM_LENGTH = 3  # shorter terms (and terms with digits) match TEXT_COLUMNS: no trigram to look up
 _POINT = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
 _DISTANCE = f"ST_Distance(t.geom::geography, {_POINT}::geography)"
 _AREA_CODE = re.compile(r"\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?")
@@ -164,7 +164,7 @@ _WITHIN_RADIUS = (f"t.geom && ST_Expand({_POINT}, :dlon, :dlat)",
 
 
 def _in_vocabulary(term: str) -> bool:
-    """Whether ``term`` is looked up in the vocabulary (else it matches ``TEXT_KEY`` as a substring)."""
+    """Whether ``term`` is looked up in the vocabulary (else it matches ``TEXT_COLUMNS`` as a substring)."""
     return is_word(term) and len(term) >= VOCABULARY_FROM_LENGTH
 
 
@@ -196,14 +196,20 @@ def _term_condition(term: str, i: int) -> str:
     """The row holds the term: as part of a word or as a close word (vocabulary), or as a substring."""
     if _in_vocabulary(term):
         return f"{WORDS_KEY} && CAST(:words{i} AS text[])"
-    return f"{TEXT_KEY} ILIKE :pattern{i}"
+    return _substring_condition(term, i)
 
 
 def _literal_condition(term: str, i: int) -> str:
     """The row holds the term literally (as part of a word)."""
     if _in_vocabulary(term):
         return f"{WORDS_KEY} && CAST(:literal{i} AS text[])"
-    return f"{TEXT_KEY} ILIKE :pattern{i}"
+    return _substring_condition(term, i)
+
+
+def _substring_condition(term: str, i: int) -> str:
+    """Name, products or tags hold the term as written (ILIKE only when it has letters: LIKE is 3x faster)."""
+    like = "ILIKE" if any(c.isalpha() for c in term) else "LIKE"
+    return "(" + " OR ".join(f"{column} {like} :pattern{i}" for column in TEXT_COLUMNS) + ")"
 
 
 def _term_conditions(terms: list[str]) -> list[str]:
@@ -307,11 +313,15 @@ def _text_rows(conn: Connection, conds: list[str], params: dict[str, Any], terms
 
     Level by level, because the top level (every word literal) needs no similarity at all
     and usually fills the page: ranking every fuzzy match of a common word took seconds.
+    Terms that match only literally (no close word, or a substring term) are literal in
+    every matching row, so the levels below their count hold nothing and are not asked.
     """
     top = len(terms)
+    floor = sum(not _in_vocabulary(term) or params[f"literal{i}"] == params[f"words{i}"]
+                for i, term in enumerate(terms))
     rows: list[Any] = []
     level = after[0] if after is not None else top
-    while level >= 0 and len(rows) < limit_plus:
+    while level >= floor and len(rows) < limit_plus:
         if level == top:
             level_conds = [*conds, *_literal_conditions(terms)]
         else:
