@@ -173,13 +173,12 @@ def point_ewkb_hex(lon: np.ndarray, lat: np.ndarray) -> pd.Series:
     pass: making a million shapely points first takes seconds.
     """
     given = ~np.isnan(lon) & ~np.isnan(lat)
-    record = np.empty(int(given.sum()), dtype=_EWKB_POINT)
+    record = np.zeros(len(lon), dtype=_EWKB_POINT)
     record["order"], record["type"], record["srid"] = 1, 0x20000001, 4326  # little endian, Point with SRID
-    record["x"], record["y"] = lon[given], lat[given]
+    record["x"], record["y"] = lon, lat
     octets = record.view(np.uint8).reshape(len(record), _EWKB_POINT.itemsize)
-    out = np.full(len(lon), None, dtype=object)
-    out[given] = _HEX[octets].view(f"S{2 * _EWKB_POINT.itemsize}").ravel().astype(str)
-    return pd.Series(out, dtype=object)
+    hexed = _HEX[octets].view(f"S{2 * _EWKB_POINT.itemsize}").ravel()
+    return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(hexed, type=pa.string(), mask=~given)))
 
 
 def _column(frame: pd.DataFrame, name: str, sql_type: str) -> pd.Series:
