@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from etl.columns import each
 from etl.context import ChunkContext
 
 
@@ -17,20 +16,26 @@ def resolve_area(ctx: ChunkContext, frame: pd.DataFrame, levels: tuple[str, ...]
     codes = frame["area_code"].copy() if "area_code" in frame else pd.Series(None, index=frame.index, dtype=object)
     has_code = codes.notna().to_numpy()
     if has_code.any():
-        outside = has_code & ~each(codes, areas.in_region).fillna(True).to_numpy(dtype=bool)
+        positions, uniques = pd.factorize(codes)  # a few hundred codes in a chunk: each checked once
+        inside = np.array([areas.in_region(c) for c in uniques] + [True], dtype=bool)[positions]
+        known = np.append(areas.known(pd.Series(uniques, dtype=object)).to_numpy(), True)[positions]
+        outside = has_code & ~inside
         ctx.reject(outside, "area_code", codes,
                    f"code is outside the region {areas.region_code}", "outside-region")
-        unknown = has_code & ~outside & ~areas.known(codes).to_numpy()
+        unknown = has_code & ~outside & ~known
         ctx.reject(unknown, "area_code", codes,
                    "unknown area code: not among the loaded areas (load the boundaries first, "
                    "or correct the code)", "unknown-area")
-        codes[outside | unknown] = None
+        if (outside | unknown).any():
+            codes[outside | unknown] = None
     by_name = ~has_code & _has_any(frame, ("desa_name", "kecamatan_name"))
     if by_name.any():
         codes[by_name] = _match_names(ctx, frame, by_name)
     present = codes.notna().to_numpy()
-    level = areas.level_of(codes).to_numpy(dtype=object)
-    wrong = present & ~np.isin(level, levels)
+    positions, uniques = pd.factorize(codes)
+    allowed = np.append(np.isin(areas.level_of(pd.Series(uniques, dtype=object)).to_numpy(dtype=object), levels),
+                        False)
+    wrong = present & ~allowed[positions]
     ctx.reject(wrong, "area_code", codes,
                "area has the wrong level here: expected " + " or ".join(levels), "wrong-level")
     codes[wrong] = None
