@@ -6,7 +6,8 @@ lower-casing and removing accents. Rows where more words occur literally come fi
 A query word of letters is first looked up in the vocabulary (``producer_words``, trigram
 index): the words that contain it and the close words; then the producers holding one of
 them are found by the GIN index of ``search_words`` (migration 0004). A query word with
-digits, or of two letters, matches name, products and tags as a substring (ILIKE).
+digits, or of two letters, matches name, products and tags as a substring (ILIKE; LIKE
+for digits alone).
 
 Near a point, rows are ordered by exact geodesic distance. The GiST index only orders
 by planar distance in degrees (``<->``), so a query first takes the ``limit`` nearest

@@ -3,12 +3,11 @@
 The trigram index of 0002 held every trigram of every producer's search text: building it
 was most of a bulk load of a million producers (6 to 8 s, one core). Producers now keep
 their words (``search_words``: runs of letters of name, products and tags, lower case and
-without accents, joined by spaces, gis/text.py) in a GIN index of their array, and the distinct
-words go to
-``producer_words``, a small table with the trigram index. The search finds partial and
-close words in the vocabulary, then the producers holding them. Numbers are not words: a
-query term with digits matches name, products and tags as they are, so ``search_text``
-goes.
+without accents, joined by spaces, gis/text.py) in a GIN index of their array, and the
+distinct words go to ``producer_words``, a small table with the trigram index. The search
+finds partial and close words in the vocabulary, then the producers holding them. Numbers
+are not words: a query term with digits matches name, products and tags as they are, so
+``search_text`` goes.
 
 Revision ID: 0004
 Revises: 0003
@@ -27,7 +26,6 @@ depends_on: str | Sequence[str] | None = None
 
 # The words of rows loaded before this revision, in SQL (the ETL computes them for new loads).
 _WORDS_OF_TEXT = "array_to_string(ARRAY(SELECT m[1] FROM regexp_matches(search_text, '([[:alpha:]]+)', 'g') m), ' ')"
-WORDS_INDEX = "CREATE INDEX ix_producers_search_words ON producers USING gin (string_to_array(search_words, ' '))"
 
 
 def upgrade() -> None:
@@ -39,7 +37,7 @@ def upgrade() -> None:
     op.execute("INSERT INTO producer_words SELECT DISTINCT unnest(string_to_array(search_words, ' ')) "
                "FROM producers WHERE search_words <> ''")
     op.execute("CREATE INDEX ix_producer_words_trgm ON producer_words USING gin (word gin_trgm_ops)")
-    op.execute(WORDS_INDEX)
+    op.execute("CREATE INDEX ix_producers_search_words ON producers USING gin (string_to_array(search_words, ' '))")
     op.execute("DROP INDEX IF EXISTS ix_producers_search_trgm")
     op.drop_column("producers", "search_text")
 
