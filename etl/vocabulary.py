@@ -1,6 +1,6 @@
 """The search vocabulary: every distinct word of the loaded rows, kept in its own small table.
 
-A job with ``vocabulary`` stages a column of words joined by spaces (gis.text.search_words); the
+A job with ``vocabulary`` stages a column of words joined by spaces (gis.text.producer_words); the
 words of the rows written go to the vocabulary table in the load's transaction, where the
 search finds partial and close words by trigrams (gis/search.py).
 """

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, text
 from sqlalchemy.exc import DataError, DBAPIError
 
+from gis.area_codes import inside_areas
 from gis.cql2 import CqlError, SqlFilter, compile_cql2
 from gis.layers import Layer, Prop
 
@@ -75,12 +76,14 @@ class Extent:
 
 @dataclass(frozen=True)
 class Selection:
-    """What to select from a layer: bbox, ``?name=value`` filters, year interval and a CQL2 filter."""
+    """What to select from a layer: bbox, ``?name=value`` filters, year interval, a CQL2 filter, and an
+    area (a checked Kemendagri code) whose rows, by the layer's ``area_code``, are kept with those inside it."""
 
     bbox: tuple[float, float, float, float] | None = None
     filters: Mapping[str, str] = field(default_factory=dict)
     years: tuple[int | None, int | None] | None = None
     cql: str | None = None
+    area: str | None = None
 
 
 def build_where(layer: Layer, selection: Selection) -> SqlFilter:
@@ -99,6 +102,10 @@ def build_where(layer: Layer, selection: Selection) -> SqlFilter:
         if end is not None:
             parts.append(f"{layer.year_sql} <= :year_end")
             params["year_end"] = end
+    if selection.area is not None and (prop := layer.prop("area_code")) is not None:
+        sql, bound = inside_areas(prop.sql, [selection.area], "area")
+        parts.append(sql)
+        params.update(bound)
     if selection.cql:
         compiled = compile_cql2(selection.cql, layer)
         parts.append(compiled.sql)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
+from gis.area_codes import AREA_CODE
 from gis.features import Memo
 from gis.kbli import SECTIONS, section_label
 from gis.stats import subject_label
 
-AREA_CODE = re.compile(r"\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?")
 TOP_COMMODITIES = 10
 LEVEL_LABELS = {
     "kabupaten": ("Kabupaten", "Regency"),

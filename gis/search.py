@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
+from gis.area_codes import AREA_CODE
 from gis.kbli import SECTIONS, section_label
 from gis.layers import OPPORTUNITIES, PRODUCERS
 from gis.text import is_word, plain_text
@@ -53,7 +54,6 @@ TEXT_COLUMNS = ("t.name", "t.products", "array_to_string(t.tags, ' ')")
 VOCABULARY_FROM_LENGTH = 3  # shorter terms (and terms with digits) match TEXT_COLUMNS: no trigram to look up
 _POINT = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
 _DISTANCE = f"ST_Distance(t.geom::geography, {_POINT}::geography)"
-_AREA_CODE = re.compile(r"\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?")
 _TAG = re.compile(r"[\w-]{1,64}")
 _M_PER_DEG_LAT = (110_574.0, 111_694.0)  # WGS84 meridian degree at the equator and at the poles
 _M_PER_DEG_LON_EQUATOR = 111_320.0 * 1.0034  # parallel degree at the equator, upper bound
@@ -125,7 +125,7 @@ def _check_filters(query: ProducerQuery) -> None:
         raise InvalidSearch(f"sector must be a KBLI 2020 section letter A..U, got {query.sector!r}")
     if query.tag is not None and not _TAG.fullmatch(query.tag):
         raise InvalidSearch("tag must be 1-64 letters, digits, '-' or '_'")
-    if query.area is not None and not _AREA_CODE.fullmatch(query.area):
+    if query.area is not None and not AREA_CODE.fullmatch(query.area):
         raise InvalidSearch(f"area must be a Kemendagri code such as 32.12.16 or 32.12.16.2004, got {query.area!r}")
     if not 0 < query.radius_m <= MAX_RADIUS_M:
         raise InvalidSearch(f"radius must be more than 0 and at most {MAX_RADIUS_M:.0f} metres")
@@ -426,7 +426,7 @@ class OpportunityQuery:
 
 def list_opportunities(engine: Engine, query: OpportunityQuery, lang: str = "id") -> dict[str, Any]:
     """Investment opportunities matching the filters, as a GeoJSON FeatureCollection (largest value first)."""
-    if query.area is not None and not _AREA_CODE.fullmatch(query.area):
+    if query.area is not None and not AREA_CODE.fullmatch(query.area):
         raise InvalidSearch(f"area must be a Kemendagri code such as 32.12.16, got {query.area!r}")
     if query.min_value is not None and query.max_value is not None and query.min_value > query.max_value:
         raise InvalidSearch("min_value must not be larger than max_value")

@@ -51,12 +51,6 @@ def plain_text(value: str) -> str:
     return str(plain_texts(pd.Series([value], dtype="str")).iat[0])
 
 
-def search_words(texts: pd.Series) -> pd.Series:
-    """The words of plain texts that the search index holds, joined by spaces (runs of letters:
-    "ud. maju-jaya 2000" -> "ud maju jaya"); missing where there is none."""
-    return _series(_missing_if_empty(_words(_arrow(texts))), texts.index)
-
-
 def key_text(values: pd.Series) -> pd.Series:
     """Casefolded ASCII letters and digits only ("UD. Maju-Jaya" -> "udmajujaya"); missing when empty."""
     arr = _rewrite(folded(_arrow(values)), _LETTERS_AND_DIGITS, None, r"[^0-9a-z]+")
@@ -72,7 +66,8 @@ def only_digits(values: pd.Series, also: str = "") -> pd.Series:
 
 
 def producer_words(name: pd.Series, products: pd.Series, tags: pd.Series) -> pd.Series:
-    """What producer search matches: the words of name, products and tags, joined by spaces.
+    """What producer search matches: the words of name, products and tags, joined by spaces (runs of
+    letters, lower case, no accents: "UD. Maju-Jaya 2000" -> "ud maju jaya"); missing where there is none.
 
     Products and tags repeat from row to row: their words are made once per distinct value.
     """
@@ -85,13 +80,13 @@ def producer_words(name: pd.Series, products: pd.Series, tags: pd.Series) -> pd.
 
 
 def distinct_words(joined: pd.Series) -> set[str]:
-    """Every word of ``search_words`` values."""
+    """Every word of :func:`producer_words` values."""
     arr = pa.array(joined.dropna().astype("str"), type=pa.large_string(), from_pandas=True)
     return set(pc.unique(pc.list_flatten(pc.split_pattern(arr, " "))).to_pylist())
 
 
 def is_word(term: str) -> bool:
-    """True when ``term`` is one word of letters as :func:`search_words` cuts them."""
+    """True when ``term`` is one word of letters as :func:`producer_words` cuts them."""
     return term.isalpha()
 
 
@@ -123,9 +118,16 @@ def _per_distinct(arr: pa.Array, fn: Rewrite) -> pa.Array:
 
 
 def _joined(parts: list[pa.Array], separator: str) -> pa.Array:
-    """Element-wise join of the non-empty parts (missing where all are empty)."""
-    return pc.binary_join_element_wise(*map(_missing_if_empty, parts), pa.scalar(separator, pa.large_string()),
-                                       null_handling="skip")
+    """Element-wise join of the non-empty parts (missing where all are empty).
+
+    Pairwise, not with ``null_handling="skip"``: pyarrow 26 then leaves out the rows whose parts
+    are all missing, and every later row would take another row's words.
+    """
+    sep = pa.scalar(separator, pa.large_string())
+    out = _missing_if_empty(parts[0])
+    for part in map(_missing_if_empty, parts[1:]):
+        out = pc.coalesce(pc.binary_join_element_wise(out, part, sep), out, part)
+    return out
 
 
 def _rewrite(arr: pa.Array, keep: np.ndarray, separator: str | None, regex: str) -> pa.Array:

@@ -21,8 +21,8 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Dialect, Engine, text
 
+from gis.area_codes import AREA_CODE, inside_areas
 from gis.layers import Layer, Prop
-from gis.profiles import AREA_CODE
 
 MAX_ZOOM = 22
 EXTENT = 4096
@@ -163,11 +163,9 @@ def filter_sql(layer: Layer, filters: Mapping[str, str] | None) -> tuple[str, di
         values = _values(prop, raw)
         key = f"f{i}"
         if name == area_prop:
-            codes = _area_codes(prop, values)
-            clauses.append(f"({prop.sql} = ANY(CAST(:{key} AS text[])) "
-                           f"OR {prop.sql} LIKE ANY(CAST(:{key}_in AS text[])))")
-            params[key] = codes
-            params[f"{key}_in"] = [f"{code}.%" for code in codes]  # digits and dots only: no LIKE wildcard
+            sql, bound = inside_areas(prop.sql, _area_codes(prop, values), key)
+            clauses.append(sql)
+            params.update(bound)
         elif prop.type == "boolean":
             clauses.append(f"{prop.sql} = :{key}")
             params[key] = values[0]

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, request
 
 from gis import exports, profiles, search, stats
+from gis.area_codes import AREA_CODE
 from gis.features import Selection
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Layer
@@ -66,7 +67,7 @@ def _text(name: str, max_length: int = 200) -> str | None:
 def _area() -> str | None:
     """The ``area`` parameter: a Kemendagri code (kabupaten, kecamatan or desa), or None."""
     code = _text("area", 20)
-    if code is not None and not profiles.AREA_CODE.fullmatch(code):
+    if code is not None and not AREA_CODE.fullmatch(code):
         raise BadParameter(f"area must be a Kemendagri code such as 32.12 or 32.12.16; got {code!r}")
     return code
 
@@ -237,10 +238,7 @@ def export(layer_id: str) -> Response:
     fmt = parse_choice(request.args.get("f"), "f", EXPORT_FORMATS, default="csv") or "csv"
     years = parse_year_interval(request.args.get("datetime")) if layer.year_sql else None
     filters = {name: request.args[name] for name in layer.filters if request.args.get(name)}
-    area = _area() if by_area else None
-    # area is a checked code (digits and dots): the CQL2 compiler binds it as a parameter
-    inside = f"(area_code = '{area}' OR area_code LIKE '{area}.%')" if area else None
-    selection = Selection(parse_bbox(request.args.get("bbox")), filters, years, inside)
+    selection = Selection(parse_bbox(request.args.get("bbox")), filters, years, area=_area() if by_area else None)
     return stream_export(exports.export_layer(_engine(), layer, fmt, selection, lang=_lang()))
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from etl.jobs import JOBS
 from gis import features, keys, profiles, stats
+from gis.area_codes import AREA_CODE
 from gis.kbli import SECTIONS, section_label
 from gis.layers import LAYERS
 from webmap import assets
@@ -209,7 +210,7 @@ def produk() -> Response:
     m.add_child(maps.PetaLayer("results", t("common.producers", lang), {"id": "results"}, control=False))
     q = request.args.get("q", "")[:200]
     area = request.args.get("area", "")
-    area = area if profiles.AREA_CODE.fullmatch(area) else ""
+    area = area if AREA_CODE.fullmatch(area) else ""
     return _render("produk.html", lang, parts=maps.render_map(m), q=q, area=area, examples=EXAMPLE_PRODUCTS,
                    page_config={"q": q, "area": area})
 

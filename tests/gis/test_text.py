@@ -6,10 +6,16 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gis.text import key_text, only_digits, plain_texts, producer_words, search_words
+from gis.text import key_text, only_digits, plain_texts, producer_words
 
 ASCII_CELLS = st.text(alphabet=" \t\n\f\r\v.-;,/'+1290aAbzZ", max_size=12)
 ANY_CELLS = st.text(alphabet=" \t\n.-;1aAZéÉñ\u00a0漢", max_size=12)
+
+
+def words_of(series: pd.Series) -> pd.Series:
+    """The search words of cells given as names alone."""
+    nothing = pd.Series(None, index=series.index, dtype="str")
+    return producer_words(series, nothing, nothing)
 
 
 def regex_plain(cell: str) -> str:
@@ -21,7 +27,7 @@ def regex_plain(cell: str) -> str:
 def test_ascii_cells_follow_the_regex_rules(cells):
     series = pd.Series(cells, dtype="str")
     plain = plain_texts(series)
-    words = search_words(plain)
+    words = words_of(series)
     keys = key_text(series)
     phones = only_digits(series, also="+")
     for i, cell in enumerate(cells):
@@ -39,7 +45,7 @@ def test_ascii_cells_follow_the_regex_rules(cells):
 def test_unicode_cells_are_folded_and_cut_into_letter_words(cells):
     series = pd.Series(cells, dtype="str")
     plain = plain_texts(series)
-    words = search_words(plain)
+    words = words_of(series)
     for i, cell in enumerate(cells):
         assert plain[i] == plain_texts(pd.Series([cell], dtype="str"))[0]  # a cell's neighbours do not matter
         got = words[i].split(" ") if pd.notna(words[i]) else []
@@ -48,8 +54,9 @@ def test_unicode_cells_are_folded_and_cut_into_letter_words(cells):
 
 
 def test_producer_words_join_name_products_and_tags():
-    words = producer_words(pd.Series(["UD. Kérupuk  Jaya 2", "Toko", None, "123"], dtype="str"),
-                           pd.Series(["krupuk udang", None, "garam", None], dtype="str"),
-                           pd.Series(["olahan-ikan;umkm", "umkm", None, None], dtype="str"))
-    assert words.tolist()[:3] == ["ud kerupuk jaya krupuk udang olahan ikan umkm", "toko umkm", "garam"]
-    assert pd.isna(words[3])
+    words = producer_words(pd.Series(["UD. Kérupuk  Jaya 2", "123", "Toko", None], dtype="str"),
+                           pd.Series(["krupuk udang", None, None, "garam"], dtype="str"),
+                           pd.Series(["olahan-ikan;umkm", None, "umkm", None], dtype="str"))
+    # a row with no word at all keeps its place: the rows after it keep their own words
+    assert words[0] == "ud kerupuk jaya krupuk udang olahan ikan umkm" and pd.isna(words[1])
+    assert words.tolist()[2:] == ["toko umkm", "garam"]
