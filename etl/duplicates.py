@@ -9,8 +9,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_MISSING, _SEPARATOR = "\x00", pa.scalar("\x1f", pa.large_string())
-
 
 @dataclass(frozen=True)
 class Duplicate:
@@ -47,39 +45,105 @@ class DuplicateTracker:
         self._rows = np.empty(0, dtype=np.int64)
 
     def check(self, hashes: RowHashes, rows: np.ndarray) -> list[Duplicate]:
-        """Find repeated keys among the hashed rows of a chunk (in file order) and remember the new ones."""
-        idx, k, c = hashes.positions, hashes.keys, hashes.contents
-        if idx.size == 0:
+        """Find repeated keys among the hashed rows of a chunk and remember the new ones; in file order."""
+        if hashes.positions.size == 0:
             return []
-        r = rows[idx]
+        order = np.argsort(hashes.keys, kind="stable")  # equal keys stay in file order
+        keys, contents = hashes.keys[order], hashes.contents[order]
+        at, row = hashes.positions[order], rows[hashes.positions][order]
         found: list[Duplicate] = []
-        seen = np.zeros(idx.size, dtype=bool)
-        if self._keys.size:
-            pos = np.minimum(np.searchsorted(self._keys, k), self._keys.size - 1)
-            seen = self._keys[pos] == k
-            for j in np.flatnonzero(seen):
-                found.append(Duplicate(int(idx[j]), int(self._rows[pos[j]]), bool(self._contents[pos[j]] == c[j])))
-        fresh = pd.DataFrame({"k": k[~seen], "c": c[~seen], "r": r[~seen], "i": idx[~seen]})
-        repeated = fresh.duplicated("k", keep="first").to_numpy()
-        if repeated.any():
-            first = fresh[~repeated].set_index("k")
-            for item in fresh[repeated].itertuples():
-                found.append(Duplicate(int(item.i), int(first.at[item.k, "r"]), bool(first.at[item.k, "c"] == item.c)))
-        self._remember(fresh[~repeated])
-        return found
+        seen = np.zeros(keys.size, dtype=bool)
+        if self._keys.size:  # sorted needles: each search starts where the last one ended
+            pos = np.minimum(np.searchsorted(self._keys, keys), self._keys.size - 1)
+            seen = self._keys[pos] == keys
+            found += [Duplicate(int(at[j]), int(self._rows[pos[j]]), bool(self._contents[pos[j]] == contents[j]))
+                      for j in np.flatnonzero(seen)]
+        keys, contents, at, row = keys[~seen], contents[~seen], at[~seen], row[~seen]
+        repeated = np.zeros(keys.size, dtype=bool)
+        repeated[1:] = keys[1:] == keys[:-1]
+        first = np.maximum.accumulate(np.where(repeated, 0, np.arange(keys.size)))  # first of each run
+        found += [Duplicate(int(at[j]), int(row[first[j]]), bool(contents[first[j]] == contents[j]))
+                  for j in np.flatnonzero(repeated)]
+        self._remember(keys[~repeated], contents[~repeated], row[~repeated])
+        return sorted(found, key=lambda d: d.position)
 
-    def _remember(self, fresh: pd.DataFrame) -> None:
-        keys = np.concatenate([self._keys, fresh["k"].to_numpy(dtype=np.uint64)])
-        order = np.argsort(keys, kind="stable")
-        self._keys = keys[order]
-        self._contents = np.concatenate([self._contents, fresh["c"].to_numpy(dtype=np.uint64)])[order]
-        self._rows = np.concatenate([self._rows, fresh["r"].to_numpy(dtype=np.int64)])[order]
+    def _remember(self, keys: np.ndarray, contents: np.ndarray, rows: np.ndarray) -> None:
+        """Merge new keys (sorted, none seen before) into the sorted ones."""
+        where = np.searchsorted(self._keys, keys)
+        self._keys = np.insert(self._keys, where, keys)
+        self._contents = np.insert(self._contents, where, contents)
+        self._rows = np.insert(self._rows, where, rows)
 
 
 def row_hashes(frame: pd.DataFrame) -> np.ndarray:
-    """A 64-bit hash of each row: its cells as text, joined, through Python's own string hash (SipHash,
-    seeded per process, which is all one load needs); a few times faster than hashing cell by cell."""
-    cells = [pc.fill_null(pc.cast(pa.array(frame[c], from_pandas=True), pa.large_string()), _MISSING)
-             for c in frame.columns]
-    joined = pc.binary_join_element_wise(*cells, _SEPARATOR).to_pylist()
-    return np.fromiter(map(hash, joined), dtype=np.int64, count=len(joined)).view(np.uint64)
+    """A 64-bit hash of each row: its text cells joined and hashed by numpy (no GIL, so the check
+    threads run side by side), its number cells by their bits. Equal rows hash equal in any chunk."""
+    hashes = np.full(len(frame), _SEED, dtype=np.uint64)
+    texts = []
+    for name in frame.columns:
+        cells = frame[name]
+        if cells.dtype.kind in "fiub":
+            values = cells.to_numpy(dtype=np.float64, na_value=np.nan) + 0.0  # -0.0 + 0.0 is 0.0
+            hashes = _mix(hashes * _ODD + np.where(np.isnan(values), _MISSING, values.view(np.uint64)))
+        else:
+            texts.append(pc.fill_null(_large_text(cells), _NULL_CELL))
+    if texts:
+        joined = pc.binary_join_element_wise(*texts, _SEPARATOR) if len(texts) > 1 else texts[0]
+        hashes = _mix(hashes * _ODD + _text_hashes(joined))
+    return hashes
+
+
+def _large_text(cells: pd.Series) -> pa.LargeStringArray:
+    """The cells as one arrow array of text (numbers and text mixed become text)."""
+    try:
+        text = pa.array(cells, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers and text mixed (XLSX, vector attributes)
+        text = pa.array(cells.astype("str"), from_pandas=True)
+    text = pc.cast(text, pa.large_string())
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+
+
+def _text_hashes(text: pa.LargeStringArray) -> np.ndarray:
+    """Polynomial hash of each string's bytes (blocks of rows bound the table of powers)."""
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if text.buffers()[2] else np.empty(0, np.uint8)
+    out = np.empty(len(text), dtype=np.uint64)
+    first = 0
+    while first < len(text):  # rows whose bytes fit the table of powers (at least one row)
+        last = max(first + 1, int(np.searchsorted(offsets, offsets[first] + _BLOCK_BYTES, side="right")) - 1)
+        base, starts, ends = offsets[first], offsets[first:last] - offsets[first], offsets[first + 1:last + 1]
+        powers, inverses = _powers(int(ends[-1] - base) + 1)
+        size = int(ends[-1] - base)
+        prefix = np.zeros(size + 1, dtype=np.uint64)
+        np.cumsum(data[base:base + size] * powers[:size], out=prefix[1:])
+        sums = (prefix[ends - base] - prefix[starts]) * inverses[starts]  # as if each string began at 0
+        out[first:last] = _mix(sums ^ ((ends - base - starts).astype(np.uint64) * _ODD))
+        first = last
+    if text.null_count:
+        out[np.asarray(text.is_null())] = _MISSING
+    return out
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """_ODD ** i and its inverse modulo 2**64 for i < n (grown on demand, shared by the threads)."""
+    global _POWERS
+    if len(_POWERS[0]) < n:
+        size = max(n, _BLOCK_BYTES + 1)
+        _POWERS = (np.cumprod(np.r_[np.uint64(1), np.full(size - 1, _ODD, dtype=np.uint64)]),
+                   np.cumprod(np.r_[np.uint64(1), np.full(size - 1, _ODD_INVERSE, dtype=np.uint64)]))
+    return _POWERS
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: every input bit moves about half of the output bits."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+_ODD = np.uint64(0x9E3779B97F4A7C15)  # odd, so it has an inverse modulo 2**64
+_ODD_INVERSE = np.uint64(pow(0x9E3779B97F4A7C15, -1, 2**64))
+_SEED, _MISSING = np.uint64(0x243F6A8885A308D3), np.uint64(0x13198A2E03707344)
+_NULL_CELL, _SEPARATOR = pa.scalar("\x00", pa.large_string()), pa.scalar("\x1f", pa.large_string())
+_BLOCK_BYTES = 1 << 20
+_POWERS: tuple[np.ndarray, np.ndarray] = (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint64))
