@@ -140,14 +140,17 @@ class ShadowTable:
             "           WHERE d.refobjid = CAST(:t AS regclass) AND r.ev_class <> d.refobjid)"),
             {"t": job.table}).scalar()
 
-    def write(self, frame: pd.DataFrame, rows: np.ndarray) -> int:
-        """COPY valid rows straight into the copy (file order, so ids follow the file); one COPY for them all."""
-        if frame.empty:
-            return 0
+    def prepare(self, frame: pd.DataFrame, rows: np.ndarray) -> tuple[bytes, int]:
+        """The rows as CSV for the copy, and how many (ids follow the file: chunks are written in order)."""
+        return csv_rows(frame, self.job.stage, {"load_run_id": self.load_run_id}), len(frame)
+
+    def write(self, prepared: tuple[bytes, int]) -> int:
+        """COPY prepared rows straight into the copy; one COPY for them all."""
         if self.stream is None:
             self.stream = CopyStream(self.work, self.name, [*self.job.stage, "load_run_id"], freeze=True)
-        self.stream.write(csv_rows(frame, self.job.stage, {"load_run_id": self.load_run_id}))
-        return len(frame)
+        data, count = prepared
+        self.stream.write(data)
+        return count
 
     def finish(self) -> None:
         """Commit the copy's rows, build every index of the target on it side by side, gather its

@@ -73,9 +73,11 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
     """Load ``path`` as ``kind`` in one transaction; the report says what happened."""
     job = JOBS[kind]
     report = Report(kind=kind, source=path.name)
-    checksum = file_checksum(path)
     source_key = options.source_key or path.name
     bulk: BulkMode | None = None
+    pool = ThreadPoolExecutor(1, thread_name_prefix="etl-checksum")
+    checksummed = pool.submit(file_checksum, path)  # hashlib runs without the GIL, beside the set-up
+    pool.shutdown(wait=False)
     try:
         with engine.connect() as conn:
             trans = conn.begin()
@@ -87,6 +89,7 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
                 if job.table != "areas":  # codes checked below must stay valid until we commit
                     conn.execute(text("LOCK TABLE areas IN SHARE MODE"))
                 previous = _previous_runs(conn, kind, source_key)
+                checksum = checksummed.result()
                 if not options.dry_run and _already_loaded(conn, previous, checksum, options):
                     report.status = "unchanged"
                     report.notes.append("this exact file was already loaded with the same options: nothing to do")

@@ -35,8 +35,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
-from openpyxl import load_workbook
-from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from etl.errors import ReadError
 
@@ -59,6 +57,7 @@ HEAD_BYTES = 1 << 20
 _SCAN_BLOCK = 1 << 22
 #: Block size of the pyarrow CSV reader: small blocks keep the memory peak low.
 _ARROW_BLOCK = 1 << 19
+_FIRST_CHUNK_ROWS = 20_000  # a small first chunk: its rows reach the database sooner
 
 ZIP_MAX_ENTRIES = 1000
 ZIP_MAX_TOTAL_BYTES = 500 * 1024 * 1024
@@ -910,6 +909,7 @@ class _CsvSource:
         pending: list[pa.RecordBatch] = []
         breaks: list[np.ndarray] = []
         pending_rows = 0
+        size = min(chunk_rows, _FIRST_CHUNK_ROWS)
         irregular = False
         with self.path.open("rb") as f:
             f.seek(_offset_of_line(self.path, position.line, self.scan.lone_cr))
@@ -920,9 +920,11 @@ class _CsvSource:
                     pending.append(cleaned)
                     breaks.append(line_breaks)
                     pending_rows += batch.num_rows
-                    if pending_rows >= chunk_rows:
-                        yield from self._arrow_frames(pending, breaks, chunk_rows, position)
+                    if pending_rows >= size:
+                        most = 1 if size < chunk_rows else None
+                        yield from self._arrow_frames(pending, breaks, size, position, most)
                         pending_rows = sum(b.num_rows for b in pending)
+                        size = chunk_rows
             except pa.ArrowException:
                 irregular = True  # e.g. a row with another number of fields: pandas takes over
         if pending_rows:
@@ -954,13 +956,15 @@ class _CsvSource:
         breaks: list[np.ndarray],
         chunk_rows: int | None,
         position: _StreamPosition,
+        most: int | None = None,
     ) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
-        """Yield frames of chunk_rows rows (all rows if None); leave the rest in pending."""
+        """Yield frames of chunk_rows rows (all rows if None), ``most`` of them at most; leave the
+        rest in pending."""
         table = pa.Table.from_batches(pending)
         line_breaks = np.concatenate(breaks)
         size = chunk_rows or table.num_rows
         start = 0
-        while table.num_rows - start >= size:
+        while table.num_rows - start >= size and (most is None or start < most * size):
             part = table.slice(start, size)
             rows = position.advance(line_breaks[start : start + size])
             frame = part.to_pandas()
@@ -1115,12 +1119,13 @@ def _scan_text_file(path: Path) -> _TextScan:
         previous_ends_cr = False
         while block := f.read(_SCAN_BLOCK):
             _check_no_control_bytes(block, path, newlines)
-            if utf8_error is None:
+            plain = block.isascii()  # valid in both encodings: nothing more to check
+            if utf8_error is None and not (plain and not utf8.getstate()[0]):
                 try:
                     utf8.decode(block)
                 except UnicodeDecodeError as exc:
                     utf8_error = offset + exc.start
-            if cp1252_error is None:
+            if cp1252_error is None and not plain:
                 positions = [p for p in (block.find(b) for b in _CP1252_UNDEFINED) if p >= 0]
                 if positions:
                     cp1252_error = offset + min(positions)
@@ -1366,6 +1371,8 @@ class _XlsxSource:
 
     def column_label(self, position: int) -> str:
         """Return the spreadsheet column letter."""
+        from openpyxl.utils.cell import get_column_letter  # openpyxl is loaded for workbooks only
+
         return get_column_letter(position + 1)
 
     def close(self) -> None:
@@ -1409,6 +1416,8 @@ class _XlsxSource:
 
 
 def _load_workbook(path: Path) -> Any:
+    from openpyxl import load_workbook  # openpyxl is loaded for workbooks only
+
     _check_workbook_parts(path)
     try:
         with warnings.catch_warnings():
@@ -1509,6 +1518,8 @@ def _merged_ranges(worksheet: Any) -> list[Merge]:
             data = tail + block
             refs.update(_MERGE_CELL.findall(data))
             tail = data[-512:]
+    from openpyxl.utils.cell import range_boundaries  # openpyxl is loaded for workbooks only
+
     merges = []
     for ref in refs:
         min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))

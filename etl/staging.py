@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import queue
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
 import numpy as np
@@ -14,23 +14,22 @@ import pyarrow.csv as pacsv
 import shapely
 from sqlalchemy import Connection, text
 
+from etl.columns import on_distinct
 from etl.jobs import Job
 
 _INT_TYPES = ("integer", "smallint", "bigint")
+PREPARE_THREADS = 2  # chunks encoded at once (pyarrow writes CSV without the GIL)
+QUEUED_CHUNKS = 4  # prepared or being prepared, waiting for the writing thread
 
 
 class Sink(Protocol):
-    """Where the writer puts valid rows."""
+    """Where the writer puts valid rows: made ready beside the checks, then written in file order."""
 
-    def write(self, frame: pd.DataFrame, rows: np.ndarray) -> int:
-        """Write the rows of ``frame``; return how many landed in the target."""
+    def prepare(self, frame: pd.DataFrame, rows: np.ndarray) -> Any:
+        """What :meth:`write` sends for the (non-empty) rows of ``frame``; no database work, any thread."""
 
-
-def copy_frame(conn: Connection, table: str, types: dict[str, str], frame: pd.DataFrame,
-               constants: dict[str, Any] | None = None) -> None:
-    """COPY the columns ``types`` (name -> SQL type) of ``frame`` into ``table``, plus constant columns."""
-    with CopyStream(conn, table, [*types, *(constants or {})]) as stream:
-        stream.write(csv_rows(frame, types, constants))
+    def write(self, prepared: Any) -> int:
+        """Send prepared rows; return how many landed in the target."""
 
 
 def csv_rows(frame: pd.DataFrame, types: dict[str, str], constants: dict[str, Any] | None = None) -> bytes:
@@ -39,10 +38,10 @@ def csv_rows(frame: pd.DataFrame, types: dict[str, str], constants: dict[str, An
     data = {name: _column(frame, name, sql_type) for name, sql_type in types.items()}
     for name, value in (constants or {}).items():
         data[name] = pd.Series(np.full(len(frame), value))
-    buffer = io.BytesIO()
+    buffer = pa.BufferOutputStream()  # written by pyarrow without the GIL (a Python file would take it)
     pacsv.write_csv(pa.Table.from_pandas(pd.DataFrame(data), preserve_index=False), buffer,
                     pacsv.WriteOptions(include_header=False))
-    return buffer.getvalue()
+    return buffer.getvalue().to_pybytes()
 
 
 class CopyStream:
@@ -88,12 +87,14 @@ class Stage:
         cols = ", ".join(f"{c} {t}" for c, t in job.stage.items())
         conn.execute(text(f"CREATE TEMP TABLE {self.name} (__row__ integer, {cols}) ON COMMIT DROP"))
 
-    def write(self, frame: pd.DataFrame, rows: np.ndarray) -> int:
-        """Stage the rows (already valid), merge them into the target, empty the stage."""
-        if frame.empty:
-            return 0
-        staged = frame.assign(__row__=np.asarray(rows))
-        copy_frame(self.conn, self.name, {"__row__": "integer", **self.job.stage}, staged)
+    def prepare(self, frame: pd.DataFrame, rows: np.ndarray) -> bytes:
+        """The rows (already valid) with their row numbers, as CSV for the stage."""
+        return csv_rows(frame.assign(__row__=np.asarray(rows)), {"__row__": "integer", **self.job.stage})
+
+    def write(self, prepared: bytes) -> int:
+        """Stage the rows, merge them into the target, empty the stage."""
+        with CopyStream(self.conn, self.name, ["__row__", *self.job.stage]) as stream:
+            stream.write(prepared)
         return self._merge()
 
     def delete_source_rows(self, previous_runs: list[int]) -> None:
@@ -118,30 +119,33 @@ class Stage:
 
 
 class BackgroundWriter:
-    """Writes chunks on a thread while the next chunk is validated.
+    """Writes chunks on a thread while the next chunks are validated.
 
-    PostgreSQL does the writing in its own process, so reading and checking the next
-    chunk in Python overlaps with writing this one. Only this thread uses the sink's
-    connection between the writer's creation and ``close``.
+    PostgreSQL does the writing in its own process. Chunks are made ready (encoded) on
+    threads of their own, so the writing thread only sends and the server never waits for
+    Python between chunks. Only the writing thread uses the sink's connection between the
+    writer's creation and ``close``.
     """
 
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
         self.written = 0
-        self._queue: queue.Queue[tuple[pd.DataFrame, np.ndarray] | None] = queue.Queue(maxsize=2)
+        self._preparing = ThreadPoolExecutor(PREPARE_THREADS, thread_name_prefix="etl-prepare")
+        self._queue: queue.Queue[Future | None] = queue.Queue(maxsize=QUEUED_CHUNKS)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="etl-writer", daemon=True)
         self._thread.start()
 
     def submit(self, frame: pd.DataFrame, rows: np.ndarray) -> None:
-        """Queue valid rows for writing (blocks while two chunks are already waiting)."""
+        """Queue valid rows for writing (blocks while enough chunks are waiting)."""
         if not frame.empty:
-            self._queue.put((frame, rows))
+            self._queue.put(self._preparing.submit(self.sink.prepare, frame, rows))
 
     def close(self) -> int:
-        """Wait for every queued chunk; re-raise a failure of the thread; return rows written."""
+        """Wait for every queued chunk; re-raise a failure of the threads; return rows written."""
         self._queue.put(None)
         self._thread.join()
+        self._preparing.shutdown()
         if self._error is not None:
             raise self._error
         return self.written
@@ -151,7 +155,7 @@ class BackgroundWriter:
             if self._error is not None:
                 continue  # keep draining so that the producer never blocks
             try:
-                self.written += self.sink.write(*item)
+                self.written += self.sink.write(item.result())
             except BaseException as exc:  # noqa: BLE001 - handed to the main thread in close()
                 self._error = exc
 
@@ -203,9 +207,25 @@ def _to_csv_ready(values: Any, sql_type: str, n: int) -> pd.Series:
         return pd.to_numeric(pd.Series(values), errors="coerce").astype("float64").reset_index(drop=True)
     if sql_type == "boolean":
         return pd.Series(values).astype("boolean").reset_index(drop=True)
-    series = pd.Series(values).reset_index(drop=True)
-    series = series if series.dtype == "str" else series.astype("str")
+    series = _as_text(pd.Series(values).reset_index(drop=True))
     if sql_type == "text[]":  # "a;b" -> {"a","b"}; no list -> {}
-        quoted = series.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"', regex=False)
-        return ('{"' + quoted.str.replace(";", '","', regex=False) + '"}').fillna("{}")
+        return on_distinct(series, _array_literal).fillna("{}")
     return series
+
+
+def _array_literal(lists: pd.Series) -> pd.Series:
+    quoted = lists.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"', regex=False)
+    return '{"' + quoted.str.replace(";", '","', regex=False) + '"}'
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Cells as pandas text; a column of Python strings goes through pyarrow (pandas' astype loops)."""
+    if series.dtype == "str":
+        return series
+    if series.dtype == object:
+        try:
+            return pd.Series(pa.array(series, type=pa.large_string(), from_pandas=True).to_pandas(
+                types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # not only strings
+            pass
+    return series.astype("str")

@@ -7,6 +7,8 @@ search finds partial and close words by trigrams (gis/search.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
@@ -24,10 +26,15 @@ class VocabularySink:
         self.table = table
         self.words: set[str] = set()
 
-    def write(self, frame: pd.DataFrame, rows: np.ndarray) -> int:
-        """Write through the wrapped sink and note the words."""
-        self.words |= distinct_words(frame[self.column])
-        return self.sink.write(frame, rows)
+    def prepare(self, frame: pd.DataFrame, rows: np.ndarray) -> tuple[set[str], Any]:
+        """The rows' distinct words, and what the wrapped sink prepares."""
+        return distinct_words(frame[self.column]), self.sink.prepare(frame, rows)
+
+    def write(self, prepared: tuple[set[str], Any]) -> int:
+        """Note the words and write through the wrapped sink."""
+        words, rows = prepared
+        self.words |= words
+        return self.sink.write(rows)
 
     def save(self, conn: Connection, replace: bool) -> None:
         """Add the words to the vocabulary; ``replace``: they are all of it (the load replaced every row).

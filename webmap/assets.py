@@ -14,8 +14,10 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from branca.element import Element
+if TYPE_CHECKING:  # Folium's element tree is loaded by the map views only
+    from branca.element import Element
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"

@@ -15,6 +15,7 @@ import pytest
 from openpyxl import Workbook
 from shapely.geometry import Point, Polygon
 
+from etl import readers
 from etl.errors import ReadError
 from etl.numbers import parse_numbers
 from etl.readers import TableChunk, normalize_header, open_table, read_vector, sniff_kind
@@ -409,8 +410,8 @@ def test_csv_stream_of_many_rows(tmp_path: Path) -> None:
         sizes.append(len(chunk.frame))
         last_rows.append(int(chunk.rows[-1]))
         total += parse_numbers(chunk.frame["nilai"], decimal=".")[0].sum()
-    assert sizes == [40_000, 40_000, 40_000, 30_000]
-    assert last_rows == [40_001, 80_001, 120_002, 150_002]
+    assert sizes == [20_000, 40_000, 40_000, 40_000, 10_000]  # a small first chunk, then chunk_rows
+    assert last_rows == [20_001, 60_001, 100_001, 140_002, 150_002]
     assert total == sum(i + 0.5 for i in range(150_000))
     assert info.dropped == []
 
@@ -736,3 +737,29 @@ def test_invalid_geometries_are_kept(tmp_path: Path) -> None:
     assert not read.geometry.iloc[0].is_valid
     assert read.geometry.iloc[0].equals(bowtie)
     assert read.geometry.iloc[1] is None
+
+
+def test_csv_first_chunk_is_small_and_row_numbers_run_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "_FIRST_CHUNK_ROWS", 2)
+    monkeypatch.setattr(readers, "_ARROW_BLOCK", 64)  # several arrow batches
+    path = tmp_path / "rows.csv"
+    path.write_text("name,value\n" + "".join(f"row {i},{i}\n" for i in range(13)), encoding="utf-8")
+    _, chunks = open_table(path, chunk_rows=5)
+    parts = list(chunks)
+    assert [len(c.frame) for c in parts][:2] == [2, 5]
+    assert sum(len(c.frame) for c in parts) == 13
+    assert np.concatenate([c.rows for c in parts]).tolist() == list(range(2, 15))
+    assert pd.concat([c.frame for c in parts])["name"].tolist() == [f"row {i}" for i in range(13)]
+
+
+def test_utf8_sequence_cut_by_a_block_then_plain_text_is_not_utf8(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "_SCAN_BLOCK", 8)
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b"name,v\nab\xc3,1\nplain,2\n")  # 0xC3 then ASCII: not UTF-8, but Windows-1252 "Ã"
+    info, chunks = open_table(path)
+    assert info.encoding == "cp1252"
+    assert next(chunks).frame["name"].tolist() == ["abÃ", "plain"]
+    good = tmp_path / "good.csv"
+    good.write_bytes("name,v\nabé,1\nplain,2\n".encode())  # "é" cut by the block, then ASCII blocks
+    assert open_table(good)[0].encoding == "utf-8"
