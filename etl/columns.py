@@ -9,12 +9,14 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from etl.numbers import parse_numbers
 
 ColumnType = Literal["text", "number", "integer", "year", "code", "tags", "kbli", "url"]
 _CODE_PARTS = (2, 2, 2, 4)  # Kemendagri: province . regency . district . village
 TEXT = "str"  # pandas' string dtype: pyarrow-backed, NA for missing
+_ARROW_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # the same, for pyarrow's to_pandas
 _URL = r"(?i)^https?://[^\s/$.?#][^\s]*$"
 # Whitespace spelled out: pandas runs a pattern with \s (or \d on non-ASCII text) through Python's re,
 # cell by cell, instead of pyarrow's vectorised RE2 - five times slower on a large file.
@@ -52,10 +54,16 @@ class Converted:
 
 
 def each(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
-    """Apply ``fn`` once per distinct non-missing cell (fast on low-cardinality columns)."""
+    """Apply ``fn`` once per distinct non-missing cell (fast on low-cardinality columns). Text results
+    come back as pandas text (arrow), any other results as objects."""
     positions, uniques = pd.factorize(values)  # missing cells get position -1
     results = np.array([fn(v) for v in uniques] + [None], dtype=object)
     results[pd.isna(results)] = None
+    given = [r for r in results if r is not None]
+    if given and all(isinstance(r, str) for r in given):
+        picks = np.where(positions < 0, len(results) - 1, positions)  # missing cells: the last, None
+        text = pa.array(results, type=pa.large_string()).take(pa.array(picks, type=pa.int64()))
+        return text.to_pandas(types_mapper={pa.large_string(): _ARROW_TEXT}.get).set_axis(values.index)
     return pd.Series(results[positions], index=values.index, dtype=object)
 
 
