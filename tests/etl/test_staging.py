@@ -1,10 +1,14 @@
-"""Rows made ready for COPY: points as hex EWKB, the same text as shapely writes."""
+"""Rows made ready for COPY (points as hex EWKB, tag arrays) and the writer that sends them in order."""
+
+import threading
+import time
 
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 
-from etl.staging import point_ewkb_hex
+from etl.staging import BackgroundWriter, _to_csv_ready, point_ewkb_hex
 
 
 def test_points_are_the_hex_ewkb_shapely_writes_and_missing_ones_are_null():
@@ -15,3 +19,53 @@ def test_points_are_the_hex_ewkb_shapely_writes_and_missing_ones_are_null():
                 for x, y in zip(lon, lat, strict=True)]
     assert out[0] == expected[0] and out[3] == expected[3]
     assert pd.isna(out[1]) and pd.isna(out[2])
+
+
+def test_tag_lists_become_array_literals_with_quotes_and_backslashes_escaped():
+    few = pd.Series(pd.array(['a;b', 'x"y', None, "back\\slash", 'a;b'], dtype="str"))  # made per distinct value
+    many = pd.Series(pd.array([f"t{i}" for i in range(8)] + [None], dtype="str"))  # each value once
+    assert _to_csv_ready(few, "text[]", 5).tolist() == ['{"a","b"}', '{"x\\"y"}', "{}", '{"back\\\\slash"}',
+                                                      '{"a","b"}']
+    assert _to_csv_ready(many, "text[]", 9).tolist() == [f'{{"t{i}"}}' for i in range(8)] + ["{}"]
+
+
+class _Sink:
+    """Prepares chunks slowly and out of step, records what it is sent."""
+
+    def __init__(self, fail_on: int | None = None) -> None:
+        self.sent: list[int] = []
+        self.fail_on = fail_on
+        self.threads: set[str] = set()
+
+    def prepare(self, frame: pd.DataFrame, rows: np.ndarray) -> int:
+        first = int(rows[0])
+        time.sleep(0.02 if first % 2 == 0 else 0.0)  # even chunks finish after the odd ones
+        if first == self.fail_on:
+            raise ValueError(f"cannot encode chunk {first}")
+        return first
+
+    def write(self, prepared: int) -> int:
+        self.threads.add(threading.current_thread().name)
+        self.sent.append(prepared)
+        return 10
+
+
+def test_writer_sends_chunks_in_file_order_from_one_thread():
+    sink = _Sink()
+    writer = BackgroundWriter(sink)
+    for first in range(0, 80, 10):
+        writer.submit(pd.DataFrame({"a": range(10)}), np.arange(first, first + 10))
+    writer.submit(pd.DataFrame({"a": []}), np.array([], dtype=int))  # nothing to write
+    assert writer.close() == 80
+    assert sink.sent == list(range(0, 80, 10))
+    assert sink.threads == {"etl-writer"}
+
+
+def test_writer_reraises_a_failure_to_prepare_and_sends_nothing_after_it():
+    sink = _Sink(fail_on=30)
+    writer = BackgroundWriter(sink)
+    for first in range(0, 60, 10):
+        writer.submit(pd.DataFrame({"a": range(10)}), np.arange(first, first + 10))
+    with pytest.raises(ValueError, match="chunk 30"):
+        writer.close()
+    assert sink.sent == [0, 10, 20]
