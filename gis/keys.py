@@ -16,8 +16,6 @@ from datetime import datetime
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from gis.models import ApiKey
-
 ADMIN = "admin"
 TOKEN_PREFIX = "peta_"
 SHOWN_CHARS = 12
@@ -69,6 +67,8 @@ def new_token() -> str:
 
 def create_key(engine: Engine, name: str, role: str) -> tuple[Key, str]:
     """Create a key for ``name`` with ``role``; returns the key and its token (shown only now)."""
+    from gis.models import ApiKey  # GeoAlchemy2 loads on first use, not at start-up
+
     name = name.strip()
     if role not in ROLES:
         raise KeyProblem(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
@@ -86,6 +86,8 @@ def create_key(engine: Engine, name: str, role: str) -> tuple[Key, str]:
 
 def revoke_key(engine: Engine, name: str) -> Key:
     """Revoke the key named ``name`` (it stays listed, marked revoked)."""
+    from gis.models import ApiKey  # GeoAlchemy2 loads on first use, not at start-up
+
     with engine.begin() as conn:
         conn.execute(update(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))
                      .values(revoked_at=func.now()))
@@ -97,6 +99,8 @@ def revoke_key(engine: Engine, name: str) -> Key:
 
 def list_keys(engine: Engine) -> list[Key]:
     """Every key, active or revoked, oldest first."""
+    from gis.models import ApiKey  # GeoAlchemy2 loads on first use, not at start-up
+
     with engine.connect() as conn:
         rows = conn.execute(select(ApiKey.__table__).order_by(ApiKey.created_at, ApiKey.id)).mappings().all()
     return [_to_key(r) for r in rows]
@@ -104,6 +108,8 @@ def list_keys(engine: Engine) -> list[Key]:
 
 def authenticate(engine: Engine, token: str) -> Key | None:
     """The active key whose token is ``token``, or None."""
+    from gis.models import ApiKey  # GeoAlchemy2 loads on first use, not at start-up
+
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 128:
         return None
     digest = hash_token(token)

@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from gis.models import Base
-
 
 def database_status(engine: Engine) -> dict[str, Any]:
     """PostGIS version, row count of every table and the latest load run."""
+    from gis.models import Base  # GeoAlchemy2 loads on first use, not at start-up
+
     with engine.connect() as conn:
         version = conn.execute(text("SELECT postgis_lib_version()")).scalar()
         counts = {

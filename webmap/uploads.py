@@ -21,7 +21,6 @@ from etl.context import LoadOptions
 from etl.jobs import JOBS
 from etl.pipeline import run_job
 from gis import keys
-from gis.models import LoadRun
 from webmap.current import engine as _engine
 from webmap.params import parse_bool, parse_int
 from webmap.problems import PROBLEM_TYPE, ApiError, problem
@@ -171,6 +170,8 @@ def first_error(issues: list[dict[str, Any]]) -> str | None:
 
 def recent_loads(engine: Engine, limit: int, offset: int) -> list[dict[str, Any]]:
     """Load runs, newest first, as JSON-ready dicts."""
+    from gis.models import LoadRun  # GeoAlchemy2 loads on first use, not at start-up
+
     columns = [getattr(LoadRun, f) for f in LOAD_FIELDS]
     query = select(*columns).order_by(LoadRun.id.desc()).limit(limit).offset(offset)
     with engine.connect() as conn:
