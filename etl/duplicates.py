@@ -76,21 +76,26 @@ class DuplicateTracker:
 
 
 def row_hashes(frame: pd.DataFrame) -> np.ndarray:
-    """A 64-bit hash of each row: its text cells joined and hashed by numpy (no GIL, so the check
-    threads run side by side), its number cells by their bits. Equal rows hash equal in any chunk."""
+    """A 64-bit hash of each row, mixed from hashes of its cells: numbers by their bits, text by
+    numpy (no GIL, so the check threads run side by side). Equal rows hash equal in any chunk."""
     hashes = np.full(len(frame), _SEED, dtype=np.uint64)
-    texts = []
-    for name in frame.columns:
-        cells = frame[name]
-        if cells.dtype.kind in "fiub":
-            values = cells.to_numpy(dtype=np.float64, na_value=np.nan) + 0.0  # -0.0 + 0.0 is 0.0
-            hashes = _mix(hashes * _ODD + np.where(np.isnan(values), _MISSING, values.view(np.uint64)))
-        else:
-            texts.append(pc.fill_null(_large_text(cells), _NULL_CELL))
-    if texts:
-        joined = pc.binary_join_element_wise(*texts, _SEPARATOR) if len(texts) > 1 else texts[0]
-        hashes = _mix(hashes * _ODD + _text_hashes(joined))
-    return hashes
+    for name in frame.columns:  # cell hashes are mixed already: a polynomial of them keeps the order
+        hashes = hashes * _ODD + _cell_hashes(frame[name])
+    return _mix(hashes)
+
+
+def _cell_hashes(cells: pd.Series) -> np.ndarray:
+    """A hash of each cell; the same value gives the same hash whichever way it is made."""
+    if cells.dtype.kind in "fiub":
+        values = cells.to_numpy(dtype=np.float64, na_value=np.nan) + 0.0  # -0.0 + 0.0 is 0.0
+        return np.where(np.isnan(values), _MISSING, _mix(values.view(np.uint64)))
+    text = _large_text(cells)
+    sample = text.slice(0, _SAMPLE_CELLS)
+    if len(text) > _SAMPLE_CELLS and pc.count_distinct(sample).as_py() * 4 <= len(sample):
+        encoded = pc.dictionary_encode(text)  # few distinct values (codes, products): hash each once
+        codes = pc.fill_null(encoded.indices, len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+        return np.append(_text_hashes(encoded.dictionary), _MISSING)[codes]
+    return _text_hashes(text)
 
 
 def _large_text(cells: pd.Series) -> pa.LargeStringArray:
@@ -144,6 +149,6 @@ def _mix(x: np.ndarray) -> np.ndarray:
 _ODD = np.uint64(0x9E3779B97F4A7C15)  # odd, so it has an inverse modulo 2**64
 _ODD_INVERSE = np.uint64(pow(0x9E3779B97F4A7C15, -1, 2**64))
 _SEED, _MISSING = np.uint64(0x243F6A8885A308D3), np.uint64(0x13198A2E03707344)
-_NULL_CELL, _SEPARATOR = pa.scalar("\x00", pa.large_string()), pa.scalar("\x1f", pa.large_string())
+_SAMPLE_CELLS = 2_000  # tells a column of few distinct values
 _BLOCK_BYTES = 1 << 20
 _POWERS: tuple[np.ndarray, np.ndarray] = (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint64))
