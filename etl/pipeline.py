@@ -75,8 +75,10 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
     report = Report(kind=kind, source=path.name)
     source_key = options.source_key or path.name
     bulk: BulkMode | None = None
-    pool = ThreadPoolExecutor(1, thread_name_prefix="etl-checksum")
-    checksummed = pool.submit(file_checksum, path)  # hashlib runs without the GIL, beside the set-up
+    # The file's checksum, scan and header are read while the database is set up for the load.
+    pool = ThreadPoolExecutor(2, thread_name_prefix="etl-open")
+    checksummed = pool.submit(file_checksum, path)
+    opening = pool.submit(_open_quietly, job, path)
     pool.shutdown(wait=False)
     try:
         with engine.connect() as conn:
@@ -106,7 +108,7 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
                     if job.vocabulary:
                         sink = vocabulary = VocabularySink(sink, *job.vocabulary)
                     writer = BackgroundWriter(sink)
-                valid_rows = _validate(job, path, options, report, areas, writer, rejected_path, progress)
+                valid_rows = _validate(job, opening, options, report, areas, writer, rejected_path, progress)
                 written = writer.close() if writer else 0
                 if valid_rows == 0 and report.rows_read and (report.valid or options.skip_invalid):
                     report.error("no valid row to load", "no-rows")
@@ -160,11 +162,12 @@ def _open_sink(engine: Engine, conn: Connection, job: Job, path: Path, previous:
     return stage, None
 
 
-def _validate(job: Job, path: Path, options: LoadOptions, report: Report, areas: AreaIndex,
+def _validate(job: Job, opening: Future, options: LoadOptions, report: Report, areas: AreaIndex,
               writer: BackgroundWriter | None, rejected_path: Path | None, progress: Progress | None) -> int:
     """Check every chunk, hand valid rows to the writer; returns the number of valid rows."""
     try:
-        source = open_source(job, path, report)
+        source, findings = opening.result()
+        report.absorb(findings)
     except READ_FAILURES as exc:
         _unreadable(report, exc)
         return 0
@@ -253,6 +256,12 @@ def _unreadable(report: Report, exc: Exception) -> None:
                      column=getattr(exc, "column", None))
     else:  # a parser error the reader did not turn into a ReadError
         report.error(f"the file cannot be read as a table: {exc}", "unreadable-file")
+
+
+def _open_quietly(job: Job, path: Path) -> tuple[Source, Report]:
+    """:func:`open_source` with a report of its own (it runs beside the set-up of the load)."""
+    findings = Report(kind=job.kind, source="")
+    return open_source(job, path, findings), findings
 
 
 def open_source(job: Job, path: Path, report: Report) -> Source:

@@ -166,8 +166,9 @@ def target_columns(job: Job) -> list[str]:
     return [c for c in job.stage if c not in helper] + [c for c in job.select if c not in job.stage]
 
 
+# A byte as its two hex digits, read as one 16-bit number.
+_HEX = np.array([int.from_bytes(f"{i:02X}".encode(), "little") for i in range(256)], dtype=np.uint16)
 _EWKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("srid", "<u4"), ("x", "<f8"), ("y", "<f8")])
-_HEX = np.array([f"{i:02X}".encode() for i in range(256)], dtype="S2")
 
 
 def point_ewkb_hex(lon: np.ndarray, lat: np.ndarray) -> pd.Series:
@@ -181,7 +182,7 @@ def point_ewkb_hex(lon: np.ndarray, lat: np.ndarray) -> pd.Series:
     record["order"], record["type"], record["srid"] = 1, 0x20000001, 4326  # little endian, Point with SRID
     record["x"], record["y"] = lon, lat
     octets = record.view(np.uint8).reshape(len(record), _EWKB_POINT.itemsize)
-    hexed = _HEX[octets].view(f"S{2 * _EWKB_POINT.itemsize}").ravel()
+    hexed = np.take(_HEX, octets).view(f"S{2 * _EWKB_POINT.itemsize}").ravel()
     return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(hexed, type=pa.string(), mask=~given)))
 
 
