@@ -243,11 +243,14 @@ def _release(conn: Connection) -> None:
 
 
 def _build_cost_rank(definition: str) -> int:
-    """Slowest builds first, so that the longest one starts at once: trigram, GiST, unique keys
-    (several text columns), GIN, other B-trees."""
-    method = definition.rsplit(" USING ", 1)[1].split(" ", 1)[0]
+    """Slowest builds first, so that the longest one starts at once and the short ones fill the gaps:
+    trigram, GiST, GIN over an expression (words: several entries a row), unique keys (several
+    text columns), other GIN, other B-trees."""
+    method, columns = definition.rsplit(" USING ", 1)[1].split(" ", 1)
     if "_trgm_ops" in definition:
         return 0
-    if definition.startswith("CREATE UNIQUE") and method == "btree" and "," in definition:
+    if method == "gin" and "(" in columns.strip()[1:]:  # an expression, not a column list
         return 2
-    return {"gist": 1, "gin": 3}.get(method, 4)
+    if definition.startswith("CREATE UNIQUE") and method == "btree" and "," in columns:
+        return 3
+    return {"gist": 1, "gin": 4}.get(method, 5)
