@@ -182,8 +182,13 @@ def point_ewkb_hex(lon: np.ndarray, lat: np.ndarray) -> pd.Series:
     record["order"], record["type"], record["srid"] = 1, 0x20000001, 4326  # little endian, Point with SRID
     record["x"], record["y"] = lon, lat
     octets = record.view(np.uint8).reshape(len(record), _EWKB_POINT.itemsize)
-    hexed = np.take(_HEX, octets).view(f"S{2 * _EWKB_POINT.itemsize}").ravel()
-    return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(hexed, type=pa.string(), mask=~given)))
+    hexed = np.take(_HEX, octets)  # every point's hex text, one after the other
+    width = 2 * _EWKB_POINT.itemsize
+    offsets = np.arange(0, width * len(record) + 1, width, dtype=np.int32)
+    validity = pa.array(given).buffers()[1]  # a bitmap: missing points are null
+    text = pa.Array.from_buffers(pa.string(), len(record), [validity, pa.py_buffer(offsets), pa.py_buffer(hexed)],
+                                 null_count=int((~given).sum()))
+    return pd.Series(pd.arrays.ArrowExtensionArray(text))
 
 
 def _column(frame: pd.DataFrame, name: str, sql_type: str) -> pd.Series:
