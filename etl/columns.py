@@ -16,7 +16,6 @@ from etl.numbers import parse_numbers
 ColumnType = Literal["text", "number", "integer", "year", "code", "tags", "kbli", "url"]
 _CODE_PARTS = (2, 2, 2, 4)  # Kemendagri: province . regency . district . village
 TEXT = "str"  # pandas' string dtype: pyarrow-backed, NA for missing
-_ARROW_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # the same, for pyarrow's to_pandas
 _URL = r"(?i)^https?://[^\s/$.?#][^\s]*$"
 # Whitespace spelled out: pandas runs a pattern with \s (or \d on non-ASCII text) through Python's re,
 # cell by cell, instead of pyarrow's vectorised RE2 - five times slower on a large file.
@@ -62,9 +61,13 @@ def each(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     given = [r for r in results if r is not None]
     if given and all(isinstance(r, str) for r in given):
         picks = np.where(positions < 0, len(results) - 1, positions)  # missing cells: the last, None
-        text = pa.array(results, type=pa.large_string()).take(pa.array(picks, type=pa.int64()))
-        return text.to_pandas(types_mapper={pa.large_string(): _ARROW_TEXT}.get).set_axis(values.index)
+        return text_series(pa.array(results, type=pa.large_string()).take(pa.array(picks))).set_axis(values.index)
     return pd.Series(results[positions], index=values.index, dtype=object)
+
+
+def text_series(text: pa.Array) -> pd.Series:
+    """An arrow array of strings as a pandas text column (no Python string per cell)."""
+    return pd.Series(text.to_pandas(types_mapper=lambda _: pd.StringDtype("pyarrow", na_value=np.nan)))
 
 
 def on_distinct(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:

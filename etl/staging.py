@@ -14,7 +14,7 @@ import pyarrow.csv as pacsv
 import shapely
 from sqlalchemy import Connection, text
 
-from etl.columns import on_distinct
+from etl.columns import on_distinct, text_series
 from etl.jobs import Job
 
 _INT_TYPES = ("integer", "smallint", "bigint")
@@ -230,8 +230,7 @@ def _as_text(series: pd.Series) -> pd.Series:
         return series
     if series.dtype == object:
         try:
-            return pd.Series(pa.array(series, type=pa.large_string(), from_pandas=True).to_pandas(
-                types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get))
+            return text_series(pa.array(series, type=pa.large_string(), from_pandas=True))
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # not only strings
             pass
     return series.astype("str")
