@@ -210,8 +210,8 @@ def _validate(job: Job, opening: Future, options: LoadOptions, report: Report, a
                     decimals.update(_file_decimals(job, raw, source))
                 pending.append((raw, rows, pool.submit(_check_chunk, job, raw, rows, source, areas, options,
                                                        decimals)))
-                while len(pending) > CHECK_THREADS:
-                    settle(*pending.popleft())
+                while pending and (len(pending) > CHECK_THREADS or pending[0][2].done()):
+                    settle(*pending.popleft())  # checked chunks go on at once (in file order)
         except READ_FAILURES as exc:
             failure = exc
         try:
