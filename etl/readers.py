@@ -57,7 +57,6 @@ HEAD_BYTES = 1 << 20
 _SCAN_BLOCK = 1 << 22
 #: Block size of the pyarrow CSV reader: small blocks keep the memory peak low.
 _ARROW_BLOCK = 1 << 19
-_FIRST_CHUNK_ROWS = 20_000  # a small first chunk: its rows reach the database sooner
 
 ZIP_MAX_ENTRIES = 1000
 ZIP_MAX_TOTAL_BYTES = 500 * 1024 * 1024
@@ -908,11 +907,11 @@ class _CsvSource:
         names = [str(p) for p in range(width)]
         pending: list[pa.RecordBatch] = []
         breaks: list[np.ndarray] = []
-        pending_rows = 0
-        size = min(chunk_rows, _FIRST_CHUNK_ROWS)
+        pending_rows = parsed = yielded = 0
         irregular = False
         with self.path.open("rb") as f:
-            f.seek(_offset_of_line(self.path, position.line, self.scan.lone_cr))
+            f.seek(start := _offset_of_line(self.path, position.line, self.scan.lone_cr))
+            batches_left = (self.path.stat().st_size - start) / _ARROW_BLOCK  # a batch per block read
             try:
                 for batch in pa_csv.open_csv(f, **self._arrow_options(names)):
                     # only a quoted value can hold a line break
@@ -920,11 +919,13 @@ class _CsvSource:
                     pending.append(cleaned)
                     breaks.append(line_breaks)
                     pending_rows += batch.num_rows
-                    if pending_rows >= size:
-                        most = 1 if size < chunk_rows else None
-                        yield from self._arrow_frames(pending, breaks, size, position, most)
-                        pending_rows = sum(b.num_rows for b in pending)
-                        size = chunk_rows
+                    parsed += batch.num_rows
+                    batches_left -= 1
+                    unparsed = max(0.0, batches_left) * batch.num_rows  # rows, estimated
+                    while pending_rows >= (size := _chunk_size(chunk_rows, yielded, pending_rows + unparsed)):
+                        yield from self._arrow_frames(pending, breaks, size, position, most=1)
+                        pending_rows -= size
+                        yielded += 1
             except pa.ArrowException:
                 irregular = True  # e.g. a row with another number of fields: pandas takes over
         if pending_rows:
@@ -1284,6 +1285,15 @@ def _clean_batch(batch: pa.RecordBatch, *, count_breaks: bool) -> tuple[pa.Recor
     cleaned = _arrow_clean(flat)
     columns = [cleaned.slice(p * rows, rows) for p in range(width)]
     return pa.record_batch(columns, names=batch.schema.names), breaks
+
+
+def _chunk_size(chunk_rows: int, yielded: int, rows_left: float) -> int:
+    """Rows of the next chunk: ``chunk_rows``, but a quarter of it for the first chunk and for the
+    last two chunks' worth of rows, so that rows reach the database sooner and it has little left
+    to write when the last chunk is checked."""
+    if yielded == 0 or rows_left < 2 * chunk_rows:
+        return max(1, chunk_rows // 4)
+    return chunk_rows
 
 
 def _arrow_clean(values: pa.Array) -> pa.Array:

@@ -405,13 +405,16 @@ def test_csv_stream_of_many_rows(tmp_path: Path) -> None:
     lines[100_001] = '100000,"Desa\n100000",100000.5'  # a record over two lines
     path = write(tmp_path / "big.csv", "\n".join(lines) + "\n")
     info, chunks = open_table(path, chunk_rows=40_000)
-    sizes, last_rows, total = [], [], 0.0
+    sizes, rows, total = [], [], 0.0
     for chunk in chunks:
         sizes.append(len(chunk.frame))
-        last_rows.append(int(chunk.rows[-1]))
+        rows.append(chunk.rows)
         total += parse_numbers(chunk.frame["nilai"], decimal=".")[0].sum()
-    assert sizes == [20_000, 40_000, 40_000, 40_000, 10_000]  # a small first chunk, then chunk_rows
-    assert last_rows == [20_001, 60_001, 100_001, 140_002, 150_002]
+    # chunk_rows rows, but a quarter of that first and for the last two chunks' worth of rows
+    assert sizes[0] == 10_000 and sizes[1] == 40_000 and sizes[-1] == 10_000
+    assert set(sizes) == {10_000, 40_000} and sum(sizes) == 150_000
+    expected = list(range(2, 100_003)) + list(range(100_004, 150_003))  # line 100_003 continues a record
+    assert np.concatenate(rows).tolist() == expected
     assert total == sum(i + 0.5 for i in range(150_000))
     assert info.dropped == []
 
@@ -739,17 +742,18 @@ def test_invalid_geometries_are_kept(tmp_path: Path) -> None:
     assert read.geometry.iloc[1] is None
 
 
-def test_csv_first_chunk_is_small_and_row_numbers_run_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "_FIRST_CHUNK_ROWS", 2)
-    monkeypatch.setattr(readers, "_ARROW_BLOCK", 64)  # several arrow batches
+def test_csv_first_and_last_chunks_are_small_and_row_numbers_run_on(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "_ARROW_BLOCK", 64)  # many arrow batches
     path = tmp_path / "rows.csv"
-    path.write_text("name,value\n" + "".join(f"row {i},{i}\n" for i in range(13)), encoding="utf-8")
-    _, chunks = open_table(path, chunk_rows=5)
+    path.write_text("name,value\n" + "".join(f"row {i:03},{i:03}\n" for i in range(60)), encoding="utf-8")
+    _, chunks = open_table(path, chunk_rows=8)
     parts = list(chunks)
-    assert [len(c.frame) for c in parts][:2] == [2, 5]
-    assert sum(len(c.frame) for c in parts) == 13
-    assert np.concatenate([c.rows for c in parts]).tolist() == list(range(2, 15))
-    assert pd.concat([c.frame for c in parts])["name"].tolist() == [f"row {i}" for i in range(13)]
+    sizes = [len(c.frame) for c in parts]
+    assert sizes[0] == 2 and sizes[-1] == 2 and 8 in sizes and sum(sizes) == 60
+    assert sizes[-4:] == [2, 2, 2, 2]  # the last two chunks' worth, in quarters
+    assert np.concatenate([c.rows for c in parts]).tolist() == list(range(2, 62))
+    assert pd.concat([c.frame for c in parts])["name"].tolist() == [f"row {i:03}" for i in range(60)]
 
 
 def test_utf8_sequence_cut_by_a_block_then_plain_text_is_not_utf8(tmp_path: Path,
