@@ -80,19 +80,22 @@ def on_distinct(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.S
     return results.take(positions).set_axis(values.index)  # position -1 (missing) takes the last: None
 
 
-def to_text(values: pd.Series) -> pd.Series:
-    """Cells as stripped text (pandas string dtype); blank and missing cells become NA."""
+def to_text(values: pd.Series, *, clean: bool = False) -> pd.Series:
+    """Cells as stripped text (pandas string dtype); blank and missing cells become NA. ``clean``:
+    text cells are stripped and blank ones missing already (table readers make them so)."""
+    if clean and values.dtype == TEXT:
+        return values
     if values.dtype == object:  # XLSX and vector attributes mix numbers and text
         values = each(values, lambda v: v if isinstance(v, str) else _plain(v))
     text = values.astype(TEXT).str.strip()
     return text.mask(text == "")
 
 
-def convert(column: Column, values: pd.Series, *, decimal: str | None = None) -> Converted:
-    """Convert raw cells to the column's type, flagging cells that do not fit."""
+def convert(column: Column, values: pd.Series, *, decimal: str | None = None, clean: bool = False) -> Converted:
+    """Convert raw cells to the column's type, flagging cells that do not fit (``clean``: see to_text)."""
     if column.type in ("number", "integer", "year"):
         return _convert_number(column, values, decimal)
-    text = to_text(values)
+    text = to_text(values, clean=clean)
     present = text.notna()
     if column.type == "code":
         codes = each(text, normalize_code)

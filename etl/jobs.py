@@ -307,7 +307,7 @@ LANDING_SITES = Job(
 
 
 def _phone(values: pd.Series) -> pd.Series:
-    return only_digits(to_text(values), also="+")
+    return only_digits(to_text(values, clean=True), also="+")  # converted cells, or none
 
 
 def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:

@@ -60,6 +60,7 @@ class Source:
     headers: dict[str, str]  # canonical column -> original header (for messages)
     chunks: Iterator[tuple[pd.DataFrame, np.ndarray]]
     title: str | None = None
+    clean: bool = False  # text cells stripped, blank ones missing (TableChunk); map layers' are as read
 
     @property
     def indonesian(self) -> bool:
@@ -293,7 +294,7 @@ def open_source(job: Job, path: Path, report: Report) -> Source:
         if "empty" not in reason:
             report.notes.append(f"row {row}: {reason} skipped")
     headers = {canon: info.headers.get(src, src) for canon, src in mapping.items()}
-    return Source(mapping, headers, ((c.frame, c.rows) for c in chunks), info.title)
+    return Source(mapping, headers, ((c.frame, c.rows) for c in chunks), info.title, clean=True)
 
 
 def map_headers(job: Job, headers: list[str]) -> dict[str, str]:
@@ -349,7 +350,7 @@ def _convert_chunk(job: Job, raw: pd.DataFrame, rows: np.ndarray, source: Source
             frame[name] = cells
             continue
         column: Column = job.column(name)
-        converted = convert(column, cells, decimal=decimals.get(name))
+        converted = convert(column, cells, decimal=decimals.get(name), clean=source.clean)
         ctx.reject(converted.bad.to_numpy(), name, cells, converted.reason, "invalid-value")
         values = converted.values
         if header in column.scaled:
