@@ -117,8 +117,8 @@ def _text_hashes(text: pa.LargeStringArray) -> np.ndarray:
     while first < len(text):  # rows whose bytes fit the table of powers (at least one row)
         last = max(first + 1, int(np.searchsorted(offsets, offsets[first] + _BLOCK_BYTES, side="right")) - 1)
         base, starts, ends = offsets[first], offsets[first:last] - offsets[first], offsets[first + 1:last + 1]
-        powers, inverses = _powers(int(ends[-1] - base) + 1)
         size = int(ends[-1] - base)
+        powers, inverses = _powers(size + 1)
         prefix = np.zeros(size + 1, dtype=np.uint64)
         np.cumsum(data[base:base + size] * powers[:size], out=prefix[1:])
         sums = (prefix[ends - base] - prefix[starts]) * inverses[starts]  # as if each string began at 0

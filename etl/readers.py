@@ -907,7 +907,7 @@ class _CsvSource:
         names = [str(p) for p in range(width)]
         pending: list[pa.RecordBatch] = []
         breaks: list[np.ndarray] = []
-        pending_rows = parsed = yielded = 0
+        pending_rows = yielded = 0
         irregular = False
         with self.path.open("rb") as f:
             f.seek(start := _offset_of_line(self.path, position.line, self.scan.lone_cr))
@@ -919,7 +919,6 @@ class _CsvSource:
                     pending.append(cleaned)
                     breaks.append(line_breaks)
                     pending_rows += batch.num_rows
-                    parsed += batch.num_rows
                     batches_left -= 1
                     unparsed = max(0.0, batches_left) * batch.num_rows  # rows, estimated
                     while pending_rows >= (size := _chunk_size(chunk_rows, yielded, pending_rows + unparsed)):
