@@ -30,6 +30,9 @@ from etl.staging import CopyStream, csv_rows
 
 WORK_SCHEMA = "etl_work"
 INDEX_MEMORY = "512MB"  # maintenance_work_mem of an index build: enough to sort a million rows in memory
+# Statistics gathered before the swap: a 15,000-row sample (PostgreSQL's default takes 30,000) is
+# plenty for the planner and takes half the time; autovacuum's later ANALYZE uses the server's own.
+STATISTICS_TARGET = 50
 
 
 class BulkMode(Protocol):
@@ -160,6 +163,7 @@ class ShadowTable:
             self.stream = None
         self.work.commit()
         self._build_indexes()
+        self.work.execute(text(f"SET LOCAL default_statistics_target = {STATISTICS_TARGET}"))
         self.work.execute(text(f"ANALYZE {self.name}"))
         self.work.commit()
         self._swap()
