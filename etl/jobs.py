@@ -318,8 +318,11 @@ def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     sector = each(kbli, section_of)
     ctx.reject(kbli.notna().to_numpy() & sector.isna().to_numpy(), "kbli", kbli,
                "unknown KBLI 2020 division (first two digits)", "invalid-value")
+    name_key = key_text(frame["name"])  # with the area, what tells one business from another
+    ctx.reject(frame["name"].notna().to_numpy() & name_key.isna().to_numpy(), "name", frame["name"],
+               "a business name needs a letter or a digit", "invalid-value")
     out = pd.DataFrame({
-        "name": frame["name"], "name_key": key_text(frame["name"]),
+        "name": frame["name"], "name_key": name_key,
         "products": frame.get("products", empty), "kbli": kbli, "sector": sector,
         "address": frame.get("address", empty), "area_code": codes, "lon": lon, "lat": lat,
         "location_precision": precision, "phone": _phone(frame.get("phone", empty)),
@@ -327,7 +330,8 @@ def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
         "employees": frame.get("employees", empty), "established_year": frame.get("established_year", empty),
         "tags": frame.get("tags", empty),
     }, index=frame.index)
-    out["search_words"] = producer_words(frame["name"], frame.get("products", empty), frame.get("tags", empty))
+    words = producer_words(frame["name"], frame.get("products", empty), frame.get("tags", empty))
+    out["search_words"] = words.fillna("")  # "123": no word, found by its digits (gis/search.py)
     return out
 
 

@@ -80,9 +80,9 @@ def producer_words(name: pd.Series, products: pd.Series, tags: pd.Series) -> pd.
 
 
 def distinct_words(joined: pd.Series) -> set[str]:
-    """Every word of :func:`producer_words` values."""
+    """Every word of :func:`producer_words` values (an empty value has none)."""
     arr = pa.array(joined.dropna().astype("str"), type=pa.large_string(), from_pandas=True)
-    return set(pc.unique(pc.list_flatten(pc.split_pattern(arr, " "))).to_pylist())
+    return set(pc.unique(pc.list_flatten(pc.split_pattern(arr, " "))).to_pylist()) - {""}
 
 
 def is_word(term: str) -> bool:

@@ -493,3 +493,25 @@ def test_a_load_is_not_cut_by_the_web_requests_statement_timeout(loaded_db, tmp_
     with engine.connect() as conn:  # the pool's connections keep their timeout for the web requests
         assert conn.execute(text("SHOW statement_timeout")).scalar() == "300ms"
     engine.dispose()
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["stage", "bulk"])
+def test_a_producer_name_without_words_loads_and_one_without_letters_or_digits_is_refused(
+        loaded_db, tmp_path, monkeypatch, bulk):
+    """"99" has no word to search but its digits; "!!!" cannot tell one business from another."""
+    import etl.pipeline
+
+    if bulk:
+        monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
+    path = write(tmp_path / "producers.csv", "nama,kode_wilayah,produk,tags\n"
+                 f"99,{KENANGA},,\n!!!,{KENANGA},krupuk,\nToko Sembilan,{KENANGA},,\n")
+    report = load(loaded_db, "producers", path, skip_invalid=True)
+    assert report.status == "loaded" and report.rows_loaded == 2, report.issues
+    assert any("fresh table" in n for n in report.notes) is bulk
+    errors = [i for i in report.issues if i.severity == "error"]
+    assert [(i.row, i.column, i.value) for i in errors] == [(3, "nama", "!!!")]  # the header as written
+    assert "letter or a digit" in errors[0].reason
+    assert scalar(loaded_db, "SELECT count(*) FROM producers") == 2
+    assert scalar(loaded_db, "SELECT search_words FROM producers WHERE name = '99'") == ""
+    assert scalar(loaded_db, "SELECT search_words FROM producers WHERE name = 'Toko Sembilan'") == "toko sembilan"
+    assert "" not in _vocabulary(loaded_db) and "sembilan" in _vocabulary(loaded_db)
