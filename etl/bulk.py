@@ -108,6 +108,9 @@ class ShadowTable:
         self.schema = conn.execute(text(
             "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE c.oid = CAST(:t AS regclass)"), {"t": self.table}).scalar_one()
+        self.not_null = set(conn.execute(text(
+            "SELECT attname FROM pg_attribute WHERE attrelid = CAST(:t AS regclass) AND attnum > 0 "
+            "AND attnotnull AND NOT attisdropped"), {"t": self.table}).scalars())
         self.indexes = conn.execute(text(
             "SELECT i.relname, pg_get_indexdef(i.oid), c.contype FROM pg_index x "
             "JOIN pg_class i ON i.oid = x.indexrelid "
@@ -145,12 +148,14 @@ class ShadowTable:
 
     def prepare(self, frame: pd.DataFrame, rows: np.ndarray) -> tuple[bytes, int]:
         """The rows as CSV for the copy, and how many (ids follow the file: chunks are written in order)."""
-        return csv_rows(frame, self.job.stage, {"load_run_id": self.load_run_id}), len(frame)
+        return csv_rows(frame, self.job.stage, {"load_run_id": self.load_run_id}, bare=True), len(frame)
 
     def write(self, prepared: tuple[bytes, int]) -> int:
         """COPY prepared rows straight into the copy; one COPY for them all."""
         if self.stream is None:
-            self.stream = CopyStream(self.work, self.name, [*self.job.stage, "load_run_id"], freeze=True)
+            columns = [*self.job.stage, "load_run_id"]
+            self.stream = CopyStream(self.work, self.name, columns, freeze=True,
+                                     not_null=[c for c in columns if c in self.not_null])
         data, count = prepared
         self.stream.write(data)
         return count

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
@@ -20,6 +21,8 @@ from etl.jobs import Job
 _INT_TYPES = ("integer", "smallint", "bigint")
 PREPARE_THREADS = 2  # chunks encoded at once (pyarrow writes CSV without the GIL)
 QUEUED_CHUNKS = 4  # prepared or being prepared, waiting for the writing thread
+# Of the CSV that COPY reads: the unit separator (text files cannot hold it; a cell that does is quoted).
+DELIMITER = "\x1f"
 
 
 class Sink(Protocol):
@@ -32,15 +35,24 @@ class Sink(Protocol):
         """Send prepared rows; return how many landed in the target."""
 
 
-def csv_rows(frame: pd.DataFrame, types: dict[str, str], constants: dict[str, Any] | None = None) -> bytes:
+def csv_rows(frame: pd.DataFrame, types: dict[str, str], constants: dict[str, Any] | None = None, *,
+             bare: bool = False) -> bytes:
     """The rows of ``frame`` as CSV that COPY reads: the columns ``types`` (name -> SQL type), then the
-    constant columns."""
+    constant columns. Text is quoted, so that an empty text is not missing; ``bare``: not quoted
+    (PostgreSQL reads that faster) unless some text holds a quote or a line break. Then empty
+    text and missing cells are alike, so the COPY must read its NOT NULL columns FORCE_NOT_NULL."""
     data = {name: _column(frame, name, sql_type) for name, sql_type in types.items()}
     for name, value in (constants or {}).items():
         data[name] = pd.Series(np.full(len(frame), value))
-    buffer = pa.BufferOutputStream()  # written by pyarrow without the GIL (a Python file would take it)
-    pacsv.write_csv(pa.Table.from_pandas(pd.DataFrame(data), preserve_index=False), buffer,
-                    pacsv.WriteOptions(include_header=False))
+    table = pa.Table.from_pandas(pd.DataFrame(data), preserve_index=False)
+    for quoting in ("none", "needed") if bare else ("needed",):
+        buffer = pa.BufferOutputStream()  # written by pyarrow without the GIL (a Python file would take it)
+        try:
+            pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False, delimiter=DELIMITER,
+                                                             quoting_style=quoting))
+        except pa.ArrowInvalid:  # "none", and a value holds a quote, a line break or the delimiter
+            continue
+        break
     return buffer.getvalue().to_pybytes()
 
 
@@ -51,8 +63,13 @@ class CopyStream:
     frozen (for a table created in the same transaction).
     """
 
-    def __init__(self, conn: Connection, table: str, columns: list[str], freeze: bool = False) -> None:
-        options = "FORMAT csv, FREEZE" if freeze else "FORMAT csv"
+    def __init__(self, conn: Connection, table: str, columns: list[str], freeze: bool = False,
+                 not_null: Sequence[str] = ()) -> None:
+        options = f"FORMAT csv, DELIMITER E'\\x{ord(DELIMITER):02x}'"
+        if freeze:
+            options += ", FREEZE"
+        if not_null:  # bare rows (csv_rows): an empty field is an empty text there, not a missing one
+            options += f", FORCE_NOT_NULL ({', '.join(not_null)})"
         self._cursor = conn.connection.driver_connection.cursor()
         self._manager = self._cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN ({options})")
         self._copy = self._manager.__enter__()
@@ -220,8 +237,12 @@ def _to_csv_ready(values: Any, sql_type: str, n: int) -> pd.Series:
 
 
 def _array_literal(lists: pd.Series) -> pd.Series:
+    """``a;b`` as the array literal ``{a,b}``; every item quoted when one needs it (or is the word NULL)."""
     quoted = lists.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"', regex=False)
-    return '{"' + quoted.str.replace(";", '","', regex=False) + '"}'
+    quoted = '{"' + quoted.str.replace(";", '","', regex=False) + '"}'
+    plain = (lists.str.fullmatch(r"[^\s{}\\\",]+(?:;[^\s{}\\\",]+)*")
+             & ~lists.str.contains(r"(?:^|;)null(?:;|$)", case=False)).fillna(False).astype(bool)
+    return quoted.where(~plain, "{" + lists.str.replace(";", ",", regex=False) + "}")
 
 
 def _as_text(series: pd.Series) -> pd.Series:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from etl.staging import BackgroundWriter, _to_csv_ready, point_ewkb_hex
+from etl.staging import BackgroundWriter, _to_csv_ready, csv_rows, point_ewkb_hex
 
 
 def test_points_are_the_hex_ewkb_shapely_writes_and_missing_ones_are_null():
@@ -21,12 +21,21 @@ def test_points_are_the_hex_ewkb_shapely_writes_and_missing_ones_are_null():
     assert pd.isna(out[1]) and pd.isna(out[2])
 
 
-def test_tag_lists_become_array_literals_with_quotes_and_backslashes_escaped():
-    few = pd.Series(pd.array(['a;b', 'x"y', None, "back\\slash", 'a;b'], dtype="str"))  # made per distinct value
+def test_tag_lists_become_array_literals_quoted_only_when_an_item_needs_it():
+    few = pd.Series(pd.array(["a;b", 'x"y', None, "back\\slash", "a;b", "krupuk;null", "{x}"], dtype="str"))
     many = pd.Series(pd.array([f"t{i}" for i in range(8)] + [None], dtype="str"))  # each value once
-    assert _to_csv_ready(few, "text[]", 5).tolist() == ['{"a","b"}', '{"x\\"y"}', "{}", '{"back\\\\slash"}',
-                                                      '{"a","b"}']
-    assert _to_csv_ready(many, "text[]", 9).tolist() == [f'{{"t{i}"}}' for i in range(8)] + ["{}"]
+    assert _to_csv_ready(few, "text[]", 7).tolist() == ["{a,b}", '{"x\\"y"}', "{}", '{"back\\\\slash"}', "{a,b}",
+                                                      '{"krupuk","null"}', '{"{x}"}']
+    assert _to_csv_ready(many, "text[]", 9).tolist() == [f"{{t{i}}}" for i in range(8)] + ["{}"]
+
+
+def test_bare_csv_leaves_text_unquoted_unless_a_value_needs_quotes():
+    types = {"name": "text", "n": "integer"}
+    plain = pd.DataFrame({"name": pd.array(["Toko A", None, ""], dtype="str"), "n": [1, 2, None]})
+    assert csv_rows(plain, types, bare=True) == b"Toko A\x1f1\n\x1f2\n\x1f\n"
+    assert csv_rows(plain, types) == b'"Toko A"\x1f1\n\x1f2\n""\x1f\n'  # an empty text is not missing
+    quote = pd.DataFrame({"name": pd.array(['Toko "A"', "B"], dtype="str"), "n": [1, 2]})
+    assert csv_rows(quote, types, bare=True) == b'"Toko ""A"""\x1f1\n"B"\x1f2\n'
 
 
 class _Sink:
