@@ -2,8 +2,10 @@
 
 Prints rows/s of both, their ratio and the peak RSS of our load, and, for information, ogr2ogr followed
 by building the other indexes our table has (unique key, tags, search words). Runs alternate, medians
-are compared. A benchmark, not a test:
-    .venv/bin/python bench/etl_bench.py [--rows 1000000] [--repeat 3]
+are compared. ``--baseline REV`` also loads with an earlier revision of the project (same migrations),
+in the same alternation: what a change gained, whatever else the machine is doing. A benchmark, not
+a test:
+    .venv/bin/python bench/etl_bench.py [--rows 1000000] [--repeat 3] [--baseline REV]
 """
 
 from __future__ import annotations
@@ -58,10 +60,10 @@ def make_csv(path: Path, rows: int, seed: int = 7) -> None:
     frame.to_csv(path, index=False)
 
 
-def run(cmd: list[str], env: dict[str, str]) -> float:
+def run(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
     """Run a command, fail loudly, return its wall time in seconds."""
     start = time.perf_counter()
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=cwd)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"{cmd[0]} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
@@ -78,12 +80,13 @@ SAME_INDEXES = [
 ]
 
 
-def load_ours(flask: list[str], csv: Path, env: dict[str, str], settings: Settings, rows: int) -> float:
-    """Load the CSV into an empty producers table through our ETL; seconds."""
+def load_ours(flask: list[str], csv: Path, env: dict[str, str], settings: Settings, rows: int,
+              tree: Path = ROOT) -> float:
+    """Load the CSV into an empty producers table through our ETL (the code in ``tree``); seconds."""
     with get_engine(settings).begin() as conn:
         conn.execute(text("TRUNCATE producers"))
         conn.execute(text("DELETE FROM load_runs WHERE kind = 'producers'"))
-    seconds = run([*flask, "producers", str(csv)], env)
+    seconds = run([*flask, "producers", str(csv)], env, cwd=tree)
     with get_engine(settings).connect() as conn:
         loaded = conn.execute(text("SELECT count(*) FROM producers")).scalar_one()
     if loaded != rows:
@@ -107,12 +110,24 @@ def load_ogr(pg: str, csv: Path, env: dict[str, str], settings: Settings, rows: 
     return seconds, seconds + time.perf_counter() - start
 
 
+def baseline_tree(revision: str, workdir: Path) -> Path:
+    """A git worktree of ``revision`` using this checkout's virtualenv."""
+    tree = workdir / "baseline"
+    if tree.exists():
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), revision], check=True,
+                   capture_output=True)
+    (tree / ".venv").symlink_to(ROOT / ".venv")
+    return tree
+
+
 def main() -> None:
     """Set up a bench database, load the same CSV both ways (alternating) and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each loader, alternating; medians shown")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/peta_etl_bench"))
+    parser.add_argument("--baseline", metavar="REV", help="also load with this git revision, alternating")
     args = parser.parse_args()
     if shutil.which("ogr2ogr") is None:
         sys.exit("ogr2ogr is missing: apt-get install gdal-bin")
@@ -135,13 +150,18 @@ def main() -> None:
     u = make_url(url)
     pg = f"PG:dbname={u.database} host={u.host or '127.0.0.1'} port={u.port or 5432} user={u.username}"
 
-    ours, ogr, ogr_indexed = [], [], []
+    tree = baseline_tree(args.baseline, args.workdir) if args.baseline else None
+    ours, ogr, ogr_indexed, baseline = [], [], [], []
     for _ in range(args.repeat):
+        if tree is not None:
+            baseline.append(load_ours(flask, csv, env, settings, args.rows, tree))
         ours.append(load_ours(flask, csv, env, settings, args.rows))
         plain, indexed = load_ogr(pg, csv, env, settings, args.rows)
         ogr.append(plain)
         ogr_indexed.append(indexed)
-    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child: our load
+    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child: a load of ours
+    if tree is not None:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
 
     rate = {name: args.rows / statistics.median(times)
             for name, times in (("ours", ours), ("ogr", ogr), ("ogr_indexed", ogr_indexed))}
@@ -156,6 +176,10 @@ def main() -> None:
     print(f"ratio ours/ogr2ogr rows/s: {ratio:.2f}x (target >= 1.0x: {'PASS' if ratio >= 1.0 else 'FAIL'})")
     print(f"ratio ours/(ogr2ogr + same indexes): {rate['ours'] / rate['ogr_indexed']:.2f}x (information)")
     print(f"peak RSS of our load: {rss_mb:,.0f} MB (target < 1024 MB: {'PASS' if rss_mb < 1024 else 'FAIL'})")
+    if baseline:
+        then, now = statistics.median(baseline), statistics.median(ours)
+        runs = " ".join(f"{t:.1f}" for t in baseline)
+        print(f"baseline {args.baseline}: {then:.1f} s ({runs}); this code {now:.1f} s: {now / then - 1:+.0%}")
     get_engine(settings).dispose()
     drop_database(url)
 
