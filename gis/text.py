@@ -145,6 +145,14 @@ def _rewrite(arr: pa.Array, keep: np.ndarray, separator: str | None, regex: str)
     return pc.replace_with_mask(fast, pc.invert(ascii_only), others)
 
 
+def _kept_before(mask: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """How many bytes ``mask`` keeps before each cell bound (the cells' new bounds)."""
+    padded = np.append(mask, False)  # so that every cell, empty ones at the end too, starts inside it
+    counts = np.add.reduceat(padded, bounds[:-1], dtype=np.int64) if len(bounds) > 1 else np.empty(0, np.int64)
+    counts[bounds[1:] == bounds[:-1]] = 0  # reduceat gives an empty cell the byte at its start
+    return np.concatenate([[0], np.cumsum(counts)])
+
+
 def _rewrite_bytes(arr: pa.Array, keep: np.ndarray, separator: str | None) -> pa.Array:
     """:func:`_rewrite` of ASCII cells over the column's data buffer at once (other cells come out garbled)."""
     if arr.offset:
@@ -153,7 +161,7 @@ def _rewrite_bytes(arr: pa.Array, keep: np.ndarray, separator: str | None) -> pa
     offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=len(arr) + 1)
     data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0]:offsets[-1]] if data_buffer else np.empty(0, np.uint8)
     bounds = offsets - offsets[0]
-    kept = keep[data]
+    kept = np.take(keep, data)
     if separator is None:
         out, mask = data[kept], kept
     else:
@@ -163,13 +171,13 @@ def _rewrite_bytes(arr: pa.Array, keep: np.ndarray, separator: str | None) -> pa
         after_refused[1:] = refused[:-1]
         after_refused[bounds[:-1][bounds[:-1] < len(data)]] = True
         mask = kept | ~after_refused  # kept bytes, and the first of each run of refused ones inside a cell
-        out = np.where(kept, data, sep)[mask]
-    bounds = np.searchsorted(np.flatnonzero(mask), bounds)  # kept bytes before each old bound
+        out = (data * kept.view(np.uint8) + sep * refused.view(np.uint8))[mask]  # refused bytes: separators
+    bounds = _kept_before(mask, bounds)
     if separator is not None and len(out):  # a run at the end of a cell left one separator there
         last = bounds[1:][bounds[1:] > bounds[:-1]] - 1
         stays = np.ones(len(out), dtype=bool)
         stays[last[out[last] == sep]] = False
         out = out[stays]
-        bounds = np.searchsorted(np.flatnonzero(stays), bounds)
+        bounds = _kept_before(stays, bounds)
     return pa.LargeStringArray.from_buffers(len(arr), pa.py_buffer(bounds.astype(np.int64)),
                                             pa.py_buffer(out.tobytes()), validity, arr.null_count)
