@@ -274,7 +274,7 @@ FISHERIES = Job(
 # ---------------------------------------------------------------- points
 
 
-def _points(frame: pd.DataFrame, ctx: ChunkContext) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+def _points(frame: pd.DataFrame, ctx: ChunkContext) -> tuple[pd.Series, np.ndarray, np.ndarray, pd.Series]:
     codes = resolve_area(ctx, frame, ("desa",), required=False)
     lon, lat, precision = resolve_points(ctx, frame, codes)
     codes = area_from_points(ctx, codes, lon, lat)
@@ -289,7 +289,7 @@ def _landing_sites(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     codes, lon, lat, precision = _points(frame, ctx)
     given = frame["location_precision"] if "location_precision" in frame else None
     if given is not None:
-        precision = np.where(given.notna(), given.to_numpy(dtype=object), precision)
+        precision = given.where(given.notna(), precision)
     return pd.DataFrame({"name": frame["name"], "area_code": codes, "lon": lon, "lat": lat,
                          "location_precision": precision, "note": frame.get("note")}, index=frame.index)
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
+from etl.columns import text_series
 from etl.context import ChunkContext
 
 
@@ -115,7 +118,7 @@ def _one(n: int, i: int) -> np.ndarray:
 
 
 def resolve_points(ctx: ChunkContext, frame: pd.DataFrame,
-                   codes: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   codes: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]:
     """Longitude, latitude and precision of each row; fixes swapped pairs, fills from the area."""
     n = len(frame)
     lon = frame["lon"].to_numpy(dtype=float, na_value=np.nan, copy=True) if "lon" in frame else np.full(n, np.nan)
@@ -134,7 +137,7 @@ def resolve_points(ctx: ChunkContext, frame: pd.DataFrame,
         far = outside & ~swapped
         ctx.reject(far, "lat", shown, "point lies outside the region (check the coordinates, their "
                    "order and their CRS)", "outside-region")
-    precision = np.where(given, "exact", "area").astype(object)
+    precision = text_series(pc.if_else(pa.array(given), "exact", "area")).set_axis(frame.index)
     missing = ~given
     if missing.any():
         x, y = ctx.areas.points_of(codes)
