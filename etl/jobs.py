@@ -320,7 +320,7 @@ def _producers(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
                "unknown KBLI 2020 division (first two digits)", "invalid-value")
     name_key = key_text(frame["name"])  # with the area, what tells one business from another
     ctx.reject(frame["name"].notna().to_numpy() & name_key.isna().to_numpy(), "name", frame["name"],
-               "a business name needs a letter or a digit", "invalid-value")
+               "a business name needs a letter (a-z) or a digit: they tell it apart within its desa", "invalid-value")
     out = pd.DataFrame({
         "name": frame["name"], "name_key": name_key,
         "products": frame.get("products", empty), "kbli": kbli, "sector": sector,

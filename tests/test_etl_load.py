@@ -510,7 +510,7 @@ def test_a_producer_name_without_words_loads_and_one_without_letters_or_digits_i
     assert any("fresh table" in n for n in report.notes) is bulk
     errors = [i for i in report.issues if i.severity == "error"]
     assert [(i.row, i.column, i.value) for i in errors] == [(3, "nama", "!!!")]  # the header as written
-    assert "letter or a digit" in errors[0].reason
+    assert "letter (a-z) or a digit" in errors[0].reason
     assert scalar(loaded_db, "SELECT count(*) FROM producers") == 2
     assert scalar(loaded_db, "SELECT search_words FROM producers WHERE name = '99'") == ""
     assert scalar(loaded_db, "SELECT search_words FROM producers WHERE name = 'Toko Sembilan'") == "toko sembilan"
