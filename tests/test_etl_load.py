@@ -515,3 +515,20 @@ def test_a_producer_name_without_words_loads_and_one_without_letters_or_digits_i
     assert scalar(loaded_db, "SELECT search_words FROM producers WHERE name = '99'") == ""
     assert scalar(loaded_db, "SELECT search_words FROM producers WHERE name = 'Toko Sembilan'") == "toko sembilan"
     assert "" not in _vocabulary(loaded_db) and "sembilan" in _vocabulary(loaded_db)
+
+
+def test_bulk_copy_quotes_a_chunk_whose_values_need_it(loaded_db, tmp_path, monkeypatch):
+    """Bulk rows go to COPY unquoted unless a value holds a quote or a line break; the tag "null" stays a tag."""
+    import etl.pipeline
+
+    monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
+    path = write(tmp_path / "producers.csv", "nama,kode_wilayah,produk,tags\n"
+                 f'"Toko ""Maju""",{KENANGA},"kue\nbasah",null;kue kering\nToko B,{KENANGA},,\n')
+    report = load(loaded_db, "producers", path)
+    assert report.status == "loaded" and report.rows_loaded == 2, report.issues
+    assert any("fresh table" in n for n in report.notes)
+    assert scalar(loaded_db, "SELECT products FROM producers WHERE name = 'Toko \"Maju\"'") == "kue\nbasah"
+    tags = scalar(loaded_db, "SELECT tags FROM producers WHERE name = 'Toko \"Maju\"'")
+    assert tags == ["null", "kue-kering"]
+    assert scalar(loaded_db, "SELECT tags FROM producers WHERE name = 'Toko B'") == []
+    assert scalar(loaded_db, "SELECT products IS NULL FROM producers WHERE name = 'Toko B'") is True
