@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from etl.numbers import parse_numbers
+from gis.text import text_series
 
 ColumnType = Literal["text", "number", "integer", "year", "code", "tags", "kbli", "url"]
 _CODE_PARTS = (2, 2, 2, 4)  # Kemendagri: province . regency . district . village
@@ -61,13 +62,8 @@ def each(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     given = [r for r in results if r is not None]
     if given and all(isinstance(r, str) for r in given):
         picks = np.where(positions < 0, len(results) - 1, positions)  # missing cells: the last, None
-        return text_series(pa.array(results, type=pa.large_string()).take(pa.array(picks))).set_axis(values.index)
+        return text_series(pa.array(results, type=pa.large_string()).take(pa.array(picks)), values.index)
     return pd.Series(results[positions], index=values.index, dtype=object)
-
-
-def text_series(text: pa.Array) -> pd.Series:
-    """An arrow array of strings as a pandas text column (no Python string per cell)."""
-    return pd.Series(text.to_pandas(types_mapper=lambda _: pd.StringDtype("pyarrow", na_value=np.nan)))
 
 
 def on_distinct(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:

@@ -9,6 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from gis.text import arrow_text, string_bytes
+
 
 @dataclass(frozen=True)
 class Duplicate:
@@ -89,7 +91,7 @@ def _cell_hashes(cells: pd.Series) -> np.ndarray:
     if cells.dtype.kind in "fiub":
         values = cells.to_numpy(dtype=np.float64, na_value=np.nan) + 0.0  # -0.0 + 0.0 is 0.0
         return np.where(np.isnan(values), _MISSING, _mix(values.view(np.uint64)))
-    text = _large_text(cells)
+    text = arrow_text(cells)
     sample = text.slice(0, _SAMPLE_CELLS)
     if len(text) > _SAMPLE_CELLS and pc.count_distinct(sample).as_py() * 4 <= len(sample):
         encoded = pc.dictionary_encode(text)  # few distinct values (codes, products): hash each once
@@ -98,20 +100,9 @@ def _cell_hashes(cells: pd.Series) -> np.ndarray:
     return _text_hashes(text)
 
 
-def _large_text(cells: pd.Series) -> pa.LargeStringArray:
-    """The cells as one arrow array of text (numbers and text mixed become text)."""
-    try:
-        text = pa.array(cells, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers and text mixed (XLSX, vector attributes)
-        text = pa.array(cells.astype("str"), from_pandas=True)
-    text = pc.cast(text, pa.large_string())
-    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-
-
 def _text_hashes(text: pa.LargeStringArray) -> np.ndarray:
     """Polynomial hash of each string's bytes (blocks of rows bound the table of powers)."""
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
-    data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if text.buffers()[2] else np.empty(0, np.uint8)
+    data, offsets = string_bytes(text)
     out = np.empty(len(text), dtype=np.uint64)
     first = 0
     while first < len(text):  # rows whose bytes fit the table of powers (at least one row)

@@ -20,6 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from gis.text import arrow_text
+
 Decimal = Literal[",", "."]
 
 #: Cell texts meaning "no value" (compared case-insensitively). BPS writes "..." / "…".
@@ -135,20 +137,7 @@ def _native_number_mask(values: pd.Series) -> np.ndarray:
 
 def _text_array(values: pd.Series) -> pa.Array:
     """Return the cells as a stripped pyarrow string array (null for missing cells)."""
-    if values.dtype == object:
-        values = values.map(_cell_to_text, na_action="ignore")
-    text = pa.array(values.astype("str"), from_pandas=True)
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
-    return pc.utf8_trim_whitespace(text)
-
-
-def _cell_to_text(value: object) -> object:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    return str(value)
+    return pc.utf8_trim_whitespace(arrow_text(values))
 
 
 def _parse_text(text: pa.Array, decimal: Decimal | None) -> tuple[np.ndarray, np.ndarray]:

@@ -15,8 +15,9 @@ import pyarrow.csv as pacsv
 import shapely
 from sqlalchemy import Connection, text
 
-from etl.columns import on_distinct, text_series
+from etl.columns import on_distinct
 from etl.jobs import Job
+from gis.text import arrow_text, text_series
 
 _INT_TYPES = ("integer", "smallint", "bigint")
 PREPARE_THREADS = 2  # chunks encoded at once (pyarrow writes CSV without the GIL)
@@ -45,14 +46,18 @@ def csv_rows(frame: pd.DataFrame, types: dict[str, str], constants: dict[str, An
     for name, value in (constants or {}).items():
         data[name] = pd.Series(np.full(len(frame), value))
     table = pa.Table.from_pandas(pd.DataFrame(data), preserve_index=False)
-    for quoting in ("none", "needed") if bare else ("needed",):
-        buffer = pa.BufferOutputStream()  # written by pyarrow without the GIL (a Python file would take it)
+    if bare:
         try:
-            pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False, delimiter=DELIMITER,
-                                                             quoting_style=quoting))
-        except pa.ArrowInvalid:  # "none", and a value holds a quote, a line break or the delimiter
-            continue
-        break
+            return _written_csv(table, "none")
+        except pa.ArrowInvalid:  # a value holds a quote, a line break or the delimiter
+            pass
+    return _written_csv(table, "needed")
+
+
+def _written_csv(table: pa.Table, quoting: str) -> bytes:
+    buffer = pa.BufferOutputStream()  # written by pyarrow without the GIL (a Python file would take it)
+    options = pacsv.WriteOptions(include_header=False, delimiter=DELIMITER, quoting_style=quoting)
+    pacsv.write_csv(table, buffer, options)
     return buffer.getvalue().to_pybytes()
 
 
@@ -246,12 +251,5 @@ def _array_literal(lists: pd.Series) -> pd.Series:
 
 
 def _as_text(series: pd.Series) -> pd.Series:
-    """Cells as pandas text; a column of Python strings goes through pyarrow (pandas' astype loops)."""
-    if series.dtype == "str":
-        return series
-    if series.dtype == object:
-        try:
-            return text_series(pa.array(series, type=pa.large_string(), from_pandas=True))
-        except (pa.ArrowInvalid, pa.ArrowTypeError):  # not only strings
-            pass
-    return series.astype("str")
+    """Cells as pandas text."""
+    return series if series.dtype == "str" else text_series(arrow_text(series), series.index)

@@ -8,8 +8,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from etl.columns import text_series
 from etl.context import ChunkContext
+from gis.text import text_series
 
 
 def resolve_area(ctx: ChunkContext, frame: pd.DataFrame, levels: tuple[str, ...],
@@ -137,7 +137,7 @@ def resolve_points(ctx: ChunkContext, frame: pd.DataFrame,
         far = outside & ~swapped
         ctx.reject(far, "lat", shown, "point lies outside the region (check the coordinates, their "
                    "order and their CRS)", "outside-region")
-    precision = text_series(pc.if_else(pa.array(given), "exact", "area")).set_axis(frame.index)
+    precision = text_series(pc.if_else(pa.array(given), "exact", "area"), frame.index)
     missing = ~given
     if missing.any():
         x, y = ctx.areas.points_of(codes)

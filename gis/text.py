@@ -43,7 +43,7 @@ def folded(arr: pa.Array) -> pa.Array:
 
 def plain_texts(values: pd.Series) -> pd.Series:
     """Lower-case, accent-free, whitespace-collapsed text of every cell."""
-    return _series(_plain(_arrow(values)), values.index)
+    return text_series(_plain(arrow_text(values)), values.index)
 
 
 def plain_text(value: str) -> str:
@@ -53,8 +53,8 @@ def plain_text(value: str) -> str:
 
 def key_text(values: pd.Series) -> pd.Series:
     """Casefolded ASCII letters and digits only ("UD. Maju-Jaya" -> "udmajujaya"); missing when empty."""
-    arr = _rewrite(folded(_arrow(values)), _LETTERS_AND_DIGITS, None, r"[^0-9a-z]+")
-    return _series(_missing_if_empty(arr), values.index)
+    arr = _rewrite(folded(arrow_text(values)), _LETTERS_AND_DIGITS, None, r"[^0-9a-z]+")
+    return text_series(_missing_if_empty(arr), values.index)
 
 
 def only_digits(values: pd.Series, also: str = "") -> pd.Series:
@@ -62,7 +62,7 @@ def only_digits(values: pd.Series, also: str = "") -> pd.Series:
     when none."""
     keep = _byte_set("0123456789" + also)
     regex = "[^0-9" + "".join("\\" + c for c in also) + "]+"
-    return _series(_missing_if_empty(_rewrite(_arrow(values), keep, None, regex)), values.index)
+    return text_series(_missing_if_empty(_rewrite(arrow_text(values), keep, None, regex)), values.index)
 
 
 def producer_words(name: pd.Series, products: pd.Series, tags: pd.Series) -> pd.Series:
@@ -74,9 +74,9 @@ def producer_words(name: pd.Series, products: pd.Series, tags: pd.Series) -> pd.
     def words_of(arr: pa.Array) -> pa.Array:
         return _words(folded(arr))
 
-    parts = [words_of(_arrow(name)), _per_distinct(_arrow(products), words_of),
-             _per_distinct(_arrow(tags), words_of)]
-    return _series(_joined(parts, " "), name.index)
+    parts = [words_of(arrow_text(name)), _per_distinct(arrow_text(products), words_of),
+             _per_distinct(arrow_text(tags), words_of)]
+    return text_series(_joined(parts, " "), name.index)
 
 
 def distinct_words(joined: pd.Series) -> set[str]:
@@ -98,13 +98,32 @@ def _words(plain: pa.Array) -> pa.Array:
     return _rewrite(plain, _LETTERS, " ", r"[^\p{L}]+")
 
 
-def _arrow(values: pd.Series) -> pa.Array:
-    arr = pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
+def arrow_text(values: pd.Series) -> pa.LargeStringArray:
+    """Cells as one arrow array of text: Python strings without pandas' loop over them, numbers and
+    other values as pandas writes them (a column mixing both too); missing cells stay missing."""
+    arr = None
+    if values.dtype == object:
+        try:
+            arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # not only strings
+            pass
+    if arr is None:
+        arr = pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
-def _series(arr: pa.Array, index: pd.Index) -> pd.Series:
-    return pd.Series(arr.to_pandas(types_mapper=pd.ArrowDtype), index=index).astype("str")
+def text_series(arr: pa.Array, index: pd.Index | None = None) -> pd.Series:
+    """An arrow array of strings as a pandas text column (no Python string per cell)."""
+    return pd.Series(arr.to_pandas(types_mapper=lambda _: pd.StringDtype("pyarrow", na_value=np.nan)).array,
+                     index=index)
+
+
+def string_bytes(arr: pa.LargeStringArray) -> tuple[np.ndarray, np.ndarray]:
+    """The bytes of every cell, one after the other, and the cells' bounds in them (a view, no copy)."""
+    _, offsets_buffer, data_buffer = arr.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.empty(0, np.uint8)
+    return data[offsets[0]:offsets[-1]], offsets - offsets[0]
 
 
 def _missing_if_empty(arr: pa.Array) -> pa.Array:
@@ -156,11 +175,8 @@ def _kept_before(mask: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 def _rewrite_bytes(arr: pa.Array, keep: np.ndarray, separator: str | None) -> pa.Array:
     """:func:`_rewrite` of ASCII cells over the column's data buffer at once (other cells come out garbled)."""
     if arr.offset:
-        arr = pa.concat_arrays([arr])
-    validity, offsets_buffer, data_buffer = arr.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=len(arr) + 1)
-    data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0]:offsets[-1]] if data_buffer else np.empty(0, np.uint8)
-    bounds = offsets - offsets[0]
+        arr = pa.concat_arrays([arr])  # the validity bitmap is reused as it is
+    data, bounds = string_bytes(arr)
     kept = np.take(keep, data)
     if separator is None:
         out, mask = data[kept], kept
@@ -180,4 +196,4 @@ def _rewrite_bytes(arr: pa.Array, keep: np.ndarray, separator: str | None) -> pa
         out = out[stays]
         bounds = _kept_before(stays, bounds)
     return pa.LargeStringArray.from_buffers(len(arr), pa.py_buffer(bounds.astype(np.int64)),
-                                            pa.py_buffer(out.tobytes()), validity, arr.null_count)
+                                            pa.py_buffer(out.tobytes()), arr.buffers()[0], arr.null_count)
