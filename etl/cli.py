@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import getpass
 import sys
 from collections.abc import Callable
@@ -47,6 +48,7 @@ def make_etl_group(get_context: ContextFactory) -> click.Group:
              commodity: str | None, year: int | None, source_key: str | None) -> None:
         """Load one file as KIND."""
         engine, settings = get_context()
+        _freeze_loaded_objects()
         options = LoadOptions(dry_run, skip_invalid, commodity, year, source_key, _who())
         report = _run(engine, settings, kind, path, options, report_path)
         _print_summary([report])
@@ -58,6 +60,7 @@ def make_etl_group(get_context: ContextFactory) -> click.Group:
     def load_all(folder: Path, dry_run: bool) -> None:
         """Load every file described by FOLDER/datapackage.json, in its order."""
         engine, settings = get_context()
+        _freeze_loaded_objects()
         try:
             resources = read_package(folder)
         except EtlError as exc:
@@ -136,6 +139,13 @@ def _print_summary(reports: list[Report]) -> None:
     for r in reports:
         click.echo(f"{r.kind:<14} {r.source[:36]:<36} {r.status:<10} {r.rows_read:>9} {r.rows_loaded:>9} "
                    f"{r.rows_rejected:>9} {r.warning_count:>6}")
+
+
+def _freeze_loaded_objects() -> None:
+    """Leave the objects loaded so far (modules, the app) out of garbage collection: they live until
+    the command exits, and the collector would otherwise walk them again and again during a load
+    and once more at exit (0.3 s after a large load)."""
+    gc.freeze()
 
 
 def _who() -> str:
