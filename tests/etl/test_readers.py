@@ -490,6 +490,20 @@ def test_csv_binary_garbage(tmp_path: Path) -> None:
         open_table(utf16)
 
 
+def test_csv_control_byte_in_a_later_block(tmp_path: Path) -> None:
+    """The scan reads the file in blocks: a control byte far down still names its line; the
+    control bytes text tables do hold (tab, form feed, DOS end of file, CR) pass."""
+    rows = [f"{i},Desa {i}\tx\x0c" for i in range(300_000)]  # about 6 MB: two scan blocks
+    rows[250_000] = "250000,Desa \x07 250000"
+    path = write(tmp_path / "bell.csv", ("kode,nama\r\n" + "\r\n".join(rows) + "\r\n\x1a").encode())
+    with pytest.raises(ReadError, match="byte 0x07") as error:
+        open_table(path)
+    assert error.value.row == 250_002
+    rows[250_000] = "250000,Desa 250000"
+    path.write_bytes(("kode,nama\r\n" + "\r\n".join(rows) + "\r\n\x1a").encode())
+    assert open_table(path)[0].headers
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
