@@ -146,11 +146,11 @@ class ShadowTable:
             "           WHERE d.refobjid = CAST(:t AS regclass) AND r.ev_class <> d.refobjid)"),
             {"t": job.table}).scalar()
 
-    def prepare(self, frame: pd.DataFrame, rows: np.ndarray) -> tuple[bytes, int]:
+    def prepare(self, frame: pd.DataFrame, rows: np.ndarray) -> tuple[memoryview, int]:
         """The rows as CSV for the copy, and how many (ids follow the file: chunks are written in order)."""
         return csv_rows(frame, self.job.stage, {"load_run_id": self.load_run_id}, bare=True), len(frame)
 
-    def write(self, prepared: tuple[bytes, int]) -> int:
+    def write(self, prepared: tuple[memoryview, int]) -> int:
         """COPY prepared rows straight into the copy; one COPY for them all."""
         if self.stream is None:
             columns = [*self.job.stage, "load_run_id"]

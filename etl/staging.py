@@ -37,7 +37,7 @@ class Sink(Protocol):
 
 
 def csv_rows(frame: pd.DataFrame, types: dict[str, str], constants: dict[str, Any] | None = None, *,
-             bare: bool = False) -> bytes:
+             bare: bool = False) -> memoryview:
     """The rows of ``frame`` as CSV that COPY reads: the columns ``types`` (name -> SQL type), then the
     constant columns. Text is quoted, so that an empty text is not missing; ``bare``: not quoted
     (PostgreSQL reads that faster) unless some text holds a quote or a line break. Then empty
@@ -54,11 +54,13 @@ def csv_rows(frame: pd.DataFrame, types: dict[str, str], constants: dict[str, An
     return _written_csv(table, "needed")
 
 
-def _written_csv(table: pa.Table, quoting: str) -> bytes:
-    buffer = pa.BufferOutputStream()  # written by pyarrow without the GIL (a Python file would take it)
+def _written_csv(table: pa.Table, quoting: str) -> memoryview:
+    """The CSV in pyarrow's own memory: written without the GIL (a Python file would take it), and
+    not copied into Python bytes (the COPY sends it in slices of a view)."""
+    buffer = pa.BufferOutputStream()
     options = pacsv.WriteOptions(include_header=False, delimiter=DELIMITER, quoting_style=quoting)
     pacsv.write_csv(table, buffer, options)
-    return buffer.getvalue().to_pybytes()
+    return memoryview(buffer.getvalue()).cast("B")
 
 
 class CopyStream:
@@ -79,7 +81,7 @@ class CopyStream:
         self._manager = self._cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN ({options})")
         self._copy = self._manager.__enter__()
 
-    def write(self, rows: bytes) -> None:
+    def write(self, rows: bytes | memoryview) -> None:
         """Send rows (from :func:`csv_rows`)."""
         self._copy.write(rows)
 
@@ -109,11 +111,11 @@ class Stage:
         cols = ", ".join(f"{c} {t}" for c, t in job.stage.items())
         conn.execute(text(f"CREATE TEMP TABLE {self.name} (__row__ integer, {cols}) ON COMMIT DROP"))
 
-    def prepare(self, frame: pd.DataFrame, rows: np.ndarray) -> bytes:
+    def prepare(self, frame: pd.DataFrame, rows: np.ndarray) -> memoryview:
         """The rows (already valid) with their row numbers, as CSV for the stage."""
         return csv_rows(frame.assign(__row__=np.asarray(rows)), {"__row__": "integer", **self.job.stage})
 
-    def write(self, prepared: bytes) -> int:
+    def write(self, prepared: memoryview) -> int:
         """Stage the rows, merge them into the target, empty the stage."""
         with CopyStream(self.conn, self.name, ["__row__", *self.job.stage]) as stream:
             stream.write(prepared)
