@@ -38,6 +38,16 @@ def test_bare_csv_leaves_text_unquoted_unless_a_value_needs_quotes():
     assert csv_rows(quote, types, bare=True) == b'"Toko ""A"""\x1f1\n"B"\x1f2\n'
 
 
+def test_bare_rows_grouped_by_a_column_keep_file_order_within_a_group():
+    types = {"area": "text", "n": "integer"}
+    rows = pd.DataFrame({"area": pd.array(["32.12.16", "32.12.01", "32.12.16", "32.12.01", "32.12.09"],
+                                          dtype="str"), "n": [1, 2, 3, 4, 5]})
+    grouped = csv_rows(rows, types, bare=True, grouped_by="area")
+    assert grouped == b"32.12.01\x1f2\n32.12.01\x1f4\n32.12.09\x1f5\n32.12.16\x1f1\n32.12.16\x1f3\n"
+    quoted = rows.assign(area=rows["area"].str.replace("09", '"09"'))  # quoted CSV: rows stay as they are
+    assert csv_rows(quoted, types, bare=True, grouped_by="area").tobytes().count(b"\n") == 5
+
+
 class _Sink:
     """Prepares chunks slowly and out of step, records what it is sent."""
 
