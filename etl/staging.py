@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import shapely
 from sqlalchemy import Connection, text
@@ -49,12 +50,19 @@ def csv_rows(frame: pd.DataFrame, types: dict[str, str], constants: dict[str, An
     table = pa.Table.from_pandas(pd.DataFrame(data), preserve_index=False)
     if bare:
         try:
-            written = _written_csv(table, "none")
+            written = _written_csv(_as_text_columns(table), "none")
         except pa.ArrowInvalid:  # a value holds a quote, a line break or the delimiter
             pass
         else:
             return written if grouped_by is None else _lines_sorted(written, data[grouped_by])
     return _written_csv(table, "needed")
+
+
+def _as_text_columns(table: pa.Table) -> pa.Table:
+    """Every column as text: the text the CSV writer would make, but it writes bare rows of text in
+    half the time it takes with numbers to format."""
+    return pa.table([c if pa.types.is_large_string(c.type) or pa.types.is_string(c.type)
+                     else pc.cast(c, pa.large_string()) for c in table.columns], names=table.column_names)
 
 
 def _lines_sorted(csv: memoryview, values: pd.Series) -> memoryview:
