@@ -708,6 +708,8 @@ _FOOTNOTE_ROW = (
     r"|[*¹²³⁴⁵⁶⁷⁸⁹†‡])"
 )
 
+_ANY_SPECIAL_ROW = "|".join(f"(?:{p})" for p in (_TOTAL_ROW, _REGENCY_ROW, _FOOTNOTE_ROW))
+
 
 @dataclass
 class _RowClasses:
@@ -726,7 +728,11 @@ def _classify_rows(frame: pd.DataFrame) -> _RowClasses:
     texts = [_arrow_text(frame.iloc[:, j]) for j in range(frame.shape[1])]
     first = pc.coalesce(*texts) if texts else pa.nulls(len(frame), pa.large_string())
 
+    any_match = pc.any(pc.match_substring_regex(first, _ANY_SPECIAL_ROW, ignore_case=True)).as_py()
+
     def matches(pattern: str) -> np.ndarray:
+        if not any_match:  # the usual chunk: one look at each row instead of three
+            return np.zeros(len(frame), dtype=bool)
         found = pc.match_substring_regex(first, pattern, ignore_case=True)
         return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
