@@ -75,7 +75,9 @@ def _lines_sorted(csv: memoryview, values: pd.Series) -> memoryview:
         return csv
     offsets[1:] = ends
     lines = pa.Array.from_buffers(pa.large_binary(), len(values), [None, pa.py_buffer(offsets), pa.py_buffer(csv)])
-    codes, _ = pd.factorize(values, sort=True)
+    codes, distinct = pd.factorize(values, sort=True)
+    if len(distinct) < np.iinfo(np.uint16).max:  # a radix sort: four times faster
+        codes = codes.astype(np.uint16)
     moved = lines.take(pa.array(np.argsort(codes, kind="stable")))
     return memoryview(moved.buffers()[2]).cast("B")[:len(csv)]
 
