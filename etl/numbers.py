@@ -142,6 +142,10 @@ def _text_array(values: pd.Series) -> pa.Array:
 
 def _parse_text(text: pa.Array, decimal: Decimal | None) -> tuple[np.ndarray, np.ndarray]:
     """Parse stripped text cells; return (float64 values, bad) as NumPy arrays."""
+    if decimal in (None, "."):
+        plain = _cast_plain(text)  # the usual column: nothing but plain numbers and empty cells
+        if plain is not None:
+            return plain, np.zeros(len(text), dtype=bool)
     missing = _true(pc.is_null(text)) | _true(pc.is_in(pc.utf8_lower(text), _set(MISSING_TOKENS)))
     candidates = pc.if_else(pa.array(missing), pa.scalar(None, text.type), text)
     if decimal in (None, "."):
