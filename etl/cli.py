@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import getpass
 import sys
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from etl.errors import EtlError
 from etl.jobs import JOBS
 from etl.package import read_package
 from etl.pipeline import run_job
+from etl.process import tune_for_loading
 from etl.report import Report
 from gis.settings import Settings
 
@@ -48,7 +48,7 @@ def make_etl_group(get_context: ContextFactory) -> click.Group:
              commodity: str | None, year: int | None, source_key: str | None) -> None:
         """Load one file as KIND."""
         engine, settings = get_context()
-        _freeze_loaded_objects()
+        tune_for_loading()
         options = LoadOptions(dry_run, skip_invalid, commodity, year, source_key, _who())
         report = _run(engine, settings, kind, path, options, report_path)
         _print_summary([report])
@@ -60,7 +60,7 @@ def make_etl_group(get_context: ContextFactory) -> click.Group:
     def load_all(folder: Path, dry_run: bool) -> None:
         """Load every file described by FOLDER/datapackage.json, in its order."""
         engine, settings = get_context()
-        _freeze_loaded_objects()
+        tune_for_loading()
         try:
             resources = read_package(folder)
         except EtlError as exc:
@@ -139,13 +139,6 @@ def _print_summary(reports: list[Report]) -> None:
     for r in reports:
         click.echo(f"{r.kind:<14} {r.source[:36]:<36} {r.status:<10} {r.rows_read:>9} {r.rows_loaded:>9} "
                    f"{r.rows_rejected:>9} {r.warning_count:>6}")
-
-
-def _freeze_loaded_objects() -> None:
-    """Leave the objects loaded so far (modules, the app) out of garbage collection: they live until
-    the command exits, and the collector would otherwise walk them again and again during a load
-    and once more at exit (0.3 s after a large load)."""
-    gc.freeze()
 
 
 def _who() -> str:
