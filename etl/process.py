@@ -2,7 +2,7 @@
 
 A load allocates and frees hundreds of megabytes per chunk (numpy and pyarrow buffers). By
 default that memory goes back to the operating system after each chunk, and the kernel then
-zeroes it again for the next one: a fifth of the CPU time of a large load. Here freed memory
+zeroes it again for the next one: a sixth of the CPU time of a large load. Here freed memory
 stays in the process for the next chunk, and the loaded modules stay out of garbage collection.
 """
 
@@ -36,5 +36,8 @@ def tune_for_loading() -> None:
 
 def _glibc() -> ctypes.CDLL | None:
     """The GNU C library of this process, or None (another C library keeps its defaults)."""
-    libc = ctypes.CDLL(None)  # the symbols the process has loaded, the C library's among them
+    try:
+        libc = ctypes.CDLL(None)  # the symbols the process has loaded, the C library's among them
+    except (OSError, TypeError):  # a system without dlopen(NULL)
+        return None
     return libc if hasattr(libc, "gnu_get_libc_version") else None

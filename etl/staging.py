@@ -66,8 +66,8 @@ def _as_text_columns(table: pa.Table) -> pa.Table:
 
 
 def _lines_sorted(csv: memoryview, values: pd.Series) -> memoryview:
-    """Lines of bare CSV (a row each) in the order of ``values``, stable: moved as whole lines, which
-    costs a fifth of sorting the table before writing it."""
+    """Lines of bare CSV (a row each) in the order of ``values``, stable: moved as whole lines, in less
+    than half the time of sorting the table before writing it."""
     octets = np.frombuffer(csv, dtype=np.uint8)
     offsets = np.zeros(len(values) + 1, dtype=np.int64)
     ends = np.flatnonzero(octets == ord("\n")) + 1
