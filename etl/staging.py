@@ -23,7 +23,7 @@ from gis.text import arrow_text, text_series
 _INT_TYPES = ("integer", "smallint", "bigint")
 PREPARE_THREADS = 1  # chunks encoded at once (pyarrow writes CSV without the GIL; a second thread only
 # competed with the checks for the cores: 0.1 s more CPU and 60 MB more memory on 1M rows)
-QUEUED_CHUNKS = 4  # prepared or being prepared, waiting for the writing thread
+QUEUED_CHUNKS = 2  # prepared or being prepared, waiting for the writing thread (more only holds memory)
 # Of the CSV that COPY reads: the unit separator (text files cannot hold it; a cell that does is quoted).
 DELIMITER = "\x1f"
 
