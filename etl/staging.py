@@ -174,9 +174,9 @@ class Stage:
 class BackgroundWriter:
     """Writes chunks on a thread while the next chunks are validated.
 
-    PostgreSQL does the writing in its own process. Chunks are made ready (encoded) on
-    threads of their own, so the writing thread only sends and the server never waits for
-    Python between chunks. Only the writing thread uses the sink's connection between the
+    PostgreSQL does the writing in its own process. Chunks are made ready (encoded) on a
+    thread of their own (PREPARE_THREADS), so the writing thread only sends and the server
+    never waits for Python between chunks. Only the writing thread uses the sink's connection between the
     writer's creation and ``close``.
     """
 
