@@ -142,16 +142,13 @@ def _text_array(values: pd.Series) -> pa.Array:
 
 def _parse_text(text: pa.Array, decimal: Decimal | None) -> tuple[np.ndarray, np.ndarray]:
     """Parse stripped text cells; return (float64 values, bad) as NumPy arrays."""
-    if decimal in (None, "."):
-        plain = _cast_plain(text)  # the usual column: nothing but plain numbers and empty cells
-        if plain is not None:
-            return plain, np.zeros(len(text), dtype=bool)
-    missing = _true(pc.is_null(text)) | _true(pc.is_in(pc.utf8_lower(text), _set(MISSING_TOKENS)))
-    candidates = pc.if_else(pa.array(missing), pa.scalar(None, text.type), text)
-    if decimal in (None, "."):
-        plain = _cast_plain(candidates)
-        if plain is not None:
-            return plain, np.zeros(len(text), dtype=bool)
+    plain_decimal = decimal in (None, ".")
+    if plain_decimal and (plain := _cast_plain(text)) is not None:  # nothing but numbers and empty cells
+        return plain, np.zeros(len(text), dtype=bool)
+    token = _true(pc.is_in(pc.utf8_lower(text), _set(MISSING_TOKENS)))
+    candidates = pc.if_else(pa.array(token), pa.scalar(None, text.type), text)
+    if plain_decimal and token.any() and (plain := _cast_plain(candidates)) is not None:  # and "n/a" cells
+        return plain, np.zeros(len(text), dtype=bool)
     zero = _true(pc.is_in(text, _set(ZERO_TOKENS)))
     candidates = pc.if_else(pa.array(zero), pa.scalar(None, text.type), candidates)
     negative, body = _split_sign(candidates)

@@ -69,12 +69,10 @@ def _as_text_columns(table: pa.Table) -> pa.Table:
 def _lines_sorted(csv: memoryview, values: pd.Series) -> memoryview:
     """Lines of bare CSV (a row each) in the order of ``values``, stable: moved as whole lines, in less
     than half the time of sorting the table before writing it."""
-    octets = np.frombuffer(csv, dtype=np.uint8)
-    offsets = np.zeros(len(values) + 1, dtype=np.int64)
-    ends = np.flatnonzero(octets == ord("\n")) + 1
+    ends = np.flatnonzero(np.frombuffer(csv, dtype=np.uint8) == ord("\n")) + 1
     if len(ends) != len(values):  # not a line a row: leave the rows as they are
         return csv
-    offsets[1:] = ends
+    offsets = np.concatenate([[0], ends])
     lines = pa.Array.from_buffers(pa.large_binary(), len(values), [None, pa.py_buffer(offsets), pa.py_buffer(csv)])
     codes, distinct = pd.factorize(values, sort=True)
     if len(distinct) < np.iinfo(np.uint16).max:  # a radix sort: four times faster
@@ -176,8 +174,8 @@ class BackgroundWriter:
 
     PostgreSQL does the writing in its own process. Chunks are made ready (encoded) on a
     thread of their own (PREPARE_THREADS), so the writing thread only sends and the server
-    never waits for Python between chunks. Only the writing thread uses the sink's connection between the
-    writer's creation and ``close``.
+    never waits for Python between chunks. Only the writing thread uses the sink's
+    connection between the writer's creation and ``close``.
     """
 
     def __init__(self, sink: Sink) -> None:

@@ -67,8 +67,7 @@ def new_token() -> str:
 
 def create_key(engine: Engine, name: str, role: str) -> tuple[Key, str]:
     """Create a key for ``name`` with ``role``; returns the key and its token (shown only now)."""
-    from gis.models import ApiKey  # GeoAlchemy2 loads on first use, not at start-up
-
+    ApiKey = _api_key_model()
     name = name.strip()
     if role not in ROLES:
         raise KeyProblem(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
@@ -86,8 +85,7 @@ def create_key(engine: Engine, name: str, role: str) -> tuple[Key, str]:
 
 def revoke_key(engine: Engine, name: str) -> Key:
     """Revoke the key named ``name`` (it stays listed, marked revoked)."""
-    from gis.models import ApiKey  # GeoAlchemy2 loads on first use, not at start-up
-
+    ApiKey = _api_key_model()
     with engine.begin() as conn:
         conn.execute(update(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))
                      .values(revoked_at=func.now()))
@@ -99,8 +97,7 @@ def revoke_key(engine: Engine, name: str) -> Key:
 
 def list_keys(engine: Engine) -> list[Key]:
     """Every key, active or revoked, oldest first."""
-    from gis.models import ApiKey  # GeoAlchemy2 loads on first use, not at start-up
-
+    ApiKey = _api_key_model()
     with engine.connect() as conn:
         rows = conn.execute(select(ApiKey.__table__).order_by(ApiKey.created_at, ApiKey.id)).mappings().all()
     return [_to_key(r) for r in rows]
@@ -108,8 +105,7 @@ def list_keys(engine: Engine) -> list[Key]:
 
 def authenticate(engine: Engine, token: str) -> Key | None:
     """The active key whose token is ``token``, or None."""
-    from gis.models import ApiKey  # GeoAlchemy2 loads on first use, not at start-up
-
+    ApiKey = _api_key_model()
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 128:
         return None
     digest = hash_token(token)
@@ -118,6 +114,14 @@ def authenticate(engine: Engine, token: str) -> Key | None:
     if row is None or not hmac.compare_digest(row["key_hash"], digest) or row["revoked_at"] is not None:
         return None
     return _to_key(row)
+
+
+def _api_key_model() -> type:
+    """The ORM model of API keys, imported on first use: gis.models loads GeoAlchemy2, which
+    start-up (the CLI above all) does not need."""
+    from gis.models import ApiKey
+
+    return ApiKey
 
 
 def _to_key(row: object) -> Key:

@@ -16,7 +16,6 @@ def test_tuning_routes_pyarrow_through_the_c_library_and_freezes_loaded_objects(
         tune_for_loading()
         assert pa.default_memory_pool().backend_name == "system"
         assert gc.get_freeze_count() > 0
-        assert pa.array(["krupuk"] * 1000).nbytes > 0  # buffers still allocate after the switch
     finally:
         gc.unfreeze()
         pa.set_memory_pool(before)
