@@ -2,7 +2,7 @@
 
 One-off step (the outputs ``reference/kecamatan.csv`` and ``reference/desa.csv`` are
 committed): it needs the read-only research snapshot described in its ``SOURCE.md``
-(default ``/work/shared/datasets/real``; pass another directory as the first argument).
+(default ``datasets/real``, a verbatim copy; pass another directory as the first argument).
 Only names, codes, centroids and published figures are copied; no geometry is read.
 
     python datasets/build_reference.py [REAL_DIR]
@@ -16,7 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REFERENCE_DIR = HERE / "reference"
-DEFAULT_REAL_DIR = Path("/work/shared/datasets/real")
+DEFAULT_REAL_DIR = HERE / "real"
 
 NAMES_SOURCE = (
     "names/codes: idn-area-data 4.0.1 (https://github.com/fityannugroho/idn-area-data, "

@@ -9,6 +9,26 @@ from pathlib import Path
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/peta_ekonomi"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_FILE = PROJECT_ROOT / ".env"
+
+
+def load_env_file(path: Path = ENV_FILE) -> None:
+    """Add the ``KEY=VALUE`` lines of ``path`` (``scripts/setup.sh`` writes it) to ``os.environ``.
+
+    A variable already set in the environment wins; a missing file changes nothing. The app, the
+    CLI, the tests and the benches all import this module, so all of them see the same database.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for line in lines:
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+load_env_file()
 
 
 class SettingsError(ValueError):

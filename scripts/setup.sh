@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up: the virtualenv (.venv) and a PostgreSQL with PostGIS.
-# DATABASE_URL set: use that server. Otherwise: the PostgreSQL on 127.0.0.1:5432,
-# installed and started here when missing (Debian, as root).
+# DATABASE_URL set (environment or .env): use that server. Otherwise: the PostgreSQL on
+# 127.0.0.1:5432, installed and started here when missing (Debian, as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,11 +37,42 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
 fi
 
 # --- PostgreSQL + PostGIS -----------------------------------------------------
-if [ -n "${DATABASE_URL:-}" ]; then
-  PSQL_URL=${DATABASE_URL/postgresql+psycopg:/postgresql:}
+# DATABASE_URL in the environment or in .env: that server, as it is.
+# Otherwise the PostgreSQL on 127.0.0.1:5432, installed and started here when missing. If it trusts
+# 127.0.0.1 (as a developer's machine may), nothing more. If it asks for a password (Debian's
+# default: scram-sha-256 over TCP, peer on the socket), the server's own superuser, over the local
+# socket, makes a login role `peta` with a generated password, which goes into .env (mode 600):
+# authentication for the network stays as Debian set it. PostGIS is not a trusted extension, so the
+# superuser adds it to template1: every database peta creates (the tests' too) has it already.
+ENV_FILE=.env
+ENV_MARK="# written by scripts/setup.sh"
+env_file_url() { sed -n 's/^DATABASE_URL=//p' "$ENV_FILE" 2>/dev/null | tail -n 1; }
+PG_LOCAL="127.0.0.1:5432"
+export PGCONNECT_TIMEOUT=5
+
+# psql as the local server's superuser: over TCP where it trusts us, else over the socket as the
+# postgres OS user.
+as_postgres_psql() {
+  if psql -w "postgresql://postgres@$PG_LOCAL/postgres" -Atqc 'SELECT 1' >/dev/null 2>&1; then
+    psql -w -v ON_ERROR_STOP=1 "postgresql://postgres@$PG_LOCAL/${DB:-postgres}" "$@"
+  elif [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1; then
+    (cd / && runuser -u postgres -- psql -v ON_ERROR_STOP=1 -p 5432 -d "${DB:-postgres}" "$@")
+  elif command -v sudo >/dev/null && id postgres >/dev/null 2>&1; then
+    (cd / && sudo -u postgres psql -v ON_ERROR_STOP=1 -p 5432 -d "${DB:-postgres}" "$@")
+  else
+    die "cannot log in to PostgreSQL on $PG_LOCAL as postgres: set DATABASE_URL to a server with PostGIS, or run this as root"
+  fi
+}
+
+if [ -n "${DATABASE_URL:-}" ] || { [ -n "$(env_file_url)" ] && ! grep -qxF "$ENV_MARK" "$ENV_FILE"; }; then
+  URL=${DATABASE_URL:-$(env_file_url)}
+  PSQL_URL=${URL/postgresql+psycopg:/postgresql:}
   PSQL_URL=${PSQL_URL%/*}/postgres
+  command -v psql >/dev/null || apt_install postgresql-client
+  psql -w "$PSQL_URL" -Atqc 'SELECT 1' >/dev/null || die "the server of DATABASE_URL does not answer ($PSQL_URL)"
+  [ "$(psql -w "$PSQL_URL" -Atqc "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")" = "1" ] \
+    || die "the server of DATABASE_URL has no PostGIS: install it there"
 else
-  PSQL_URL="postgresql://postgres@127.0.0.1:5432/postgres"
   if ! command -v pg_isready >/dev/null || ! pg_isready -q -h 127.0.0.1 -p 5432; then
     if ! command -v pg_ctlcluster >/dev/null; then
       apt_install postgresql postgresql-contrib
@@ -51,18 +82,34 @@ else
       as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || true
     done
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-    pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL does not answer on 127.0.0.1:5432"
+    pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL does not answer on $PG_LOCAL"
   fi
-fi
-command -v psql >/dev/null || apt_install postgresql-client
-has_postgis() {
-  [ "$(psql "$PSQL_URL" -Atqc "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")" = "1" ]
-}
-if ! has_postgis; then
-  [ -n "${DATABASE_URL:-}" ] && die "the server of DATABASE_URL has no PostGIS: install it there"
-  major=$(psql "$PSQL_URL" -Atqc "SHOW server_version_num" | cut -c1-2)
-  apt_install "postgresql-${major}-postgis-3"
-  has_postgis || die "PostGIS is still not available to the server"
+  has_postgis() {
+    [ "$(as_postgres_psql -Atqc "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")" = "1" ]
+  }
+  if ! has_postgis; then
+    major=$(as_postgres_psql -Atqc "SHOW server_version_num" | cut -c1-2)
+    apt_install "postgresql-${major}-postgis-3"
+    has_postgis || die "PostGIS is still not available to the server"
+  fi
+  if ! psql -w "postgresql://postgres@$PG_LOCAL/postgres" -Atqc 'SELECT 1' >/dev/null 2>&1; then
+    # The server wants a password: our own role, its password in .env (kept across runs).
+    password=$(env_file_url | sed -n 's|^postgresql://peta:\([^@]*\)@.*|\1|p')
+    [ -n "$password" ] || password=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    if ! psql -w "postgresql://peta:$password@$PG_LOCAL/postgres" -Atqc 'SELECT 1' >/dev/null 2>&1; then
+      say "creating the login role peta (password in .env)"
+      as_postgres_psql -q <<SQL >/dev/null
+SELECT 'CREATE ROLE peta' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'peta') \\gexec
+ALTER ROLE peta LOGIN CREATEDB PASSWORD '$password';
+SQL
+    fi
+    DB=template1 as_postgres_psql -q -c 'CREATE EXTENSION IF NOT EXISTS postgis' >/dev/null
+    umask 077
+    printf '%s\nDATABASE_URL=postgresql://peta:%s@%s/peta_ekonomi\n' "$ENV_MARK" "$password" "$PG_LOCAL" > "$ENV_FILE.tmp"
+    mv "$ENV_FILE.tmp" "$ENV_FILE"
+    umask 022
+    say "database role peta; DATABASE_URL in .env"
+  fi
 fi
 # GDAL's ogrinfo/ogr2ogr: the OGC API tests read /ogc with it, the ETL benchmark compares with ogr2ogr.
 command -v ogrinfo >/dev/null || apt_install gdal-bin

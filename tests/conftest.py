@@ -18,7 +18,7 @@ from gis.db import drop_database, ensure_database, get_engine
 from gis.models import Base
 from gis.settings import PROJECT_ROOT, Settings, normalize_database_url
 
-REAL_DATA = Path(os.environ.get("PETA_REAL_DATA", PROJECT_ROOT.parent / "shared" / "datasets" / "real"))
+REAL_DATA = PROJECT_ROOT / "datasets" / "real"  # verbatim copies of the research snapshot, with SOURCE.md
 BUNDLED = PROJECT_ROOT / "datasets"
 
 
