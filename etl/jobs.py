@@ -143,8 +143,10 @@ def _boundaries(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
         "name_key": each(frame["name"], normalize_name),
         "level": level, "type": type_.where(type_.notna(), inferred), "parent_code": parent,
         "geom": pd.Series(list(geoms), index=frame.index, dtype=object),
-        "area_km2": frame.get("area_km2"), "population": frame.get("population"),
-        "population_year": frame.get("population_year"), "approximate": approximate,
+        "area_km2": frame.get("area_km2"), "area_source": frame.get("area_source"),
+        "area_year": frame.get("area_year"), "population": frame.get("population"),
+        "population_year": frame.get("population_year"), "population_source": frame.get("population_source"),
+        "approximate": approximate,
     }, index=frame.index)
 
 
@@ -169,17 +171,25 @@ BOUNDARIES = Job(
         Column("type", choices=("desa", "kelurahan"), aliases=("jenis", "tipe")),
         Column("bps_code", aliases=("kode_bps", "kdbbps", "kdbps")),
         Column("area_km2", "number", aliases=("luas_km2", "luas", "area"), minimum=0, maximum=1e6),
+        Column("area_source", aliases=("sumber_luas",), max_length=200),
+        Column("area_year", "year", aliases=("tahun_luas",), minimum=1900, maximum=THIS_YEAR),
         Column("population", "integer", aliases=("penduduk", "jumlah_penduduk"), minimum=0),
         Column("population_year", "year", aliases=("tahun_penduduk",), minimum=1900, maximum=THIS_YEAR),
+        Column("population_source", aliases=("sumber_penduduk",), max_length=200),
         Column("approximate"),
     ),
     natural_key=("code",),
     stage={"code": "text", "bps_code": "text", "name": "text", "name_key": "text", "level": "text",
            "type": "text", "parent_code": "text", "geom": "geometry(MultiPolygon, 4326)",
-           "area_km2": "double precision", "population": "integer", "population_year": "smallint",
+           "area_km2": "double precision", "area_source": "text", "area_year": "smallint",
+           "population": "integer", "population_year": "smallint", "population_source": "text",
            "approximate": "boolean"},
+    # A figure the file gives is kept with its source and year; otherwise the polygon is measured.
     select={"area_km2": "COALESCE(s.area_km2, CASE WHEN s.approximate THEN NULL "
-                        "ELSE ST_Area(s.geom::geography) / 1e6 END)"},
+                        "ELSE ST_Area(s.geom::geography) / 1e6 END)",
+            "area_source": "CASE WHEN s.area_km2 IS NOT NULL THEN s.area_source "
+                           "WHEN NOT s.approximate THEN 'computed' END",
+            "area_year": "CASE WHEN s.area_km2 IS NOT NULL THEN s.area_year END"},
     transform=_boundaries, geometry="polygons", replaces_source_rows=False,
 )
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -86,9 +87,14 @@ class Area(Base):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     geom: Mapped[WKBElement] = mapped_column(Geometry("MULTIPOLYGON", srid=4326))
     area_km2: Mapped[float | None] = mapped_column(Float)
+    area_source: Mapped[str | None] = mapped_column(Text, doc="published source of area_km2, or 'computed'")
+    area_year: Mapped[int | None] = mapped_column(SmallInteger)
     population: Mapped[int | None] = mapped_column(Integer)
     population_year: Mapped[int | None] = mapped_column(SmallInteger)
+    population_source: Mapped[str | None] = mapped_column(Text)
     approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    derived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
+                                          doc="dissolved from its desa; the real level replaces it")
     load_run_id: Mapped[int] = load_run_fk()
 
     __table_args__ = (
