@@ -46,7 +46,7 @@ fi
 # superuser adds it to template1: every database peta creates (the tests' too) has it already.
 ENV_FILE=.env
 ENV_MARK="# written by scripts/setup.sh"
-env_file_url() { sed -n 's/^DATABASE_URL=//p' "$ENV_FILE" 2>/dev/null | tail -n 1; }
+env_file_url() { [ -f "$ENV_FILE" ] && sed -n 's/^DATABASE_URL=//p' "$ENV_FILE" | tail -n 1 || true; }
 PG_LOCAL="127.0.0.1:5432"
 export PGCONNECT_TIMEOUT=5
 
