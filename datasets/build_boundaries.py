@@ -1,15 +1,19 @@
-"""Build APPROXIMATE administrative polygons for Kabupaten Indramayu from centroids only.
+"""Build the bundled boundaries of Kabupaten Indramayu from the real polygons, with their figures.
 
-Input: ``reference/desa.csv`` and ``reference/kecamatan.csv`` (codes, names, centroids and
-reference figures). No boundary geometry is read. Method:
+Input (``real/``, verbatim copies of the research snapshot; see ``real/SOURCE.md``):
 
-1. outline = concave hull of all desa centroids, buffered by ``OUTLINE_BUFFER_M``
-   (computed in UTM 49S, EPSG:32749);
-2. desa polygons = Voronoi cells of the desa centroids clipped to the outline;
-3. kecamatan = union of their desa cells; kabupaten = union of all kecamatan.
+- ``indramayu_desa.geojson``: 317 desa and kelurahan (cahyadsn/wilayah_boundaries, MIT;
+  Kepmendagri 300.2.2-2138/2025), simplified polygons;
+- ``indramayu_kecamatan_from_desa.geojson`` and ``indramayu_kabupaten_from_desa.geojson``: the
+  same polygons dissolved per kecamatan and for the whole regency (the islands of Pasekan
+  included);
+- ``kecamatan_population_area.csv`` and ``kabupaten.csv``: published area and population figures.
 
-Coordinates are snapped to a 1e-6 degree grid (6 decimals). The process has no randomness,
-so the output is deterministic. Writes ``boundaries/{kabupaten,kecamatan,desa}.geojson``.
+Each area gets the published figure with its source and year where there is one: area from the
+BPS 2024 series, else the older BPS series (year not stated); population from the newest dated
+figure, else an undated one. Where there is none the property is left out: the ETL then measures
+the polygon (``area_source = computed``) and the profile says that no population figure exists
+yet. Coordinates are rounded to 6 decimals; the output is deterministic.
 
     python datasets/build_boundaries.py
 """
@@ -18,198 +22,135 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import shapely
-from pyproj import Transformer
-from shapely.geometry import MultiPolygon, Point, Polygon, mapping
-from shapely.geometry.polygon import orient
-
 HERE = Path(__file__).resolve().parent
-REFERENCE_DIR = HERE / "reference"
+REAL_DIR = HERE / "real"
 OUT_DIR = HERE / "boundaries"
+DECIMALS = 6
 
-METRIC_CRS = "EPSG:32749"
-HULL_RATIO = 0.1
-OUTLINE_BUFFER_M = 2000.0
-GRID = 1e-6
-
-KABUPATEN = {
-    "code": "32.12",
-    "name": "Indramayu",
-    "parent_code": "32",
-    "area_km2": 2078.03,  # BPS 2024 area series (real/kabupaten.csv)
-    "population": 1980080,  # Dukcapil registry attached to Kepmendagri 300.2.2-2138/2025
-    "population_year": 2025,
+# Population figures in order of preference: (metric, source name).
+POPULATION_METRICS = {
+    "population_registered_dukcapil": "Dukcapil",
+    "population_estimate_mid_year": "BPS",
+    "population_census": "BPS SP",
+    "population": "",
 }
+# Source names of undated or secondary figures, by the host of their source_url.
+SOURCE_BY_HOST = {"trends.tribunnews.com": "Kompas.com via Tribunnews", "text-id.123dok.com": "Bapenda"}
 
-TO_METRIC = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
-TO_WGS84 = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
 
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """Read a CSV file into a list of dicts."""
-    with path.open(encoding="utf-8", newline="") as handle:
+def read_csv(name: str) -> list[dict[str, str]]:
+    """The rows of a CSV file of ``real/``."""
+    with (REAL_DIR / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-def number_or_none(text: str, kind: type = float) -> Any:
-    """Convert a CSV cell to a number, or None when blank."""
-    return kind(text) if text.strip() else None
+def read_features(name: str) -> list[dict[str, Any]]:
+    """The features of a GeoJSON file of ``real/``."""
+    return json.loads((REAL_DIR / name).read_text(encoding="utf-8"))["features"]
 
 
-def project(geom: shapely.Geometry, transformer: Transformer) -> shapely.Geometry:
-    """Reproject a shapely geometry with a pyproj transformer."""
-    def _xy(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geom, _xy)
+def rounded(coords: Any) -> Any:
+    """Coordinates rounded to ``DECIMALS`` places, at any nesting depth."""
+    if isinstance(coords[0], (int, float)):
+        return [round(c, DECIMALS) for c in coords]
+    return [rounded(c) for c in coords]
 
 
-def build_outline(points_m: list[Point]) -> Polygon:
-    """Return the buffered concave hull of the (metric) desa centroids."""
-    hull = shapely.concave_hull(shapely.multipoints(points_m), ratio=HULL_RATIO)
-    return hull.buffer(OUTLINE_BUFFER_M)
+def multipolygon(geometry: dict[str, Any]) -> dict[str, Any]:
+    """The geometry as a MultiPolygon with rounded coordinates."""
+    parts = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    return {"type": "MultiPolygon", "coordinates": rounded(parts)}
 
 
-def voronoi_cells(points_m: list[Point], outline: Polygon) -> list[shapely.Geometry]:
-    """Return one Voronoi cell per point (same order), clipped to the outline."""
-    diagram = shapely.voronoi_polygons(
-        shapely.multipoints(points_m), extend_to=outline, ordered=True
-    )
-    cells = list(diagram.geoms)
-    if len(cells) != len(points_m):
-        raise RuntimeError("Voronoi diagram does not have one cell per centroid")
-    return [cell.intersection(outline) for cell in cells]
+def _source_name(row: dict[str, str], default: str) -> str:
+    host = row["source_url"].split("/")[2] if "://" in row["source_url"] else ""
+    return SOURCE_BY_HOST.get(host, default)
 
 
-def to_multipolygon(geom: shapely.Geometry) -> MultiPolygon:
-    """Keep the polygonal parts of a geometry, oriented RFC 7946 style, as a MultiPolygon."""
-    parts = [g for g in shapely.get_parts(geom) if isinstance(g, Polygon) and not g.is_empty]
-    return MultiPolygon([orient(p, sign=1.0) for p in parts])
+def area_figure(rows: list[dict[str, str]]) -> dict[str, Any]:
+    """The BPS area with its year: the 2024 series first, else the older (undated) series."""
+    areas = sorted((r for r in rows if r["metric"] == "area_km2" and "wiki" in r["source_url"]),
+                   key=lambda r: r["year"] or "0", reverse=True)
+    if not areas:
+        return {}
+    best = areas[0]
+    return {"area_km2": float(best["value"]), "area_source": "BPS",
+            "area_year": int(best["year"]) if best["year"] else None}
 
 
-def snap(geom: shapely.Geometry) -> MultiPolygon:
-    """Snap a geometry to the 6-decimal grid and return a valid MultiPolygon."""
-    return to_multipolygon(shapely.set_precision(geom, GRID))
+def population_figure(rows: list[dict[str, str]]) -> dict[str, Any]:
+    """The newest dated population figure (the most official of one year), else an undated one."""
+    ranked = [(r["year"] or "0", -list(POPULATION_METRICS).index(r["metric"]), r)
+              for r in rows if r["metric"] in POPULATION_METRICS]
+    if not ranked:
+        return {}
+    year, _, best = max(ranked, key=lambda item: item[:2])
+    source = POPULATION_METRICS[best["metric"]]
+    if source == "BPS SP":
+        source = f"BPS SP{year}"  # Sensus Penduduk, the census
+    return {"population": int(float(best["value"])), "population_year": int(year) if year != "0" else None,
+            "population_source": _source_name(best, source or "BPS")}
 
 
-def rounded_coordinates(geom: MultiPolygon) -> list:
-    """Return GeoJSON coordinates rounded to 6 decimals."""
-    def _round(obj: Any) -> Any:
-        if isinstance(obj, (list, tuple)) and obj and isinstance(obj[0], float):
-            return [round(v, 6) for v in obj]
-        return [_round(o) for o in obj]
-
-    return _round(mapping(geom)["coordinates"])
-
-
-def feature(props: dict[str, Any], geom: MultiPolygon) -> str:
-    """Serialise one GeoJSON feature on a single line."""
-    body = {
-        "type": "Feature",
-        "properties": props,
-        "geometry": {"type": "MultiPolygon", "coordinates": rounded_coordinates(geom)},
-    }
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+def kabupaten_feature() -> dict[str, Any]:
+    """The regency: dissolved polygon, BPS 2024 area, Dukcapil 2025 population."""
+    rows = read_csv("kabupaten.csv")
+    [feature] = read_features("indramayu_kabupaten_from_desa.geojson")
+    return {"type": "Feature", "properties": {
+        "code": "32.12", "name": "Indramayu", "level": "kabupaten", "parent_code": "32",
+        **area_figure(rows), **population_figure(rows)}, "geometry": multipolygon(feature["geometry"])}
 
 
-def write_collection(path: Path, features: list[str]) -> None:
-    """Write a FeatureCollection with one feature per line."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(features) + "\n]}\n"
-    path.write_text(text, encoding="utf-8")
+def kecamatan_features() -> list[dict[str, Any]]:
+    """The 31 kecamatan: dissolved polygons with the published figures found for each."""
+    figures: dict[str, list[dict[str, str]]] = {}
+    for row in read_csv("kecamatan_population_area.csv"):
+        figures.setdefault(row["kecamatan_code"], []).append(row)
+    features = []
+    dissolved = read_features("indramayu_kecamatan_from_desa.geojson")
+    for feature in sorted(dissolved, key=lambda f: f["properties"]["kode"]):
+        code = feature["properties"]["kode"]
+        rows = figures.get(code, [])
+        features.append({"type": "Feature", "properties": {
+            "code": code, "name": feature["properties"]["nama"], "level": "kecamatan", "parent_code": "32.12",
+            **area_figure(rows), **population_figure(rows)}, "geometry": multipolygon(feature["geometry"])})
+    return features
 
 
-def properties(code: str, name: str, level: str, parent: str, **extra: Any) -> dict[str, Any]:
-    """Build the common property dict in the documented key order."""
-    return {
-        "code": code,
-        "name": name,
-        "level": level,
-        "parent_code": parent,
-        "type": extra.get("type"),
-        "area_km2": extra.get("area_km2"),
-        "population": extra.get("population"),
-        "population_year": extra.get("population_year"),
-        "approximate": True,
-    }
+def desa_features() -> list[dict[str, Any]]:
+    """The 317 desa and kelurahan: no published figures (areas are measured by the ETL)."""
+    features = []
+    for feature in sorted(read_features("indramayu_desa.geojson"), key=lambda f: f["properties"]["kode"]):
+        props = feature["properties"]
+        features.append({"type": "Feature", "properties": {
+            "code": props["kode"], "name": props["nama"], "level": "desa",
+            "parent_code": props["kecamatan_kode"], "type": props["jenis"]},
+            "geometry": multipolygon(feature["geometry"])})
+    return features
 
 
-def check(desa: list[dict[str, str]], cells: dict[str, MultiPolygon]) -> None:
-    """Raise if a cell is invalid or does not contain its own centroid."""
-    for row in desa:
-        cell = cells[row["code"]]
-        if not cell.is_valid or cell.is_empty:
-            raise RuntimeError(f"invalid cell for {row['code']}")
-        if not cell.contains(Point(float(row["lon"]), float(row["lat"]))):
-            raise RuntimeError(f"centroid of {row['code']} lies outside its cell")
-
-
-def build() -> dict[str, int]:
-    """Build and write the three boundary layers; return feature counts."""
-    desa = read_rows(REFERENCE_DIR / "desa.csv")
-    kecamatan = read_rows(REFERENCE_DIR / "kecamatan.csv")
-    lon = np.array([float(r["lon"]) for r in desa])
-    lat = np.array([float(r["lat"]) for r in desa])
-    x, y = TO_METRIC.transform(lon, lat)
-    points_m = list(shapely.points(np.column_stack([x, y])))
-
-    outline = build_outline(points_m)
-    cells_m = voronoi_cells(points_m, outline)
-    cells = {r["code"]: snap(project(c, TO_WGS84)) for r, c in zip(desa, cells_m, strict=True)}
-    check(desa, cells)
-
-    by_kec: dict[str, list[MultiPolygon]] = defaultdict(list)
-    for row in desa:
-        by_kec[row["kecamatan_code"]].append(cells[row["code"]])
-    kec_geoms = {
-        k["code"]: to_multipolygon(shapely.union_all(by_kec[k["code"]], grid_size=GRID))
-        for k in kecamatan
-    }
-    kab_geom = to_multipolygon(shapely.union_all(list(kec_geoms.values()), grid_size=GRID))
-
-    desa_features = [
-        feature(
-            properties(
-                r["code"], r["name"], "desa", r["kecamatan_code"], type=r["type"],
-                area_km2=number_or_none(r["area_km2"]),
-            ),
-            cells[r["code"]],
-        )
-        for r in desa
-    ]
-    kec_features = [
-        feature(
-            properties(
-                k["code"], k["name"], "kecamatan", KABUPATEN["code"],
-                area_km2=number_or_none(k["area_km2"]),
-                population=number_or_none(k["population"], int),
-                population_year=number_or_none(k["population_year"], int),
-            ),
-            kec_geoms[k["code"]],
-        )
-        for k in kecamatan
-    ]
-    kab_props = properties(
-        KABUPATEN["code"], KABUPATEN["name"], "kabupaten", KABUPATEN["parent_code"],
-        area_km2=KABUPATEN["area_km2"], population=KABUPATEN["population"],
-        population_year=KABUPATEN["population_year"],
-    )
-    write_collection(OUT_DIR / "kabupaten.geojson", [feature(kab_props, kab_geom)])
-    write_collection(OUT_DIR / "kecamatan.geojson", kec_features)
-    write_collection(OUT_DIR / "desa.geojson", desa_features)
-    return {"kabupaten": 1, "kecamatan": len(kec_features), "desa": len(desa_features)}
+def write(name: str, features: list[dict[str, Any]]) -> None:
+    """Write a FeatureCollection, one feature a line (readable diffs)."""
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
+    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+    (OUT_DIR / name).write_text(text, encoding="utf-8")
 
 
 def main() -> None:
-    """Entry point."""
-    counts = build()
-    print("wrote boundaries:", ", ".join(f"{k}={v}" for k, v in counts.items()))
+    """Write ``boundaries/{kabupaten,kecamatan,desa}.geojson`` and check them."""
+    kabupaten, kecamatan, desa = [kabupaten_feature()], kecamatan_features(), desa_features()
+    assert len(kecamatan) == 31 and len(desa) == 317, (len(kecamatan), len(desa))
+    assert {f["properties"]["parent_code"] for f in desa} == {f["properties"]["code"] for f in kecamatan}
+    OUT_DIR.mkdir(exist_ok=True)
+    write("kabupaten.geojson", kabupaten)
+    write("kecamatan.geojson", kecamatan)
+    write("desa.geojson", desa)
+    with_area = sum("area_km2" in f["properties"] for f in kecamatan)
+    with_population = sum("population" in f["properties"] for f in kecamatan)
+    print(f"1 kabupaten, 31 kecamatan ({with_area} with a BPS area, {with_population} with a population), 317 desa")
 
 
 if __name__ == "__main__":

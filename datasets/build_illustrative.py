@@ -278,7 +278,7 @@ def fisheries_row(area: str, kind: str, year: int, prod: str, area_ha: str = "")
 
 @dataclass
 class Reference:
-    """Administrative reference data and approximate polygons."""
+    """Administrative reference data and the boundary polygons."""
 
     kecamatan: list[Row]
     desa: list[Row]
@@ -308,7 +308,7 @@ def load_geoms(rel: str) -> dict[str, shapely.Geometry]:
 
 
 def load_reference() -> Reference:
-    """Load reference CSVs and the approximate boundaries."""
+    """Load reference CSVs and the bundled boundaries."""
     return Reference(
         kecamatan=read_rows(HERE / "reference/kecamatan.csv"),
         desa=read_rows(HERE / "reference/desa.csv"),
@@ -327,7 +327,7 @@ def metric_area_km2(geom: shapely.Geometry) -> float:
 
 
 def kecamatan_area(ref: Reference, code: str) -> float:
-    """Official area where known, else the approximate polygon area (weights only)."""
+    """Official area where known, else the polygon area (weights only)."""
     row = next(k for k in ref.kecamatan if k["code"] == code)
     return float(row["area_km2"]) if row["area_km2"] else metric_area_km2(ref.kec_geom[code])
 
@@ -780,7 +780,7 @@ TAMBAK_KECAMATAN = ["32.12.17", "32.12.29", "32.12.20", "32.12.21", "32.12.16", 
 
 
 def coastal_desa(ref: Reference) -> list[str]:
-    """Desa of coastal kecamatan touching the (approximate) outer boundary, plus TPI desa."""
+    """Desa of coastal kecamatan touching the outer boundary, plus TPI desa."""
     outline = shapely.union_all(list(ref.kec_geom.values())).boundary
     codes = [
         d["code"] for d in ref.desa
@@ -1193,7 +1193,7 @@ def check_codes(ref: Reference, tables: dict[str, list[Row]]) -> None:
 
 
 def check_points(ref: Reference, name: str, rows: list[Row]) -> None:
-    """Every point lies inside the approximate polygon of its desa."""
+    """Every point lies inside the polygon of its desa."""
     for row in rows:
         point = Point(float(row["lon"]), float(row["lat"]))
         label = row.get("name") or row.get("code")

@@ -45,7 +45,8 @@ def area_profile(engine: Engine, code: str, lang: str = "id", memo: Memo | None 
 
 def _area(conn: Connection, code: str) -> Any:
     sql = ("SELECT a.code, a.bps_code, a.name, a.level, a.type, a.parent_code, p.name AS parent_name, "
-           "a.population, a.population_year, a.area_km2, a.approximate, "
+           "a.population, a.population_year, a.population_source, a.area_km2, a.area_source, a.area_year, "
+           "a.approximate, a.derived, "
            "ST_X(ST_PointOnSurface(a.geom)) AS lon, ST_Y(ST_PointOnSurface(a.geom)) AS lat, "
            "ST_XMin(a.geom) AS west, ST_YMin(a.geom) AS south, ST_XMax(a.geom) AS east, ST_YMax(a.geom) AS north "
            "FROM areas a LEFT JOIN areas p ON p.code = a.parent_code WHERE a.code = :code")
@@ -62,7 +63,9 @@ def _identity(area: Any, lang: str) -> dict[str, Any]:
         "code": area["code"], "bps_code": area["bps_code"], "name": area["name"], "level": area["level"],
         "level_label": level_en if lang == "en" else level_id, "type": area["type"], "parent": parent,
         "population": area["population"], "population_year": area["population_year"],
-        "area_km2": area["area_km2"], "density_per_km2": density, "approximate": bool(area["approximate"]),
+        "population_source": area["population_source"],
+        "area_km2": area["area_km2"], "area_source": area["area_source"], "area_year": area["area_year"],
+        "density_per_km2": density, "approximate": bool(area["approximate"]), "derived": bool(area["derived"]),
         "centroid": [area["lon"], area["lat"]],
         "bbox": [area["west"], area["south"], area["east"], area["north"]],
     }

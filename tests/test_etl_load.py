@@ -51,7 +51,7 @@ def test_bundled_areas_are_complete(loaded_db):
     assert scalar(loaded_db, "SELECT count(*) FROM areas WHERE level = 'desa'") == 317
     assert scalar(loaded_db, "SELECT count(*) FROM areas WHERE level = 'kabupaten'") == 1
     assert scalar(loaded_db, "SELECT name FROM areas WHERE code = :c", c=KENANGA) == "Kenanga"
-    assert scalar(loaded_db, "SELECT bool_and(approximate) FROM areas") is True
+    assert scalar(loaded_db, "SELECT bool_or(approximate OR derived) FROM areas") is False
     # every desa polygon lies in its kecamatan, and every row references its load run
     assert scalar(loaded_db, """SELECT count(*) FROM areas d JOIN areas k ON k.code = d.parent_code
                                 WHERE d.level = 'desa' AND NOT ST_Covers(ST_Buffer(k.geom, 1e-6), d.geom)""") == 0
@@ -97,7 +97,23 @@ def test_reloading_the_bundled_data_changes_nothing(loaded_db):
 
 # ------------------------------------------------------------------ real boundary files
 
-def test_real_boundary_files_replace_the_approximate_ones(loaded_db):
+def test_bundled_boundaries_are_the_real_ones_with_their_figures(loaded_db):
+    """The bundled desa are the real polygons; areas carry the published figure or say 'computed'."""
+    real = {f["properties"]["kode"]: f["properties"]["area_km2_computed"] for f in
+            json.loads((REAL_DATA / "indramayu_desa.geojson").read_text(encoding="utf-8"))["features"]}
+    with get_engine(loaded_db).connect() as conn:
+        bundled = dict(conn.execute(text("SELECT code, area_km2 FROM areas WHERE level = 'desa'")).all())
+        sources = dict(conn.execute(text("SELECT area_source, count(*) FROM areas GROUP BY 1")).all())
+        regency = conn.execute(text("SELECT area_km2, area_source, area_year, population, population_year, "
+                                    "population_source FROM areas WHERE code = '32.12'")).one()
+    assert bundled.keys() == real.keys()
+    assert all(bundled[code] == pytest.approx(real[code], rel=0.01) for code in real)
+    assert tuple(regency) == (2078.03, "BPS", 2024, 1980080, 2025, "Dukcapil")
+    # 317 desa and the kecamatan without a BPS figure are measured; the others say BPS
+    assert sources["computed"] >= 317 and sources["BPS"] >= 1 + 8 and None not in sources
+
+
+def test_real_boundary_files_replace_the_bundled_ones(loaded_db):
     kec = load(loaded_db, "boundaries", REAL_DATA / "indramayu_kecamatan_from_desa.geojson")
     assert kec.status == "loaded", kec.to_dict()["issues"][:3]
     assert kec.rows_loaded == 31

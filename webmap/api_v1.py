@@ -387,8 +387,13 @@ def _schemas() -> dict[str, Any]:
             "code": text, "bps_code": _nullable(text), "name": text,
             "level": {"type": "string", "enum": ["kabupaten", "kecamatan", "desa"]}, "level_label": text,
             "type": _nullable(text), "parent": {**code_name, "nullable": True},
-            "population": _nullable(integer), "population_year": _nullable(integer), "area_km2": _nullable(num),
-            "density_per_km2": _nullable(num), "approximate": {"type": "boolean"},
+            "population": _nullable(integer), "population_year": _nullable(integer),
+            "population_source": _nullable(text), "area_km2": _nullable(num),
+            "area_source": {**_nullable(text), "description": "published source of area_km2, or 'computed' "
+                                                              "when the platform measured the polygon"},
+            "area_year": _nullable(integer), "density_per_km2": _nullable(num), "approximate": {"type": "boolean"},
+            "derived": {"type": "boolean",
+                        "description": "dissolved from its desa; loading the real level replaces it"},
             "centroid": {"type": "array", "items": num, "minItems": 2, "maxItems": 2},
             "bbox": {"type": "array", "items": num, "minItems": 4, "maxItems": 4},
             "top_commodities": {"type": "array", "items": {"type": "object", "required": [

@@ -26,8 +26,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "nav.menu": ("Menu", "Menu"),
     "lang.switch": ("English", "Bahasa Indonesia"),
     "lang.switch_label": ("Ganti bahasa", "Change language"),
-    "footer.data": ("Data contoh: batas wilayah perkiraan, sebagian angka ilustratif (lihat datasets/).",
-                    "Demo data: approximate boundaries, some figures illustrative (see datasets/)."),
+    "footer.data": ("Batas wilayah: poligon sederhana Kepmendagri 300.2.2-2138/2025 "
+                    "(cahyadsn/wilayah_boundaries, MIT); kode dan nama: idn-area-data (ODbL). "
+                    "Sebagian angka ilustratif (lihat datasets/).",
+                    "Boundaries: simplified Kepmendagri 300.2.2-2138/2025 polygons "
+                    "(cahyadsn/wilayah_boundaries, MIT); codes and names: idn-area-data (ODbL). "
+                    "Some figures are illustrative (see datasets/)."),
     "footer.licence": ("Kode MIT · Data ODbL", "Code MIT · Data ODbL"),
     "common.loading": ("Memuat…", "Loading…"),
     "common.error": ("Data tidak dapat dimuat. Coba lagi.", "The data could not be loaded. Please try again."),
@@ -323,6 +327,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "area.population": ("Penduduk", "Population"),
     "area.area_km2": ("Luas (km²)", "Area (km²)"),
     "area.density": ("Kepadatan (jiwa/km²)", "Density (per km²)"),
+    "area.population_none": ("Belum ada data penduduk", "No population figure available yet"),
+    "area.year_unstated": ("tahun tidak disebut", "year not stated"),
+    "area.computed": ("dihitung dari poligon", "computed from the polygon"),
+    "area.derived": ("Batas ini digabung dari batas desa/kelurahan di dalamnya.",
+                     "This boundary was dissolved from the desa/kelurahan within it."),
     "area.producers": ("Produsen terdaftar", "Registered producers"),
     "area.opportunities": ("Peluang investasi", "Investment opportunities"),
     "area.top": ("Komoditas utama (tahun terakhir)", "Main commodities (latest year)"),

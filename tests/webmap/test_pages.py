@@ -78,13 +78,31 @@ def test_indonesian_is_the_default_whatever_the_browser_says(client):
 
 
 def test_area_profile_numbers_follow_the_language(client):
+    regency = client.get("/wilayah/32.12").get_data(as_text=True)
+    regency_en = client.get("/wilayah/32.12?lang=en").get_data(as_text=True)
+    assert "1.980.080" in regency and "1,980,080" not in regency and "(Dukcapil 2025)" in regency
+    assert "1,980,080" in regency_en and "2,078.03" in regency_en and "(BPS 2024)" in regency_en
     indonesian = client.get("/wilayah/32.12.16").get_data(as_text=True)
     english = client.get("/wilayah/32.12.16?lang=en").get_data(as_text=True)
-    assert "19.390" in indonesian and "19,390" not in indonesian
-    assert "19,390" in english
     assert "Kecamatan Sindang" in indonesian and "District Sindang" in english
     assert 'href="/wilayah/32.12"' in indonesian and 'href="/wilayah/32.12?lang=en"' in english
     assert 'href="/wilayah/32.12.16.2004"' in indonesian
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_area_profile_says_where_its_figures_come_from(client, engine, lang):
+    """A published figure shows its source and year; a measured area says so; no population is said in words."""
+    with engine.connect() as conn:
+        published = conn.execute(text("SELECT code, population, population_source, population_year FROM areas "
+                                      "WHERE level = 'kecamatan' AND population_year IS NOT NULL LIMIT 1")).one()
+        bare = conn.execute(text("SELECT code FROM areas WHERE level = 'kecamatan' AND population IS NULL "
+                                 "AND area_source = 'computed' LIMIT 1")).scalar_one()
+    suffix = "?lang=en" if lang == "en" else ""
+    html = client.get(f"/wilayah/{published.code}{suffix}").get_data(as_text=True)
+    assert f"({published.population_source} {published.population_year})" in html
+    html = client.get(f"/wilayah/{bare}{suffix}").get_data(as_text=True)
+    assert t("area.population_none", lang) in html and t("area.computed", lang) in html
+    assert t("area.density", lang) not in html  # no density without a population
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
