@@ -1,7 +1,7 @@
 """Transcribe the administrative reference lists from the research snapshot.
 
-One-off step (the outputs ``reference/kecamatan.csv`` and ``reference/desa.csv`` are
-committed): it needs the read-only research snapshot described in its ``SOURCE.md``
+One-off step (the outputs ``reference/kabupaten.csv``, ``reference/kecamatan.csv`` and
+``reference/desa.csv`` are committed): it needs the read-only research snapshot described in its ``SOURCE.md``
 (default ``datasets/real``, a verbatim copy; pass another directory as the first argument).
 Only names, codes, centroids and published figures are copied; no geometry is read.
 
@@ -39,6 +39,9 @@ KECAMATAN_COLUMNS = [
     "code", "name", "lon", "lat", "area_km2", "population", "population_year", "source",
 ]
 DESA_COLUMNS = ["code", "name", "kecamatan_code", "type", "lon", "lat", "area_km2", "source"]
+KABUPATEN_COLUMNS = ["code", "name", "source"]
+# The regency itself (the snapshot lists its figures, not its name): idn-area-data's name.
+KABUPATEN = {"code": "32.12", "name": "Indramayu", "source": NAMES_SOURCE}
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -131,7 +134,7 @@ def build_desa(real_dir: Path) -> list[dict[str, str]]:
 
 
 def main() -> None:
-    """Write both reference files."""
+    """Write the three reference files."""
     real_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_REAL_DIR
     kecamatan = build_kecamatan(real_dir)
     desa = build_desa(real_dir)
@@ -139,7 +142,8 @@ def main() -> None:
         raise SystemExit(f"unexpected counts: {len(kecamatan)} kecamatan, {len(desa)} desa")
     write_rows(REFERENCE_DIR / "kecamatan.csv", KECAMATAN_COLUMNS, kecamatan)
     write_rows(REFERENCE_DIR / "desa.csv", DESA_COLUMNS, desa)
-    print(f"wrote {len(kecamatan)} kecamatan and {len(desa)} desa to {REFERENCE_DIR}")
+    write_rows(REFERENCE_DIR / "kabupaten.csv", KABUPATEN_COLUMNS, [KABUPATEN])
+    print(f"wrote 1 kabupaten, {len(kecamatan)} kecamatan and {len(desa)} desa to {REFERENCE_DIR}")
 
 
 if __name__ == "__main__":

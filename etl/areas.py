@@ -1,4 +1,4 @@
-"""The areas already in the database, for resolving codes, names and points to areas."""
+"""The areas already in the database (and the gazetteer's), for resolving codes, names and points to areas."""
 
 from __future__ import annotations
 
@@ -9,22 +9,25 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, text
 
+from etl.gazetteer import Gazetteer
 from etl.names import NameMatch, NameMatcher
 
 
 @dataclass
 class AreaIndex:
-    """Codes, names, hierarchy and geometry of the loaded areas of one region."""
+    """Codes, names, hierarchy and geometry of the loaded areas of one region, and its gazetteer."""
 
     region_code: str
     frame: pd.DataFrame  # index code; columns name, level, parent_code, x, y
     desa_codes: np.ndarray
     desa_tree: shapely.STRtree | None
     region: shapely.Geometry | None
+    gazetteer: Gazetteer = field(default_factory=Gazetteer)
     _matchers: dict[tuple[str | None, str], NameMatcher] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, conn: Connection, region_code: str, buffer_km: float) -> AreaIndex:
+    def load(cls, conn: Connection, region_code: str, buffer_km: float,
+             gazetteer: Gazetteer | None = None) -> AreaIndex:
         """Read the region's areas from the database."""
         rows = conn.execute(
             text(
@@ -44,14 +47,14 @@ class AreaIndex:
         region = conn.execute(
             text(
                 "SELECT ST_AsBinary(ST_Buffer(geom::geography, :m)::geometry) FROM areas "
-                "WHERE code = :region"
+                "WHERE code = :region AND NOT derived"  # a derived outline covers only the desa loaded so far
             ),
             {"region": region_code, "m": buffer_km * 1000},
         ).scalar()
         region_geom = shapely.from_wkb(bytes(region)) if region is not None else None
         if region_geom is not None:
             shapely.prepare(region_geom)
-        return cls(region_code, frame, desa_codes, tree, region_geom)
+        return cls(region_code, frame, desa_codes, tree, region_geom, gazetteer or Gazetteer())
 
     def in_region(self, code: str) -> bool:
         """True when ``code`` is the region or lies below it."""
@@ -62,8 +65,18 @@ class AreaIndex:
         return codes.isin(self.frame.index)
 
     def level_of(self, codes: pd.Series) -> pd.Series:
-        """Level of each code (NaN when unknown)."""
-        return codes.map(self.frame["level"])
+        """Level of each code, loaded or in the gazetteer (NaN when unknown)."""
+        levels = codes.map(self.frame["level"]).astype(object)
+        unknown = levels.isna() & codes.notna()
+        if unknown.any():
+            levels[unknown] = codes[unknown].map(self.gazetteer.level_of)
+        return levels
+
+    def name_of(self, code: str) -> str:
+        """The name of an area, loaded or in the gazetteer (its code when neither knows it)."""
+        if code in self.frame.index:
+            return str(self.frame.at[code, "name"])
+        return self.gazetteer.name_of(code) or code
 
     def points_of(self, codes: pd.Series) -> tuple[pd.Series, pd.Series]:
         """A point inside each area (for rows that only name their area)."""
@@ -86,11 +99,20 @@ class AreaIndex:
         return out
 
     def match_name(self, name: str, level: str, parent: str | None) -> NameMatch:
-        """Match an area name among the areas of ``level`` (below ``parent`` when given)."""
+        """Match an area name among the areas of ``level`` (below ``parent`` when given), loaded or
+        in the gazetteer."""
+        return self._matcher(level, parent).match(name)
+
+    def closest_names(self, name: str, level: str, parent: str | None) -> list[str]:
+        """The names nearest to ``name`` among the areas :meth:`match_name` looks at."""
+        return [self.name_of(c) for c in self._matcher(level, parent).closest(name)]
+
+    def _matcher(self, level: str, parent: str | None) -> NameMatcher:
         key = (parent, level)
         if key not in self._matchers:
             f = self.frame[self.frame["level"] == level]
             if parent is not None:
                 f = f[f["parent_code"] == parent]
-            self._matchers[key] = NameMatcher(dict(zip(f.index, f["name"], strict=True)))
-        return self._matchers[key].match(name)
+            loaded = list(zip(f.index, f["name"], strict=True))
+            self._matchers[key] = NameMatcher(loaded + self.gazetteer.names(level, parent))
+        return self._matchers[key]

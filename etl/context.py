@@ -39,6 +39,7 @@ class ChunkContext:
     headers: dict[str, str]
     bad: np.ndarray
     skip: np.ndarray
+    said_missing: np.ndarray | None = None  # rows with a figure cell saying "no figure" ("...", "n/a")
 
     def header(self, column: str) -> str:
         """The file's own header for a canonical column (for messages)."""

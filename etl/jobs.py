@@ -13,6 +13,7 @@ import pandas as pd
 
 from etl.columns import TEXT, Column, code_level, each, parent_of, to_text
 from etl.context import ChunkContext
+from etl.derived_areas import PLAN, plan_parents
 from etl.names import normalize_name
 from etl.transforms import area_from_points, check_in_region, check_polygons, resolve_area, resolve_points
 from gis.kbli import section_of
@@ -63,6 +64,7 @@ class Job:
     replaces_source_rows: bool = True
     vocabulary: tuple[str, str] | None = None  # staged column of words (space-joined), table of distinct words
     derived: tuple[str, ...] = ()  # staged columns computed from others: not compared between duplicate rows
+    derives_parents: bool = False  # makes the missing higher levels from the rows (etl/derived_areas.py)
 
     def column(self, name: str) -> Column:
         """The declared column called ``name``."""
@@ -98,6 +100,16 @@ def _fill_table_values(frame: pd.DataFrame, ctx: ChunkContext, columns: tuple[st
                 frame[name] = frame[name].where(frame[name].notna(), values[name])
 
 
+def _check_figures(frame: pd.DataFrame, ctx: ChunkContext, measures: list[str]) -> None:
+    """A row needs a figure; one whose figures all say "no figure" (BPS "...") is skipped with a warning."""
+    empty = frame.reindex(columns=measures).isna().all(axis=1).to_numpy() & ~ctx.bad
+    said = empty & (ctx.said_missing if ctx.said_missing is not None else False)
+    ctx.warn(said, measures[-1], None, "no figure in this row ('...': not available): row skipped", "no-figure")
+    ctx.skip |= said
+    ctx.reject(empty & ~said, measures[-1], None, "row has no figure (" + ", ".join(measures) + ")",
+               "missing-value")
+
+
 def _require(frame: pd.DataFrame, ctx: ChunkContext, names: tuple[str, ...]) -> None:
     for name in names:
         missing = frame[name].isna().to_numpy() & ~ctx.bad if name in frame else ~ctx.bad
@@ -127,10 +139,13 @@ def _boundaries(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     in_file = set(codes.dropna())
     top = (level == "kabupaten") & ~parent.isin(in_file) & ~areas.known(parent)
     parent = parent.where(~top, None)  # provinces are not stored
-    orphan = (present & ~outside & (level != "kabupaten").to_numpy()
+    orphan = (present & ~outside & ~ctx.bad & (level != "kabupaten").to_numpy()
               & ~parent.isin(in_file).to_numpy() & ~areas.known(parent).to_numpy())
-    ctx.reject(orphan, "code", parent, "parent area is not loaded: load the higher level "
-               "(kabupaten, then kecamatan) first", "unknown-parent")
+    plan, stuck = plan_parents(ctx, frame, codes, parent.astype(object).where(parent.notna(), None), orphan,
+                               in_file)  # a desa file alone: its kecamatan and kabupaten are derived
+    ctx.reject(stuck, "code", parent, "parent area is not loaded and cannot be derived from this file (its "
+               "parent code is not the code's prefix): load the higher level (kabupaten, then kecamatan) first",
+               "unknown-parent")
     geoms = check_polygons(ctx, frame["geometry"].to_numpy())
     check_in_region(ctx, geoms)
     type_ = frame["type"] if "type" in frame else pd.Series(None, index=frame.index)
@@ -146,7 +161,7 @@ def _boundaries(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
         "area_km2": frame.get("area_km2"), "area_source": frame.get("area_source"),
         "area_year": frame.get("area_year"), "population": frame.get("population"),
         "population_year": frame.get("population_year"), "population_source": frame.get("population_source"),
-        "approximate": approximate,
+        "approximate": approximate, "derived": False, PLAN: plan,
     }, index=frame.index)
 
 
@@ -154,7 +169,7 @@ def _names_to_codes(ctx: ChunkContext, frame: pd.DataFrame, rows: np.ndarray) ->
     sub = frame[rows]
     sub_ctx = ChunkContext(ctx.report, ctx.areas, ctx.options, ctx.rows[rows], ctx.headers,
                            ctx.bad[rows].copy(), ctx.skip[rows].copy())
-    codes = resolve_area(sub_ctx, sub, ("kecamatan", "desa"))
+    codes = resolve_area(sub_ctx, sub, ("kecamatan", "desa"), loaded=False)
     ctx.bad[rows] = sub_ctx.bad
     return codes.to_numpy()
 
@@ -168,6 +183,8 @@ BOUNDARIES = Job(
         Column("parent_code", "code", aliases=("kecamatan_kode", "kode_kecamatan", "kdcpum", "kdpkab",
                                                "kode_induk", "parent")),
         Column("kecamatan_name", aliases=("wadmkc", "kecamatan", "nama_kecamatan", "kecamatan_nama")),
+        Column("kabupaten_name", aliases=("wadmkk", "kabupaten", "nama_kabupaten", "kabupaten_nama",
+                                          "kabupaten_kota")),
         Column("type", choices=("desa", "kelurahan"), aliases=("jenis", "tipe")),
         Column("bps_code", aliases=("kode_bps", "kdbbps", "kdbps")),
         Column("area_km2", "number", aliases=("luas_km2", "luas", "area"), minimum=0, maximum=1e6),
@@ -183,14 +200,14 @@ BOUNDARIES = Job(
            "type": "text", "parent_code": "text", "geom": "geometry(MultiPolygon, 4326)",
            "area_km2": "double precision", "area_source": "text", "area_year": "smallint",
            "population": "integer", "population_year": "smallint", "population_source": "text",
-           "approximate": "boolean"},
+           "approximate": "boolean", "derived": "boolean"},
     # A figure the file gives is kept with its source and year; otherwise the polygon is measured.
     select={"area_km2": "COALESCE(s.area_km2, CASE WHEN s.approximate THEN NULL "
                         "ELSE ST_Area(s.geom::geography) / 1e6 END)",
             "area_source": "CASE WHEN s.area_km2 IS NOT NULL THEN s.area_source "
                            "WHEN NOT s.approximate THEN 'computed' END",
             "area_year": "CASE WHEN s.area_km2 IS NOT NULL THEN s.area_year END"},
-    transform=_boundaries, geometry="polygons", replaces_source_rows=False,
+    transform=_boundaries, geometry="polygons", replaces_source_rows=False, derives_parents=True,
 )
 
 # ---------------------------------------------------------------- agriculture
@@ -201,9 +218,7 @@ def _agriculture(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     _require(frame, ctx, ("commodity", "year"))
     codes = resolve_area(ctx, frame, ("kabupaten", "kecamatan", "desa"))
     measures = ["planted_ha", "harvested_ha", "production_ton"]
-    empty = frame.reindex(columns=measures).isna().all(axis=1).to_numpy() & ~ctx.bad
-    ctx.reject(empty, "production_ton", None, "row has no figure (planted, harvested or production)",
-               "missing-value")
+    _check_figures(frame, ctx, measures)
     out = frame.reindex(columns=["commodity", "year", *measures])
     out["commodity"] = _slug(out["commodity"])
     out["area_code"] = codes
@@ -251,8 +266,7 @@ def _fisheries(frame: pd.DataFrame, ctx: ChunkContext) -> pd.DataFrame:
     ctx.reject(raw.notna().to_numpy() & kinds.isna().to_numpy(), "kind", raw,
                "unknown fisheries kind; use one of " + ", ".join(FISHERIES_KINDS), "invalid-value")
     codes = resolve_area(ctx, frame, ("kabupaten", "kecamatan", "desa"))
-    empty = frame.reindex(columns=["production_ton", "value_idr", "area_ha"]).isna().all(axis=1)
-    ctx.reject(empty.to_numpy() & ~ctx.bad, "production_ton", None, "row has no figure", "missing-value")
+    _check_figures(frame, ctx, ["value_idr", "area_ha", "production_ton"])
     out = frame.reindex(columns=["year", "production_ton", "value_idr", "area_ha"])
     out["kind"] = kinds
     species = frame["species"] if "species" in frame else pd.Series(None, index=frame.index)

@@ -2,7 +2,8 @@
 
 Agency files spell the same place in many ways: "Kedokan Bunder" / "Kedokanbunder",
 "Desa Eretan Kulon" / "ERETAN KULON", "Kec. Karang Ampel" / "Karangampel", old
-spellings such as "Djatibarang" or "Tjikedoeng", and typos such as "Kertasmaya".
+spellings such as "Djatibarang" or "Tjikedoeng", typos such as "Kertasmaya", and BPS
+table labels that carry the area's BPS number ("010 Tempuran", "010. Tempuran").
 :func:`normalize_name` builds a comparison key; :class:`NameMatcher` matches a name
 against an official list and never guesses: when two places fit equally well, the
 result is "ambiguous" with the tied codes, for the report.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,6 +24,8 @@ _PREFIX = re.compile(
     r"^(?:(?:desa|kelurahan|kecamatan|kabupaten|kota|kel|ds|kec|kab)\.?\s+"
     r"|(?:kel|ds|kec|kab)\.\s*)"
 )
+# A BPS area number before the name: "010 Tempuran", "010. Tempuran", "3212010 Tempuran".
+_BPS_NUMBER = re.compile(r"^[0-9]{1,7}(?:\s*[.)]\s*|\s+)(?=[a-z])")
 # Markers of the pre-1972 (Van Ophuijsen / Soewandi) spelling.
 _OLD_SPELLING_MARKERS = ("oe", "dj", "tj")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5",
@@ -34,8 +37,9 @@ _DIGIT_SUFFIX = re.compile(r"[0-9]*$")
 def normalize_name(name: str) -> str:
     """Return the comparison key of a place name ("Desa Kedokan Bunder" -> "kedokanbunder").
 
-    Steps: casefold and strip accents; drop one administrative prefix (desa, kelurahan,
-    kel., ds., kecamatan, kec., kabupaten, kab., kota); modernise the old spelling
+    Steps: casefold and strip accents; drop a leading BPS number ("010 Tempuran"); drop one
+    administrative prefix (desa, kelurahan, kel., ds., kecamatan, kec., kabupaten, kab.,
+    kota); modernise the old spelling
     (oe -> u, dj -> j, tj -> c, and - only in a name that shows one of those old
     markers - nj -> ny, sj -> sy, j -> y, so "Soekadjaja" -> "sukajaya" but "Jatibarang"
     keeps its j); turn a final roman numeral word into digits ("Sukamulya II" ->
@@ -44,7 +48,7 @@ def normalize_name(name: str) -> str:
     """
     if not isinstance(name, str):
         return "" if name is None or name != name else normalize_name(str(name))
-    text = _plain_lowercase(name)
+    text = _BPS_NUMBER.sub("", _plain_lowercase(name), count=1)
     text = _strip_prefix(text)
     text = _modern_spelling(text)
     text = _roman_suffix_to_digits(text)
@@ -92,7 +96,8 @@ class NameMatch:
 
 
 class NameMatcher:
-    """Match place names against an official list ``{code: official name}``.
+    """Match place names against an official list ``{code: official name}`` (or (code, name) pairs:
+    a code may have several names, e.g. the loaded one and the gazetteer's).
 
     Order: exact name (surrounding spaces ignored); equal :func:`normalize_name` keys;
     fuzzy match on the keys (Damerau-Levenshtein distance <= 1 when the shorter key has
@@ -101,10 +106,10 @@ class NameMatcher:
     level is "ambiguous"; the matcher never picks one. Results are cached per query.
     """
 
-    def __init__(self, names: Mapping[str, str]) -> None:
+    def __init__(self, names: Mapping[str, str] | Iterable[tuple[str, str]]) -> None:
         self._exact: dict[str, list[str]] = {}
         self._by_key: dict[str, list[str]] = {}
-        for code, name in names.items():
+        for code, name in names.items() if isinstance(names, Mapping) else names:
             self._exact.setdefault(str(name).strip(), []).append(code)
             self._by_key.setdefault(normalize_name(name), []).append(code)
         self._by_key.pop("", None)
@@ -117,6 +122,12 @@ class NameMatcher:
             cached = self._match(name)
             self._cache[name] = cached
         return cached
+
+    def closest(self, name: str, count: int = 2) -> list[str]:
+        """Codes of the ``count`` names nearest to ``name`` by edit distance, for "did you mean"."""
+        key = normalize_name(name)
+        ranked = sorted((edit_distance(key, other), other) for other in self._by_key)
+        return list(dict.fromkeys(c for _, other in ranked for c in self._by_key[other]))[:count]
 
     def _match(self, name: str) -> NameMatch:
         exact = self._exact.get(name.strip()) if isinstance(name, str) else None

@@ -8,7 +8,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +20,10 @@ from etl.areas import AreaIndex
 from etl.bulk import BulkMode, ShadowTable, SuspendedIndexes, holds_only
 from etl.columns import Column, convert, each
 from etl.context import ChunkContext, LoadOptions
+from etl.derived_areas import DerivedAreasSink
 from etl.duplicates import DuplicateTracker, RowHashes
 from etl.errors import EtlError
+from etl.gazetteer import Gazetteer
 from etl.jobs import JOBS, Job
 from etl.numbers import decide_decimals
 from etl.readers import open_table, read_vector, sniff_kind
@@ -61,6 +63,7 @@ class Source:
     chunks: Iterator[tuple[pd.DataFrame, np.ndarray]]
     title: str | None = None
     clean: bool = False  # text cells stripped, blank ones missing (TableChunk); map layers' are as read
+    matched: dict[str, str] = field(default_factory=dict)  # canonical column -> the accepted name it matched
 
     @property
     def indonesian(self) -> bool:
@@ -98,16 +101,19 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
                     report.notes.append("this exact file was already loaded with the same options: nothing to do")
                     trans.rollback()
                     return report
-                areas = AreaIndex.load(conn, settings.region_code, settings.region_buffer_km)
+                areas = AreaIndex.load(conn, settings.region_code, settings.region_buffer_km,
+                                       Gazetteer.load(settings.gazetteer_dir, settings.region_code))
                 if areas.region is None:
                     report.notes.append(f"region {settings.region_code} has no boundary loaded: "
                                         "points are not checked against it")
-                writer = vocabulary = None
+                writer = vocabulary = derived = None
                 if not options.dry_run:
                     run_id = _insert_run(conn, job, path, source_key, checksum, options)
                     sink, bulk = _open_sink(engine, conn, job, path, previous, run_id, report)
                     if job.vocabulary:
                         sink = vocabulary = VocabularySink(sink, *job.vocabulary)
+                    if job.derives_parents:
+                        sink = derived = DerivedAreasSink(sink, conn, run_id)
                     writer = BackgroundWriter(sink)
                 valid_rows = _validate(job, opening, options, report, areas, writer, rejected_path, progress)
                 written = writer.close() if writer else 0
@@ -123,6 +129,8 @@ def run_job(engine: Engine, settings: Settings, kind: str, path: Path, options: 
                     return report
                 if vocabulary is not None:
                     vocabulary.save(conn, replace=bulk is not None)
+                if derived is not None:
+                    derived.finish(report)
                 if bulk is not None:
                     bulk.finish()
                 report.rows_loaded = written
@@ -288,17 +296,24 @@ def open_source(job: Job, path: Path, report: Report) -> Source:
         chunks = ((data.iloc[i:i + CHUNK_ROWS], rows[i:i + CHUNK_ROWS]) for i in range(0, len(data), CHUNK_ROWS))
         return Source(mapping, {k: v for k, v in mapping.items()}, chunks)
     info, chunks = open_table(path, chunk_rows=CHUNK_ROWS)
-    mapping = map_headers(job, list(info.headers))
+    mapping = map_headers(job, list(info.headers), info.alternatives)
     _note_ignored(job, info.headers, mapping, report)
     for row, reason in info.dropped:
         if "empty" not in reason:
             report.notes.append(f"row {row}: {reason} skipped")
     headers = {canon: info.headers.get(src, src) for canon, src in mapping.items()}
-    return Source(mapping, headers, ((c.frame, c.rows) for c in chunks), info.title, clean=True)
+    matched = {canon: next((k for k in (src, *info.alternatives.get(src, ())) if k in job.column(canon).accepted),
+                           src) for canon, src in mapping.items()}  # "produksi_kuintal" of a bilingual header
+    return Source(mapping, headers, ((c.frame, c.rows) for c in chunks), info.title, clean=True, matched=matched)
 
 
-def map_headers(job: Job, headers: list[str]) -> dict[str, str]:
-    """Canonical column -> file header, each header used once, first accepted name wins."""
+def map_headers(job: Job, headers: list[str],
+                alternatives: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """Canonical column -> file header, each header used once, first accepted name wins.
+
+    A header's ``alternatives`` (its other language in a BPS table: "subdistrict" for
+    "kecamatan") are tried for the columns that none of the headers' own names filled.
+    """
     mapping: dict[str, str] = {}
     used: set[str] = set()
     present = set(headers)
@@ -307,6 +322,16 @@ def map_headers(job: Job, headers: list[str]) -> dict[str, str]:
             if name in present and name not in used:
                 mapping[column.name] = name
                 used.add(name)
+                break
+    spelled = [(alt, header) for header in headers for alt in (alternatives or {}).get(header, ())]
+    for column in job.columns:
+        if column.name in mapping:
+            continue
+        for name in column.accepted:
+            header = next((h for alt, h in spelled if alt == name and h not in used), None)
+            if header is not None:
+                mapping[column.name] = header
+                used.add(header)
                 break
     return mapping
 
@@ -342,7 +367,7 @@ def _convert_chunk(job: Job, raw: pd.DataFrame, rows: np.ndarray, source: Source
                    decimals: dict[str, str]) -> tuple[pd.DataFrame, ChunkContext]:
     n = len(raw)
     ctx = ChunkContext(report, areas, options, rows, source.headers, np.zeros(n, dtype=bool),
-                       np.zeros(n, dtype=bool))
+                       np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
     frame = pd.DataFrame(index=raw.index)
     for name, header in source.mapping.items():
         cells = raw[header]
@@ -353,8 +378,11 @@ def _convert_chunk(job: Job, raw: pd.DataFrame, rows: np.ndarray, source: Source
         converted = convert(column, cells, decimal=decimals.get(name), clean=source.clean)
         ctx.reject(converted.bad.to_numpy(), name, cells, converted.reason, "invalid-value")
         values = converted.values
-        if header in column.scaled:
-            values = values * column.scaled[header]
+        if column.type == "number":  # a cell given but read as missing: BPS "..." (not available)
+            ctx.said_missing |= (values.isna() & cells.notna() & ~converted.bad).to_numpy(dtype=bool)
+        unit = source.matched.get(name, header)
+        if unit in column.scaled:
+            values = values * column.scaled[unit]
         frame[name] = values
     return frame, ctx
 

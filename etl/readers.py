@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from etl.bilingual import NUMBER_KINDS, is_translation_row, language_parts, translated_name
 from etl.errors import ReadError
 
 if TYPE_CHECKING:
@@ -106,6 +107,8 @@ class TableInfo:
     ``dropped`` lists (row number, reason) of the rows that were not returned; it holds
     the drops of the first chunk as soon as :func:`open_table` returns (for most agency
     files, that is the whole file) and is complete once the chunk iterator is exhausted.
+    ``alternatives`` gives, for a header in two languages (a BPS table), the keys of its
+    other spellings ("kecamatan" -> "subdistrict"), for a header mapping to try.
     """
 
     path: str
@@ -114,6 +117,7 @@ class TableInfo:
     dropped: list[tuple[int, str]] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)  # header key -> other keys
 
 
 # ---------------------------------------------------------------------------------------
@@ -325,6 +329,7 @@ def open_table(
             dropped=list(layout.skipped),
             encoding=source.encoding,
             delimiter=source.delimiter,
+            alternatives=columns.alternatives,
         )
         stream = _table_chunks(source, layout, columns, info, chunk_rows)
         first = next(stream)
@@ -445,6 +450,7 @@ class _Layout:
     names: list[str]  # original header text per column position ('' = none)
     header_width: int
     skipped: list[tuple[int, str]]
+    alternatives: list[list[str]] = field(default_factory=list)  # other header texts per position
 
 
 def _find_layout(head: list[Row], merges: list[Merge], path: Path) -> _Layout:
@@ -453,22 +459,38 @@ def _find_layout(head: list[Row], merges: list[Merge], path: Path) -> _Layout:
         raise ReadError("no data rows: the file has no cell with content", path)
     h = _header_index(head, width, path)
     header_rows = [h]
-    if h + 1 < len(head) and _is_continuation(head[h], head[h + 1], merges, width):
+    translated = h + 1 < len(head) and _is_translation(head, h, merges, width)
+    if translated or (h + 1 < len(head) and _is_continuation(head[h], head[h + 1], merges, width)):
         header_rows.append(h + 1)
     start = header_rows[-1] + 1
     skipped: list[tuple[int, str]] = []
-    if start < len(head) and _is_column_numbers_row(head[start][1]):
-        numbers = " ".join(str(v) for v in head[start][1] if v is not None)
-        skipped.append((head[start][0], f"column numbers row '{_excerpt(numbers)}'"))
-        start += 1
+    if translated:  # said in the report: a data row taken for a translation would not go unseen
+        english = " ".join(str(v) for v in head[h + 1][1] if v is not None)
+        skipped.append((head[h + 1][0], f"header translation row '{_excerpt(english)}'"))
+    numbers_at = start  # the column numbers may sit below the empty half of a header merged over two rows
+    while numbers_at < len(head) and _filled_width(head[numbers_at][1]) == 0:
+        numbers_at += 1
+    if numbers_at < len(head) and _is_column_numbers_row(head[numbers_at][1]):
+        numbers = " ".join(str(v) for v in head[numbers_at][1] if v is not None)
+        skipped.extend((head[i][0], "empty row") for i in range(start, numbers_at))
+        skipped.append((head[numbers_at][0], f"column numbers row '{_excerpt(numbers)}'"))
+        start = numbers_at + 1
     rows = [_fill_merged_across(head[i], merges) for i in header_rows]
+    if translated:
+        named = [translated_name(_header_text(rows[0][1], p, lines=True), _header_text(rows[1][1], p, lines=True))
+                 for p in range(width)]
+        names, alternatives = [n for n, _ in named], [a for _, a in named]
+    else:
+        names = _header_names(rows, width)
+        alternatives = [language_parts(n) for n in _header_names(rows, width, lines=True)]
     return _Layout(
         title=_title_text(head[:h]),
         header_rows=header_rows,
         data_start=start,
-        names=_header_names(rows, width),
+        names=[" ".join(n.split()) for n in names],
         header_width=max(_filled_width(cells) for _, cells in rows),
         skipped=skipped,
+        alternatives=alternatives,
     )
 
 
@@ -509,6 +531,34 @@ def _next_row_is_fuller_header(head: list[Row], i: int, width: int) -> bool:
         theirs = _filled_positions(cells)
         return len(theirs) > len(mine) and mine <= theirs
     return False
+
+
+def _is_translation(head: list[Row], h: int, merges: list[Merge], width: int) -> bool:
+    """True when the row below the header translates it (BPS: "Kecamatan" over "Subdistrict")."""
+    number = head[h][0]
+    below_number, below = head[h + 1]
+    mine = [m for m in merges if m[0] == number]
+    merged_down = {c - 1 for m in mine if m[2] >= below_number for c in range(m[1], m[3] + 1)}
+    spanned = {c - 1 for m in mine if m[3] > m[1] for c in range(m[1], m[3] + 1)}
+    top = _filled_positions(_fill_merged_across(head[h], merges)[1])
+    return is_translation_row(top, below, _kinds(below, width), merged_down, spanned,
+                              _numeric_columns(head[h + 2 :], width))
+
+
+def _numeric_columns(rows: list[Row], width: int, sample: int = 20) -> set[int]:
+    """Positions holding figures in most of the first data rows (column numbers rows skipped)."""
+    filled, numbers = [0] * width, [0] * width
+    seen = 0
+    for _, cells in rows:
+        if _filled_width(cells) == 0 or _is_column_numbers_row(cells):
+            continue
+        for p, kind in enumerate(_kinds(cells, width)):
+            filled[p] += kind != "empty"
+            numbers[p] += kind in NUMBER_KINDS
+        seen += 1
+        if seen == sample:
+            break
+    return {p for p in range(width) if filled[p] and numbers[p] * 2 > filled[p]}
 
 
 def _is_continuation(header: Row, below: Row, merges: list[Merge], width: int) -> bool:
@@ -557,24 +607,27 @@ def _fill_merged_across(row: Row, merges: list[Merge]) -> Row:
     return number, cells
 
 
-def _header_names(rows: list[Row], width: int) -> list[str]:
-    """Merge one or two header rows into one original header text per column."""
-    top = [_header_text(rows[0][1], p) for p in range(width)]
+def _header_names(rows: list[Row], width: int, *, lines: bool = False) -> list[str]:
+    """Merge one or two header rows into one original header text per column (``lines``: a cell's
+    line breaks kept)."""
+    top = [_header_text(rows[0][1], p, lines=lines) for p in range(width)]
     if len(rows) == 1:
         return top
-    bottom = [_header_text(rows[1][1], p) for p in range(width)]
+    bottom = [_header_text(rows[1][1], p, lines=lines) for p in range(width)]
     for p in range(1, width):
         if not top[p] and bottom[p]:
             top[p] = top[p - 1]  # a group header spanning the sub-headers below it
     return [" ".join(part for part in (t, b) if part) for t, b in zip(top, bottom, strict=True)]
 
 
-def _header_text(cells: Sequence[Any], position: int) -> str:
+def _header_text(cells: Sequence[Any], position: int, *, lines: bool = False) -> str:
     if position >= len(cells) or cells[position] is None:
         return ""
     value = cells[position]
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if lines:  # "Kecamatan" and "Subdistrict" on two lines of one cell: two languages
+        return "\n".join(" ".join(line.split()) for line in str(value).splitlines() if line.strip())
     return " ".join(str(value).split())
 
 
@@ -593,6 +646,7 @@ class _Columns:
     originals: list[str]
     dropped: list[int]
     header_width: int
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _choose_columns(source: _TableSource, layout: _Layout) -> _Columns:
@@ -610,7 +664,15 @@ def _choose_columns(source: _TableSource, layout: _Layout) -> _Columns:
         positions.append(p)
         originals.append(original or label)
         keys.append(normalize_header(original) or label)
-    return _Columns(positions, _unique_names(keys), originals, dropped, layout.header_width)
+    names = _unique_names(keys)
+    others = layout.alternatives
+    alternatives = {
+        name: keys
+        for name, p in zip(names, positions, strict=True)
+        if p < len(others)
+        and (keys := tuple(dict.fromkeys(k for t in others[p] if (k := normalize_header(t)) and k != name)))
+    }
+    return _Columns(positions, names, originals, dropped, layout.header_width, alternatives)
 
 
 def _check_stray_values(

@@ -8,13 +8,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
+from etl.areas import AreaIndex
 from etl.context import ChunkContext
+from etl.names import NameMatch
 from gis.text import text_series
 
 
 def resolve_area(ctx: ChunkContext, frame: pd.DataFrame, levels: tuple[str, ...],
-                 *, required: bool = True) -> pd.Series:
-    """Area code of each row, from its code or from its names (matched within the right parent)."""
+                 *, required: bool = True, loaded: bool = True) -> pd.Series:
+    """Area code of each row, from its code or from its names (matched within the right parent, among
+    the loaded areas and the gazetteer's). ``loaded``: a name must match an area that is loaded (a
+    boundary file names areas it is about to load)."""
     areas = ctx.areas
     codes = frame["area_code"].copy() if "area_code" in frame else pd.Series(None, index=frame.index, dtype=object)
     has_code = codes.notna().to_numpy()
@@ -33,7 +37,7 @@ def resolve_area(ctx: ChunkContext, frame: pd.DataFrame, levels: tuple[str, ...]
             codes[outside | unknown] = None
     by_name = ~has_code & _has_any(frame, ("desa_name", "kecamatan_name"))
     if by_name.any():
-        codes[by_name] = _match_names(ctx, frame, by_name)
+        codes[by_name] = _match_names(ctx, frame, by_name, loaded)
     present = codes.notna().to_numpy()
     positions, uniques = pd.factorize(codes)
     allowed = np.append(np.isin(areas.level_of(pd.Series(uniques, dtype=object)).to_numpy(dtype=object), levels),
@@ -57,7 +61,7 @@ def _has_any(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     return mask
 
 
-def _match_names(ctx: ChunkContext, frame: pd.DataFrame, rows: np.ndarray) -> list[str | None]:
+def _match_names(ctx: ChunkContext, frame: pd.DataFrame, rows: np.ndarray, loaded: bool) -> list[str | None]:
     """Match (kecamatan, desa) names row by row, each distinct pair once."""
     region = ctx.areas.region_code
     none = pd.Series(None, index=frame.index, dtype=object)
@@ -70,10 +74,14 @@ def _match_names(ctx: ChunkContext, frame: pd.DataFrame, rows: np.ndarray) -> li
         pair = (kec.iat[i], desa.iat[i])
         if pair not in cache:
             cache[pair] = _match_pair(ctx, region, *pair)
+            if loaded and cache[pair][0] is not None and cache[pair][0] not in ctx.areas.frame.index:
+                cache[pair] = (None, "unloaded", "desa_name" if pair[1] else "kecamatan_name",
+                               _not_loaded(ctx, cache[pair][0]))
         code, status, column, message = cache[pair]
-        if status in ("ambiguous", "none", "parent"):
+        if status in ("ambiguous", "none", "parent", "unloaded"):
             ctx.reject(_one(len(frame), i), column, [pair[1] if column == "desa_name" else pair[0]] * len(frame),
-                       message, "ambiguous-area" if status == "ambiguous" else "unknown-area")
+                       message, {"ambiguous": "ambiguous-area", "unloaded": "area-not-loaded"}.get(
+                           status, "unknown-area"))
         elif status == "fuzzy":
             ctx.warn(_one(len(frame), i), column, [pair[1] if column == "desa_name" else pair[0]] * len(frame),
                      message, "fuzzy-match")
@@ -89,26 +97,38 @@ def _match_pair(ctx: ChunkContext, region: str, kec: str | None,
     if kec is not None:
         m = areas.match_name(kec, "kecamatan", region)
         if m.code is None:
-            return None, "parent" if desa else m.status, "kecamatan_name", _explain(m, "kecamatan", areas)
+            return None, "parent" if desa else m.status, "kecamatan_name", _explain(m, "kecamatan", areas, region)
         if desa is None:
-            return m.code, m.status, "kecamatan_name", _explain(m, "kecamatan", areas)
+            return m.code, m.status, "kecamatan_name", _explain(m, "kecamatan", areas, region)
         parent = m.code
-    d = areas.match_name(desa or "", "desa", parent if kec is not None else None)
+    within = parent if kec is not None else None
+    d = areas.match_name(desa or "", "desa", within)
     if kec is not None and d.code is not None and m.status == "fuzzy":
-        return d.code, "fuzzy", "kecamatan_name", _explain(m, "kecamatan", areas)
-    return d.code, d.status, "desa_name", _explain(d, "desa", areas)
+        return d.code, "fuzzy", "kecamatan_name", _explain(m, "kecamatan", areas, region)
+    return d.code, d.status, "desa_name", _explain(d, "desa", areas, within)
 
 
-def _explain(match, level: str, areas) -> str:  # noqa: ANN001
-    names = areas.frame["name"]
+def _explain(match: NameMatch, level: str, areas: AreaIndex, parent: str | None) -> str:
+    """Why a name matched as it did, for the report (the closest names when none matched)."""
     if match.status == "ambiguous":
-        options = ", ".join(f"{names[c]} ({c})" for c in match.candidates)
-        return f"{level} name is ambiguous: could be {options}; give the area code"
+        options = ", ".join(f"{areas.name_of(c)} ({c})" for c in match.candidates)
+        hint = "the area code or its kecamatan" if level == "desa" else "the area code"
+        return f"{level} name is ambiguous: could be {options}; give {hint}"
     if match.status == "none":
-        return f"no {level} of that name in the region; check the spelling or give the area code"
+        where = f" in {areas.name_of(parent)}" if parent is not None else ""
+        closest = areas.closest_names(match.query, level, parent)
+        hint = f"; closest: {', '.join(closest)}" if closest else ""
+        return (f"unknown {level} '{match.query}'{where}{hint}: check the spelling (names follow the "
+                "official list of the gazetteer) or give the area code")
     if match.status == "fuzzy":
-        return f"matched to {names[match.code]} ({match.code}) by similar spelling"
+        return f"matched to {areas.name_of(match.code)} ({match.code}) by similar spelling"
     return ""
+
+
+def _not_loaded(ctx: ChunkContext, code: str) -> str:
+    level = ctx.areas.gazetteer.level_of(code) or "area"
+    return (f"{level} {ctx.areas.name_of(code)} ({code}) is in the official list but not loaded: "
+            f"load the {level} boundaries first")
 
 
 def _one(n: int, i: int) -> np.ndarray:

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gis.basemap import check_setting as check_basemap
+
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/peta_ekonomi"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = PROJECT_ROOT / ".env"
@@ -45,6 +47,9 @@ class Settings:
     report_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "reports")
     statement_timeout_ms: int = 30_000
     max_upload_mb: int = 50
+    gazetteer_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "datasets" / "reference")
+    basemap: str = ""  # an XYZ URL template or a .pmtiles file (gis/basemap.py); none by default
+    basemap_attribution: str = ""
 
     def __post_init__(self) -> None:
         if not self.database_url.startswith("postgresql"):
@@ -58,6 +63,10 @@ class Settings:
             raise SettingsError("PETA_REGION_BUFFER_KM must not be negative")
         if self.max_upload_mb < 1:
             raise SettingsError("PETA_MAX_UPLOAD_MB must be at least 1")
+        try:
+            check_basemap(self.basemap)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from exc
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -76,6 +85,12 @@ class Settings:
             kwargs["statement_timeout_ms"] = int(env["PETA_STATEMENT_TIMEOUT_MS"])
         if env.get("PETA_MAX_UPLOAD_MB"):
             kwargs["max_upload_mb"] = int(env["PETA_MAX_UPLOAD_MB"])
+        if env.get("PETA_GAZETTEER_DIR"):
+            kwargs["gazetteer_dir"] = Path(env["PETA_GAZETTEER_DIR"])
+        if env.get("PETA_BASEMAP"):
+            kwargs["basemap"] = env["PETA_BASEMAP"]
+        if env.get("PETA_BASEMAP_ATTRIBUTION"):
+            kwargs["basemap_attribution"] = env["PETA_BASEMAP_ATTRIBUTION"]
         return cls(**kwargs)  # type: ignore[arg-type]
 
 

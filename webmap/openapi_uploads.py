@@ -66,7 +66,8 @@ def schemas() -> dict[str, Any]:
             "status": {"type": "string", "enum": list(REPORT_STATUSES)}, "valid": {"type": "boolean"},
             "rows_read": count, "rows_loaded": count, "rows_rejected": count, "errors": count, "warnings": count,
             "counts": {"type": "object", "additionalProperties": count,
-                       "description": "Findings per 'severity:type'."},
+                       "description": "Findings per 'severity:type'; 'derived:<level>': the kecamatan and "
+                                      "kabupaten a desa file derived (etl/derived_areas.py)."},
             "load_run_id": _nullable(integer), "notes": {"type": "array", "items": text},
             "issues": {"type": "array", "items": {"$ref": "#/components/schemas/UploadIssue"}},
             "issues_truncated": {"type": "boolean"}}},
