@@ -128,3 +128,16 @@ fi
 .venv/bin/python -m webmap.assets
 [ -x /usr/bin/chromium ] || apt_install chromium
 say "ready: page assets in webmap/static/vendor, Chromium at /usr/bin/chromium"
+
+# --- Glyphs of the map labels (webmap/glyphs.py): DejaVu Sans as signed distance fields in var/glyphs --------
+# served at /fonts/{fontstack}/{range}.pbf; built again only when the builder or the fonts change.
+FONT_DIR=/usr/share/fonts/truetype/dejavu
+[ -f "$FONT_DIR/DejaVuSans.ttf" ] && [ -f "$FONT_DIR/DejaVuSans-Bold.ttf" ] || apt_install fonts-dejavu-core
+GLYPH_STAMP=var/glyphs/.built.sha
+GLYPH_WANT=$(cat webmap/glyphs.py "$FONT_DIR/DejaVuSans.ttf" "$FONT_DIR/DejaVuSans-Bold.ttf" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$GLYPH_STAMP" 2>/dev/null)" != "$GLYPH_WANT" ]; then
+  say "building the glyphs of the map labels"
+  .venv/bin/python -m webmap.glyphs
+  echo "$GLYPH_WANT" > "$GLYPH_STAMP"
+fi
+say "ready: map label glyphs in var/glyphs"
