@@ -11,10 +11,11 @@ from sqlalchemy import Engine
 
 from etl.cli import make_etl_group
 from gis import migrate
+from gis.basemap import basemap_origins
 from gis.db import ensure_database, get_engine
 from gis.keys_cli import make_keys_group
 from gis.settings import Settings
-from webmap import analysis_api, api_v1, health, pages
+from webmap import analysis_api, api_v1, basemap, fonts, health, pages
 from webmap.http import init_http
 from webmap.limits import init_limits
 from webmap.ogc import bp as ogc_bp
@@ -40,12 +41,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings: Settings = app.config.get("SETTINGS") or Settings.from_env()
     app.extensions["peta"] = Peta(settings, get_engine(settings))
     init_http(app)
-    init_security(app)
+    init_security(app, basemap_origins(settings.basemap))
     init_limits(app)
     register_error_handlers(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(ogc_bp)
     app.register_blueprint(tiles_bp)
+    app.register_blueprint(basemap.bp)
+    app.register_blueprint(fonts.bp)
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(analysis_api.bp)
     init_uploads(app)

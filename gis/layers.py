@@ -26,6 +26,34 @@ class Prop:
 
 
 @dataclass(frozen=True)
+class Label:
+    """Names of a layer's features on the maps: which features, at which zooms, and which names go first.
+
+    Maps place labels by ``priority`` (0 first) and, within a priority, by the number in ``sort`` (lowest
+    first); a label that would overlap one already placed is left out. The MapLibre style (``webmap/tiles.py``)
+    and the Leaflet pages (``static/js/peta-layers.js``) both draw from these declarations.
+    """
+
+    id: str
+    min_zoom: float
+    max_zoom: float = 24.0  # shown from ``min_zoom`` up to, not including, ``max_zoom``
+    priority: int = 0
+    text_id: str = "name"  # the property holding the text on Indonesian maps
+    text_en: str | None = None  # on English maps; None: the same (place names are not translated)
+    only: tuple[str, str] | None = None  # (property, value): label only the features that have it
+    sort: str | None = None  # a number property: lower first within the priority
+    size: int = 11  # px
+    bold: bool = False
+    caps: bool = False
+    color: str = "#263238"
+    beside: bool = False  # next to the feature's point symbol, instead of centred on its point
+
+    def text(self, lang: str = "id") -> str:
+        """The property holding the text in ``lang``."""
+        return self.text_en if lang == "en" and self.text_en else self.text_id
+
+
+@dataclass(frozen=True)
 class Layer:
     """A collection: where its rows come from, its geometry, properties and default style."""
 
@@ -46,6 +74,7 @@ class Layer:
     style: dict[str, object] = field(default_factory=dict)
     min_zoom: int = 0
     max_zoom: int = 22
+    labels: tuple[Label, ...] = ()  # how the maps name its features (none: the maps name none)
 
     @property
     def is_points(self) -> bool:
@@ -78,29 +107,61 @@ def _area_props(extra: tuple[Prop, ...] = ()) -> tuple[Prop, ...]:
         Prop("parent_code", "t.parent_code", "string", "Kode induk", "Parent code", True),
         *extra,
         Prop("area_km2", "t.area_km2", "number", "Luas (km²)", "Area (km²)"),
+        Prop("area_source", "t.area_source", "string", "Sumber luas ('computed' = dihitung dari poligon)",
+             "Area source ('computed' = measured from the polygon)"),
+        Prop("area_year", "t.area_year", "integer", "Tahun luas", "Area year"),
         Prop("population", "t.population", "integer", "Penduduk", "Population"),
         Prop("population_year", "t.population_year", "integer", "Tahun penduduk", "Population year"),
+        Prop("population_source", "t.population_source", "string", "Sumber penduduk", "Population source"),
         Prop("approximate", "t.approximate", "boolean", "Batas perkiraan", "Approximate boundary"),
+        Prop("derived", "t.derived", "boolean", "Digabung dari desa", "Dissolved from its desa"),
     )
 
 
 def _area_layer(level: str, title_id: str, title_en: str, color: str, min_zoom: int,
-                extra: tuple[Prop, ...] = ()) -> Layer:
+                extra: tuple[Prop, ...] = (), width: float = 1.5) -> Layer:
     return Layer(
         id=level, title_id=title_id, title_en=title_en,
         description_id=f"Batas administrasi {title_id.lower()} (kode Kemendagri).",
         description_en=f"Administrative boundaries: {title_en.lower()} (Kemendagri codes).",
         source="areas t", id_sql="t.code", id_type="string", geom_sql="t.geom",
         geometry_type="MultiPolygon", properties=_area_props(extra), table="areas",
-        where=f"t.level = '{level}'", style={"line": color, "fill": None, "width": 1.5},
+        where=f"t.level = '{level}'", style={"line": color, "fill": None, "width": width},
         min_zoom=min_zoom,
     )
 
 
-KABUPATEN = _area_layer("kabupaten", "Kabupaten", "Regency", "#37474f", 0)
+# The regency's outline is its coast and its islands too: drawn wider, over the finer boundaries, at every zoom.
+KABUPATEN = _area_layer("kabupaten", "Kabupaten", "Regency", "#263238", 0, width=2.5)
 KECAMATAN = _area_layer("kecamatan", "Kecamatan", "District", "#455a64", 7)
 DESA = _area_layer("desa", "Desa/Kelurahan", "Village", "#78909c", 10,
                    (Prop("type", "t.type", "string", "Jenis", "Type", True),))
+
+# One point per area, stored by the database (areas.label_point, migration 0006): maps name each area once, inside
+# it, wherever its polygon is cut into tiles. ``rank`` orders the names of a level for the maps' collision checks.
+AREA_LABELS = Layer(
+    id="area-labels", title_id="Titik nama wilayah", title_en="Area label points",
+    description_id=("Satu titik per kabupaten, kecamatan dan desa/kelurahan tempat namanya ditulis di peta: pusat "
+                    "lingkaran terbesar di dalam batasnya. rank 1 = penduduk terbanyak di tingkatnya (lalu terluas)."),
+    description_en=("One point per regency, district and village where its name goes on a map: the centre of the "
+                    "largest circle inside its boundary. rank 1 = the most populous of its level (then the largest)."),
+    source=("(SELECT a.code, a.name, a.level, a.parent_code, a.label_point, row_number() OVER (PARTITION BY a.level "
+            "ORDER BY a.population DESC NULLS LAST, a.area_km2 DESC NULLS LAST, a.code) AS rank FROM areas a) t"),
+    id_sql="t.code", id_type="string", geom_sql="t.label_point", geometry_type="Point",
+    properties=(
+        Prop("code", "t.code", "string", "Kode wilayah", "Area code", True),
+        Prop("name", "t.name", "string", "Nama", "Name", True),
+        Prop("level", "t.level", "string", "Tingkat", "Level", True),
+        Prop("parent_code", "t.parent_code", "string", "Kode induk", "Parent code", True),
+        Prop("rank", "t.rank", "integer", "Urutan di tingkatnya", "Rank within its level"),
+    ),
+    table="areas", where="NOT ST_IsEmpty(t.label_point)", min_zoom=7,  # an area made empty, to be filled in a load
+    labels=(
+        Label("kecamatan", min_zoom=9, max_zoom=12, priority=0, only=("level", "kecamatan"), sort="rank", size=13,
+              bold=True, caps=True, color="#263238"),
+        Label("desa", min_zoom=12, priority=3, only=("level", "desa"), sort="rank", size=11, color="#37474f"),
+    ),
+)
 
 PRODUCERS = Layer(
     id="producers", title_id="Produsen UMKM/IKM", title_en="Producers (UMKM/IKM)",
@@ -136,6 +197,7 @@ LANDING_SITES = Layer(
         Prop("note", "t.note", "string", "Keterangan", "Note"),
     ),
     table="landing_sites", style={"color": "#0277bd", "radius": 7},
+    labels=(Label("landing-sites", min_zoom=10, priority=1, color="#01579b", beside=True),),
 )
 
 OPPORTUNITIES = Layer(
@@ -163,6 +225,8 @@ OPPORTUNITIES = Layer(
         Prop("land_status", "t.land_status", "string", "Status lahan", "Land status"),
     ),
     table="opportunities", style={"color": "#2e7d32", "radius": 8},
+    labels=(Label("opportunities", min_zoom=11, priority=2, text_id="title_id", text_en="title_en",
+                  color="#1b5e20", beside=True),),
 )
 
 _PRODUCTION_AREA = (
@@ -208,5 +272,12 @@ FISHERIES = Layer(
 
 LAYERS: dict[str, Layer] = {
     layer.id: layer
-    for layer in (KABUPATEN, KECAMATAN, DESA, PRODUCERS, LANDING_SITES, OPPORTUNITIES, AGRICULTURE, FISHERIES)
+    for layer in (KABUPATEN, KECAMATAN, DESA, AREA_LABELS, PRODUCERS, LANDING_SITES, OPPORTUNITIES, AGRICULTURE,
+                  FISHERIES)
 }
+
+
+def map_labels() -> list[tuple[Layer, Label]]:
+    """Every label declaration of the registry with its layer, in placing order (priority first)."""
+    found = [(layer, label) for layer in LAYERS.values() for label in layer.labels]
+    return sorted(found, key=lambda pair: pair[1].priority)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Computed,
     DateTime,
     Float,
     ForeignKey,
@@ -95,6 +96,10 @@ class Area(Base):
     approximate: Mapped[bool] = mapped_column(Boolean, default=False)
     derived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
                                           doc="dissolved from its desa; the real level replaces it")
+    # Where the name goes on a map: the centre of the largest circle inside the polygon (migration 0006).
+    label_point: Mapped[WKBElement] = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=False),
+        Computed("(ST_MaximumInscribedCircle(geom)).center", persisted=True))
     load_run_id: Mapped[int] = load_run_fk()
 
     __table_args__ = (

@@ -35,7 +35,7 @@ def _finish(response: Response) -> Response:
         response.headers.setdefault("Access-Control-Expose-Headers", "ETag, Link, Content-Crs, Retry-After")
         if request.method == "OPTIONS":
             response.headers.setdefault("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
-            response.headers.setdefault("Access-Control-Allow-Headers", "Accept, If-None-Match, Content-Type")
+            response.headers.setdefault("Access-Control-Allow-Headers", "Accept, If-None-Match, Content-Type, Range")
             response.headers.setdefault("Access-Control-Max-Age", "86400")
     if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed:
         response.headers.setdefault("Cache-Control", DEFAULT_CACHE)

@@ -77,6 +77,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "layer.salt": ("Desa penghasil garam", "Salt-producing villages"),
     "layer.producers": ("Produsen UMKM/IKM", "Producers (UMKM/IKM)"),
     "layer.opportunities": ("Peluang investasi", "Investment opportunities"),
+    "layer.labels": ("Nama tempat", "Place names"),
+    "layer.outline": ("Batas kabupaten dan garis pantai", "Regency outline and coast"),
     "legend.cell": ("Kelompok produsen (perbesar untuk rincian)", "Group of producers (zoom in for detail)"),
     "legend.producer": ("Satu produsen, warna per sektor KBLI", "One producer, coloured by KBLI sector"),
     "legend.tpi": ("Tempat pelelangan ikan", "Fish auction / landing site"),

@@ -18,6 +18,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
+from gis.layers import map_labels
 from webmap import assets
 from webmap.i18n import t
 
@@ -103,9 +104,19 @@ def new_map(key: str, lang: str, config: Mapping[str, Any] | None = None, m: fol
         m = folium.Map(location=list(DEFAULT_CENTER), zoom_start=zoom, tiles=None, prefer_canvas=True,
                        control_scale=True, minZoom=7, maxZoom=18, height="100%", width="100%")
     m.add_child(PetaSetup(key, {"lang": lang, **(config or {})}))
+    add_basemap(m, (config or {}).get("basemap"))
     if bounds:
         west, south, east, north = bounds
         m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def add_basemap(m: folium.Map, basemap: Mapping[str, Any] | None) -> folium.Map:
+    """The operator's raster basemap (``PETA_BASEMAP``) under every layer; none by default."""
+    if basemap and basemap.get("kind") == "raster":
+        folium.TileLayer(tiles=basemap["url"], attr=basemap.get("attribution") or " ", name="basemap",
+                         overlay=False, control=False, max_native_zoom=basemap.get("maxNativeZoom", 19),
+                         max_zoom=18).add_to(m)
     return m
 
 
@@ -160,6 +171,48 @@ def add_opportunities(m: folium.Map, lang: str, query: Mapping[str, str] | None 
     return m
 
 
+def add_outline(m: folium.Map, lang: str, bounds: Sequence[float] | None = None) -> folium.Map:
+    """The regency's outline (its coast and islands) from vector tiles, over every fill at every zoom; only the
+    tiles within ``bounds`` (west, south, east, north: the regency's) are asked for."""
+    options = {"id": "outline", "layer": "kabupaten", "bounds": list(bounds) if bounds else None}
+    PetaLayer("outline", t("layer.outline", lang), options, control=False).add_to(m)
+    return m
+
+
+LABEL_ITEMS_LIMIT = 2000  # label points fetched at once: every area of a regency (Indramayu has 349)
+
+
+def label_options(lang: str) -> dict[str, Any]:
+    """The registry's label rules as the page library reads them, and the one request of each source of its own.
+
+    Names beside a symbol come from the page's layer that draws the symbols (TPI, opportunities); the others
+    (areas) from their layer's label points, fetched once per page from the OGC API: the same URL on every page
+    and in both languages (place names are not translated), so that the browser's cache serves the next page.
+    """
+    rules, sources = [], {}
+    for layer, label in map_labels():
+        rules.append({"id": label.id, "source": layer.id, "text": label.text(lang), "fallback": label.text_id,
+                      "only": list(label.only) if label.only else None, "sort": label.sort,
+                      "minZoom": label.min_zoom, "maxZoom": label.max_zoom, "priority": label.priority,
+                      "size": label.size, "bold": label.bold, "caps": label.caps, "color": label.color,
+                      "beside": label.beside})
+        if not label.beside:
+            sources[layer.id] = f"/ogc/collections/{layer.id}/items?limit={LABEL_ITEMS_LIMIT}"
+    return {"rules": rules, "sources": sources}
+
+
+def add_labels(m: folium.Map, lang: str, show: bool = True) -> folium.Map:
+    """Names of kecamatan, desa, TPI and opportunities, placed in the browser so that none overlaps another."""
+    PetaLayer("labels", t("layer.labels", lang), {"id": "labels", **label_options(lang)}, show=show).add_to(m)
+    return m
+
+
+def add_places(m: folium.Map, lang: str, bounds: Sequence[float] | None = None) -> folium.Map:
+    """What makes every page's map recognisable: the regency's outline and the place names (after the layers
+    whose symbols get names); ``bounds``: the regency's."""
+    return add_labels(add_outline(m, lang, bounds), lang)
+
+
 def add_controls(m: folium.Map, search: bool = True, legend: bool = True, layers: bool = True) -> folium.Map:
     """Layer control, legend of the visible thematic layers and the place/product search box."""
     if layers:
@@ -174,7 +227,8 @@ def add_controls(m: folium.Map, search: bool = True, legend: bool = True, layers
 def economy_map(lang: str, config: Mapping[str, Any], agri_subjects: Sequence[Mapping[str, Any]],
                 fish_subjects: Sequence[Mapping[str, Any]], m: folium.Map | None = None,
                 bounds: Sequence[float] | None = None) -> folium.Map:
-    """The economic map of ``/``: boundaries, choropleths, TPI, salt, producers, opportunities and controls."""
+    """The economic map of ``/``: boundaries, choropleths, TPI, salt, producers, opportunities, the outline,
+    place names and controls."""
     m = new_map("economy", lang, config, m=m, bounds=bounds)
     add_choropleth(m, lang, "agriculture", agri_subjects, show=True)
     add_choropleth(m, lang, "fisheries", fish_subjects, show=False)
@@ -184,6 +238,7 @@ def economy_map(lang: str, config: Mapping[str, Any], agri_subjects: Sequence[Ma
     add_producers(m, lang)
     add_landing_sites(m, lang)
     add_opportunities(m, lang)
+    add_places(m, lang, bounds)
     return add_controls(m)
 
 

@@ -25,6 +25,7 @@ from gis.area_codes import AREA_CODE
 from gis.kbli import SECTIONS, section_label
 from gis.layers import LAYERS
 from webmap import assets
+from webmap.basemap import basemap_config
 from webmap.current import data_memo
 from webmap.current import engine as _engine
 from webmap.i18n import (
@@ -136,6 +137,7 @@ def _map_config(lang: str) -> dict[str, Any]:
     return js_config(lang, {
         "sectorColors": SECTION_COLORS,
         "sectorLegend": [{"section": s, "label": section_label(s, lang)} for s in LEGEND_SECTIONS],
+        "basemap": basemap_config(request.url_root.rstrip("/")),
     })
 
 
@@ -189,6 +191,7 @@ def investor() -> Response:
     m = _new_map("investor", lang)
     maps.add_boundaries(m, lang, "kecamatan")
     maps.add_opportunities(m, lang)
+    maps.add_places(m, lang, region_bounds(_engine()))
     maps.add_controls(m, search=False)
     engine = _engine()
     page = {"agriculture": mappable_subjects(engine, "agriculture", lang),
@@ -208,6 +211,7 @@ def produk() -> Response:
     m = _new_map("produk", lang)
     maps.add_boundaries(m, lang, "kecamatan", show=True)
     m.add_child(maps.PetaLayer("results", t("common.producers", lang), {"id": "results"}, control=False))
+    maps.add_places(m, lang, region_bounds(_engine()))
     q = request.args.get("q", "")[:200]
     area = request.args.get("area", "")
     area = area if AREA_CODE.fullmatch(area) else ""
@@ -228,6 +232,7 @@ def perencana() -> Response:
     maps.add_choropleth(m, lang, "agriculture", subjects["agriculture"], control=False, subject=first)
     maps.add_boundaries(m, lang, "kecamatan")
     maps.add_producers(m, lang, show=False)
+    maps.add_places(m, lang, region_bounds(_engine()))
     maps.add_controls(m, search=False)
     kecamatan = _kecamatan(engine, _region())
     config = {"subjects": subjects, "region": _region(),
@@ -287,6 +292,7 @@ def wilayah(code: str) -> Response:
         maps.add_boundaries(m, lang, own_level, {"code": code}, highlight=code)
     maps.add_producers(m, lang, {"area_code": code} if profile["level"] != "kabupaten" else None)
     maps.add_opportunities(m, lang, {"area": code})
+    maps.add_places(m, lang, region_bounds(_engine()))
     maps.add_controls(m, search=False)
     config = {"code": code, "level": profile["level"], "sections": profile["producers"]["by_section"],
               "labels": _subject_labels(lang)}

@@ -36,17 +36,25 @@ HEADERS = {
 }
 
 
-def content_security_policy(mimetype: str | None) -> str:
+def page_policy(image_origins: tuple[str, ...] = ()) -> str:
+    """The page policy, also allowing images (and their fetches) from ``image_origins``: a basemap's host."""
+    extra = "".join(f" {origin}" for origin in image_origins)
+    directives = [d + extra if d.startswith(("img-src", "connect-src")) else d for d in PAGE_DIRECTIVES]
+    return "; ".join(directives)
+
+
+def content_security_policy(mimetype: str | None, page: str = PAGE_POLICY) -> str:
     """The policy for a response of this media type: permissive enough for pages, strict for the rest."""
-    return PAGE_POLICY if (mimetype or "") in PAGE_TYPES else API_POLICY
+    return page if (mimetype or "") in PAGE_TYPES else API_POLICY
 
 
-def init_security(app: Flask) -> None:
-    """Add the security headers to every response of ``app``."""
+def init_security(app: Flask, image_origins: tuple[str, ...] = ()) -> None:
+    """Add the security headers to every response of ``app``; pages may show images from ``image_origins``."""
+    page = page_policy(image_origins)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", content_security_policy(response.mimetype))
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(response.mimetype, page))
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response

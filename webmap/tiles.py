@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from gis.kbli import SECTIONS
-from gis.layers import LAYERS, Layer
+from gis.layers import LAYERS, Label, Layer
 from gis.tiles import (
     COUNT_FIELD,
     Choropleth,
@@ -29,6 +29,7 @@ from gis.tiles import (
     policy_for,
     tile_fields,
 )
+from webmap.basemap import style_parts
 from webmap.current import engine as _engine
 from webmap.params import BadParameter, parse_lang
 from webmap.problems import NotFound
@@ -39,8 +40,8 @@ TILE_MIMETYPE = "application/vnd.mapbox-vector-tile"
 TILE_CACHE_CONTROL = "public, max-age=300"
 TILEJSON_MAX_ZOOM = 16  # clients overzoom beyond: raw points from z13, sub-metre cells where dense
 DEFAULT_CACHE_MB = 64
-ATTRIBUTION = ("Peta Ekonomi Kabupaten Indramayu; batas wilayah perkiraan (idn-area-data, ODbL); "
-               "data contoh ditandai di datasets/")
+ATTRIBUTION = ("Peta Ekonomi Kabupaten Indramayu; batas wilayah Kepmendagri 2025 (cahyadsn/wilayah_boundaries, MIT; "
+               "idn-area-data, ODbL); data contoh ditandai di datasets/")
 WORLD_BOUNDS = (-180.0, -85.0511287798066, 180.0, 85.0511287798066)
 DEFAULT_CENTER = (108.2, -6.43, 9)
 RAMPS = {  # ColorBrewer, 5 classes
@@ -186,6 +187,48 @@ def _circle_layer(layer: Layer) -> dict[str, Any]:
     }
 
 
+# Font stacks of the symbol layers, served by /fonts (webmap/fonts.py): bold for the kecamatan, book for the rest.
+LABEL_FONTS = {True: ["DejaVu Sans Bold"], False: ["DejaVu Sans Book"]}
+LABEL_HALO = "rgba(255, 255, 255, 0.92)"
+LABEL_PADDING = 3  # px kept clear around each label by MapLibre's collision checks
+LABEL_SHIFT_EM = 0.4  # an area's name may move above or below its point by this much (and half its height)
+
+
+def _label_layer(layer: Layer, label: Label, lang: str) -> dict[str, Any]:
+    """A symbol layer naming the features of ``layer`` as ``label`` declares; MapLibre leaves out colliding ones."""
+    text = label.text(lang)
+    field: Any = ["get", text] if text == label.text_id else ["coalesce", ["get", text], ["get", label.text_id]]
+    layout: dict[str, Any] = {
+        "text-field": field, "text-font": LABEL_FONTS[label.bold], "text-size": label.size, "text-max-width": 8,
+        "text-allow-overlap": False, "text-ignore-placement": False, "text-padding": LABEL_PADDING,
+        "visibility": "visible",
+    }
+    if label.sort:  # the first of a level (most populous) is placed first
+        layout["symbol-sort-key"] = ["coalesce", ["get", label.sort], 1_000_000]
+    if label.caps:
+        layout.update({"text-transform": "uppercase", "text-letter-spacing": 0.06})
+    if label.beside:  # right of the symbol, or left when the right is taken; clear of the circle and its stroke
+        radius = float(layer.style.get("radius", 5)) + 2 + 3  # type: ignore[arg-type]
+        layout.update({"text-variable-anchor": ["left", "right"], "text-radial-offset": round(radius / label.size, 2),
+                       "text-justify": "auto"})
+    else:  # on the area's point, or just above or below it when a neighbour's name is there already
+        layout.update({"text-variable-anchor": ["center", "bottom", "top"], "text-radial-offset": LABEL_SHIFT_EM})
+    # Points only: a polygon would be labelled once per tile it crosses (areas have their label points).
+    condition: list[Any] = [["==", ["geometry-type"], "Point"]]
+    if label.only:
+        condition.append(["==", ["get", label.only[0]], label.only[1]])
+    spec: dict[str, Any] = {
+        "id": f"label-{label.id}", "type": "symbol", "source": layer.id, "source-layer": layer.id,
+        "minzoom": label.min_zoom, "filter": ["all", *condition], "layout": layout,
+        "paint": {"text-color": label.color, "text-halo-color": LABEL_HALO, "text-halo-width": 1.6,
+                  "text-halo-blur": 0.4},
+        "metadata": {"peta:title": layer.title(lang), "peta:label": label.id, "peta:priority": label.priority},
+    }
+    if label.max_zoom < 24:
+        spec["maxzoom"] = label.max_zoom
+    return spec
+
+
 def _choropleth_layer(layer: Layer, choropleth: Choropleth | None) -> dict[str, Any]:
     colors = RAMPS.get(str(layer.style.get("ramp")), RAMPS["YlGn"])
     color: Any = colors[len(colors) // 2]
@@ -216,8 +259,9 @@ def _style_layers(layer: Layer, choropleth: Choropleth | None) -> list[dict[str,
 
 
 def build_style(base_url: str, lang: str, choropleths: Mapping[str, Choropleth | None],
-                center: tuple[float, float, float] = DEFAULT_CENTER) -> dict[str, Any]:
-    """A MapLibre style (v8) drawing every registry layer from its TileJSON; no glyphs or sprites needed."""
+                center: tuple[float, float, float] = DEFAULT_CENTER,
+                basemap: tuple[dict[str, Any], list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """A MapLibre style (v8) drawing every registry layer from its TileJSON; glyphs from /fonts, no sprites."""
     sources: dict[str, Any] = {}
     drawn: list[tuple[int, int, dict[str, Any]]] = []
     first_choropleth = True
@@ -241,7 +285,12 @@ def build_style(base_url: str, lang: str, choropleths: Mapping[str, Choropleth |
                 "minzoom": min(layer.min_zoom, TILEJSON_MAX_ZOOM), **spec,
                 "metadata": {"peta:title": layer.title(lang), **_legend(choropleth)},
             }))
+        # names over everything; the first placed (kecamatan) last in the list, as MapLibre places top down
+        drawn += [(4, -label.priority, _label_layer(layer, label, lang)) for label in layer.labels]
     layers = [{"id": "background", "type": "background", "paint": {"background-color": "#f3f1ea"}}]
+    if basemap:  # the operator's basemap (PETA_BASEMAP) under everything else
+        sources["basemap"], base_layers = basemap
+        layers += base_layers
     layers += [spec for _, _, spec in sorted(drawn, key=lambda item: (item[0], item[1]))]
     return {
         "version": 8,
@@ -249,6 +298,7 @@ def build_style(base_url: str, lang: str, choropleths: Mapping[str, Choropleth |
         "metadata": {"peta:lang": lang, "peta:attribution": ATTRIBUTION},
         "center": [center[0], center[1]],
         "zoom": center[2],
+        "glyphs": f"{base_url}/fonts/{{fontstack}}/{{range}}.pbf",
         "sources": sources,
         "layers": layers,
     }
@@ -284,4 +334,4 @@ def _center() -> tuple[float, float, float]:
 def get_style() -> Response:
     """The MapLibre style of the economic map (``?lang=en`` for English names)."""
     lang = parse_lang(request.args, request.headers.get("Accept-Language"))
-    return jsonify(build_style(_base_url(), lang, _choropleths(), _center()))
+    return jsonify(build_style(_base_url(), lang, _choropleths(), _center(), style_parts(_base_url())))

@@ -30,17 +30,19 @@ SCREENSHOTS = PROJECT_ROOT / "screenshots"
 TIMEOUT_MS = 20_000
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}
 
+PLACES = ("outline", "labels")  # on every map: the regency's outline and the place names
 # page -> (map key, layers that must have drawn features once the page has settled)
 PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "/": ("economy", ("choropleth-agriculture", "boundaries-kecamatan", "producers", "landing-sites",
-                      "opportunities")),
-    "/investor": ("investor", ("boundaries-kecamatan", "opportunities")),
-    "/produk?q=mangga": ("produk", ("boundaries-kecamatan", "results")),
-    "/perencana": ("perencana", ("choropleth-agriculture", "boundaries-kecamatan")),
-    "/wilayah/32.12": ("wilayah", ("boundaries-kecamatan", "producers", "opportunities")),
-    "/wilayah/32.12.16": ("wilayah", ("boundaries-desa", "boundaries-kecamatan", "producers")),
-    "/wilayah/32.12.16.2004": ("wilayah", ("boundaries-desa", "producers")),
+                      "opportunities", *PLACES)),
+    "/investor": ("investor", ("boundaries-kecamatan", "opportunities", *PLACES)),
+    "/produk?q=mangga": ("produk", ("boundaries-kecamatan", "results", *PLACES)),
+    "/perencana": ("perencana", ("choropleth-agriculture", "boundaries-kecamatan", *PLACES)),
+    "/wilayah/32.12": ("wilayah", ("boundaries-kecamatan", "producers", "opportunities", *PLACES)),
+    "/wilayah/32.12.16": ("wilayah", ("boundaries-desa", "boundaries-kecamatan", "producers", *PLACES)),
+    "/wilayah/32.12.16.2004": ("wilayah", ("boundaries-desa", "producers", *PLACES)),
 }
 # A number with thousands and a decimal, written the page language's way (1.234,5 / 1,234.5).
 GROUPED_DECIMAL = {"id": re.compile(r"\d\.\d{3},\d"), "en": re.compile(r"\d,\d{3}\.\d")}
@@ -624,6 +626,130 @@ def test_upload_page_in_english_shows_what_a_kind_accepts(browser, live_server):
         page.click("#upload-submit")
         assert page.get_attribute("#upload-status", "data-status") == "need-key"
         assert "Enter your API key first." in page.inner_text("#upload-status")
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+# --- place names -----------------------------------------------------------------------------------------
+
+# The labels a person sees: shown, not hidden while the map moves, and inside the map's box.
+SHOWN_LABELS = """key => {
+    const box = PetaLayers.map(key).getContainer().getBoundingClientRect();
+    return [...document.querySelectorAll('.peta-label')]
+        .filter(el => el.style.display !== 'none' && getComputedStyle(el).visibility === 'visible')
+        .map(el => { const r = el.getBoundingClientRect();
+                     return {text: el.textContent, kind: el.dataset.label, code: el.dataset.code || null,
+                             x1: r.left, y1: r.top, x2: r.right, y2: r.bottom}; })
+        .filter(l => l.x2 > box.left && l.x1 < box.right && l.y2 > box.top && l.y1 < box.bottom);
+}"""
+
+
+def shown_labels(page: Any, key: str) -> list[dict[str, Any]]:
+    """The place names visible on the map ``key`` now, with their boxes in CSS pixels."""
+    return page.evaluate(SHOWN_LABELS, key)
+
+
+def overlaps(labels: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of labels whose boxes share some area."""
+    return [(a["text"], b["text"]) for i, a in enumerate(labels) for b in labels[i + 1:]
+            if min(a["x2"], b["x2"]) > max(a["x1"], b["x1"]) and min(a["y2"], b["y2"]) > max(a["y1"], b["y1"])]
+
+
+def area_labels(page: Any) -> dict[str, dict[str, Any]]:
+    """The label points of the OGC API by area code: name, level, parent, rank and [lat, lon]."""
+    body = page.evaluate("() => fetch('/ogc/collections/area-labels/items?limit=2000').then(r => r.json())")
+    return {f["id"]: {**f["properties"], "latlng": f["geometry"]["coordinates"][::-1]} for f in body["features"]}
+
+
+def set_view(page: Any, key: str, latlng: list[float], zoom: int) -> None:
+    """Move the map at once (the labels are placed again when it has moved)."""
+    page.evaluate("([key, latlng, zoom]) => PetaLayers.map(key).setView(latlng, zoom, {animate: false})",
+                  [key, latlng, zoom])
+
+
+def test_kecamatan_names_at_regency_zoom_and_desa_names_zoomed_in(browser, live_server):
+    """``/`` names the kecamatan at regency zoom (the most populous first), Sindang and Indramayu side by side
+    one step in, and the desa of Sindang once zoomed in on it; names come from the API and never overlap."""
+    problems = Problems()
+    page = open_page(browser, live_server + "/", DESKTOP, problems)
+    try:
+        wait_for_layers(page, "economy", PAGES["/"][1])
+        areas = area_labels(page)
+        kecamatan = {code: a for code, a in areas.items() if a["level"] == "kecamatan"}
+        assert 9 <= page.evaluate("PetaLayers.map('economy').getZoom()") < 12
+        shown = shown_labels(page, "economy")
+        named = [label for label in shown if label["kind"] == "kecamatan"]
+        assert {label["kind"] for label in shown} <= {"kecamatan", "landing-sites", "opportunities"}  # no desa yet
+        assert all(kecamatan[label["code"]]["name"] == label["text"] for label in named)
+        first = min(kecamatan.values(), key=lambda a: a["rank"])
+        assert first["name"] in {label["text"] for label in named}  # the most populous is placed first
+        assert len(named) >= len(kecamatan) // 3, [label["text"] for label in named]
+        assert overlaps(shown) == []
+        screenshot(page, "labels_regency_id")
+        # one step in, between Sindang and Indramayu: both named (one moves above or below its point if need be)
+        sindang = kecamatan["32.12.16"]
+        indramayu = next(a for a in kecamatan.values() if a["name"] == "Indramayu")
+        middle = [(a + b) / 2 for a, b in zip(sindang["latlng"], indramayu["latlng"], strict=True)]
+        set_view(page, "economy", middle, 11)
+        shown = shown_labels(page, "economy")
+        assert {"Sindang", "Indramayu"} <= {label["text"] for label in shown if label["kind"] == "kecamatan"}, shown
+        assert overlaps(shown) == []
+        # zoomed in on Sindang: the names of its desa, and no kecamatan name any more
+        page.evaluate("""() => fetch('/ogc/collections/kecamatan/items/32.12.16').then(r => r.json())
+            .then(f => PetaLayers.map('economy').fitBounds(L.geoJSON(f).getBounds(), {animate: false}))""")
+        assert page.evaluate("PetaLayers.map('economy').getZoom()") >= 12
+        shown = shown_labels(page, "economy")
+        desa = [label for label in shown if label["kind"] == "desa"]
+        assert all(areas[label["code"]]["name"] == label["text"] and areas[label["code"]]["level"] == "desa"
+                   for label in desa)
+        inside = {code for code, a in areas.items() if a["parent_code"] == "32.12.16"}
+        assert len({label["code"] for label in desa} & inside) >= len(inside) // 2, (desa, inside)
+        assert not [label for label in shown if label["kind"] == "kecamatan"]
+        assert overlaps(shown) == []
+        screenshot(page, "labels_sindang_desa_id")
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+def test_names_never_overlap_on_a_phone(browser, live_server):
+    """On a 360 x 740 screen the greedy check leaves out names rather than piling them up, at every zoom."""
+    problems = Problems()
+    page = open_page(browser, live_server + "/", SMALL_PHONE, problems)
+    try:
+        wait_for_layers(page, "economy", ("landing-sites", "opportunities"))  # and the names placed (loaded)
+        areas = area_labels(page)
+        first = min((a for a in areas.values() if a["level"] == "kecamatan"), key=lambda a: a["rank"])
+        start = page.evaluate("PetaLayers.map('economy').getZoom()")
+        shown = shown_labels(page, "economy")
+        assert overlaps(shown) == []
+        legend = page.locator(".peta-legend").bounding_box()  # open on a tall screen: no name hides under it
+        assert not overlaps(shown + [{"text": "legend", "x1": legend["x"], "y1": legend["y"],
+                                      "x2": legend["x"] + legend["width"], "y2": legend["y"] + legend["height"]}])
+        if page.locator(".peta-legend details[open]").count():  # fold the legend: the names take the room it frees
+            page.click(".peta-legend summary")
+            page.wait_for_function("name => [...document.querySelectorAll('.peta-label')]"
+                                   ".some(el => el.textContent === name && el.style.display !== 'none')",
+                                   arg=first["name"], timeout=TIMEOUT_MS)
+        shown = shown_labels(page, "economy")
+        assert first["name"] in {label["text"] for label in shown}
+        assert overlaps(shown) == []
+        screenshot(page, "labels_phone_id")
+        kinds = set()
+        for zoom in range(int(start) + 1, 15):
+            set_view(page, "economy", areas["32.12.16"]["latlng"], zoom)
+            shown = shown_labels(page, "economy")
+            assert shown, zoom
+            assert overlaps(shown) == [], zoom
+            kinds |= {label["kind"] for label in shown}
+        assert {"kecamatan", "desa", "landing-sites"} <= kinds
+        # the names leave the map with their layer, and come back with it
+        page.evaluate("() => PetaLayers.map('economy').removeLayer(PetaLayers.layer('economy', 'labels'))")
+        assert shown_labels(page, "economy") == []
+        page.evaluate("() => PetaLayers.map('economy').addLayer(PetaLayers.layer('economy', 'labels'))")
+        page.wait_for_function("() => document.querySelectorAll('.peta-label:not([style*=\"display: none\"])').length")
+        assert overlaps(shown_labels(page, "economy")) == []
         assert problems.items == []
     finally:
         page.context.close()

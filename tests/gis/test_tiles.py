@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import mapbox_vector_tile
 import pytest
 from sqlalchemy import text
@@ -310,3 +312,85 @@ def test_cache_renders_once_per_data_version(engine, monkeypatch):
     sindang = cache.get_tile(engine, PRODUCERS, *REGENCY_Z7, {"area_code": "32.12.16"})
     assert sindang == tile(engine, PRODUCERS, *REGENCY_Z7, {"area_code": "32.12.16"}) != first
     assert cache.get_tile(engine, PRODUCERS, *REGENCY_Z7, {"area_code": "32.12.16.2004"}) not in (first, sindang)
+
+
+# --- label points ----------------------------------------------------------------------------------------
+
+AREA_LABELS = LAYERS["area-labels"]
+
+
+def _tile_range(engine, z: int) -> tuple[range, range]:
+    """Columns and rows of the zoom-``z`` tiles that cover the regency."""
+    west, south, east, north = layer_bounds(engine, LAYERS["kabupaten"])
+    size = 2 * tiles.WORLD_M / (1 << z)
+
+    def column(lon: float) -> int:
+        return int((lon * tiles.WORLD_M / 180 + tiles.WORLD_M) // size)
+
+    def row(lat: float) -> int:
+        y = math.log(math.tan(math.radians(45 + lat / 2))) * tiles.EARTH_RADIUS_M
+        return int((tiles.WORLD_M - y) // size)
+
+    return range(column(west), column(east) + 1), range(row(north), row(south) + 1)
+
+
+def test_label_points_in_tiles_lie_inside_their_kecamatan_and_desa(engine):
+    """Every area comes in the z11 tiles of the regency, named, at a point inside its polygon (ST_Contains)."""
+    z = 11
+    size = 2 * tiles.WORLD_M / (1 << z)
+    columns, rows = _tile_range(engine, z)
+    found: dict[str, tuple[float, float, str, str]] = {}
+    for x in columns:
+        for y in rows:
+            data = tile(engine, AREA_LABELS, z, x, y)
+            if data is None:
+                continue
+            decoded = mapbox_vector_tile.decode(data, default_options={"y_coord_down": True})
+            for feature in decoded["area-labels"]["features"]:
+                px, py = feature["geometry"]["coordinates"]
+                mx = -tiles.WORLD_M + (x + px / tiles.EXTENT) * size
+                my = tiles.WORLD_M - (y + py / tiles.EXTENT) * size
+                lon = math.degrees(mx / tiles.EARTH_RADIUS_M)
+                lat = math.degrees(2 * math.atan(math.exp(my / tiles.EARTH_RADIUS_M)) - math.pi / 2)
+                props = feature["properties"]
+                found[props["code"]] = (lon, lat, props["name"], props["level"])
+    with engine.connect() as conn:
+        areas = {code: (name, level) for code, name, level in conn.execute(text(
+            "SELECT code, name, level FROM areas WHERE level IN ('kecamatan', 'desa')"))}
+        codes = [code for code in found if code in areas]
+        outside = conn.execute(text(
+            "SELECT p.code FROM unnest(CAST(:codes AS text[]), CAST(:lons AS float8[]), CAST(:lats AS float8[])) "
+            "AS p(code, lon, lat) JOIN areas a ON a.code = p.code "
+            "WHERE NOT ST_Contains(a.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))"),
+            {"codes": codes, "lons": [found[c][0] for c in codes], "lats": [found[c][1] for c in codes]},
+        ).scalars().all()
+    assert len(areas) > 300 and set(areas) <= set(found)
+    assert {code: found[code][2:] for code in areas} == areas
+    assert outside == []
+
+
+def test_label_points_are_the_centres_of_the_largest_inscribed_circles(engine):
+    """One stored point per area, inside it, at least as far from its edges as PostGIS's point on surface."""
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT code, ST_Contains(geom, label_point), ST_GeometryType(label_point), "
+            "ST_Distance(label_point, ST_Boundary(geom)), ST_Distance(ST_PointOnSurface(geom), ST_Boundary(geom)), "
+            "greatest(ST_XMax(geom) - ST_XMin(geom), ST_YMax(geom) - ST_YMin(geom)) / 1000 "
+            "FROM areas WHERE level IN ('kecamatan', 'desa')")).all()
+    assert len(rows) > 300
+    assert [code for code, inside, kind, *_ in rows if not inside or kind != "ST_Point"] == []
+    # within the tolerance of ST_MaximumInscribedCircle (a thousandth of the area's width)
+    assert [code for code, _, _, mine, surface, tolerance in rows if mine + tolerance < surface] == []
+
+
+def test_a_new_polygon_gets_its_label_point_when_it_is_written(engine):
+    """The database computes the point (a generated column): a load that changes a polygon moves its label."""
+    with engine.begin() as conn:
+        before = conn.execute(text("SELECT ST_X(label_point), ST_Y(label_point) FROM areas "
+                                   "WHERE code = '32.12.16.2004'")).one()
+        conn.execute(text("UPDATE areas SET geom = ST_Translate(geom, 0.5, 0.25) WHERE code = '32.12.16.2004'"))
+        after, inside = conn.execute(text("SELECT ARRAY[ST_X(label_point), ST_Y(label_point)], "
+                                          "ST_Contains(geom, label_point) FROM areas "
+                                          "WHERE code = '32.12.16.2004'")).one()
+    assert inside
+    assert after == pytest.approx([before[0] + 0.5, before[1] + 0.25], abs=1e-3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Iterator
@@ -193,7 +194,7 @@ def test_collections_come_from_the_registry_with_extents_and_links(client):
     assert [c["id"] for c in body["collections"]] == list(LAYERS)
     for doc in body["collections"]:
         west, south, east, north = doc["extent"]["spatial"]["bbox"][0]
-        assert 107.5 < west < east < 108.8 and -6.8 < south < north < -6.0
+        assert 107.5 < west < east < 108.8 and -6.8 < south < north < -5.7  # the islands of Pasekan reach -5.8
         assert relative(rel(doc["links"], "items", GEOJSON)["href"]) == f"/ogc/collections/{doc['id']}/items"
         rel(doc["links"], "items", "text/html")
         queryables = rel(doc["links"], "http://www.opengis.net/def/rel/ogc/1.0/queryables")
@@ -394,6 +395,37 @@ def test_odd_input_never_causes_a_server_error(client, query):
     if response.status_code == 400:
         assert response.mimetype == "application/problem+json"
 
+
+
+def test_area_labels_are_one_named_point_inside_each_area(client, engine):
+    """The label points the pages fetch: every area once, its name, level and rank, a point inside its polygon."""
+    body = get_json(client, "/ogc/collections/area-labels/items?limit=2000", ITEMS, GEOJSON)
+    areas = count(engine, "SELECT count(*) FROM areas")
+    assert body["numberMatched"] == body["numberReturned"] == areas and not [
+        link for link in body["links"] if link["rel"] == "next"]
+    features = body["features"]
+    assert {f["geometry"]["type"] for f in features} == {"Point"}
+    assert all(list(f["properties"]) == ["code", "name", "level", "parent_code", "rank"] for f in features)
+    assert all(f["id"] == f["properties"]["code"] and f["properties"]["name"] for f in features)
+    with engine.connect() as conn:
+        outside = conn.execute(text(
+            "SELECT p.code FROM json_to_recordset(CAST(:features AS json)) AS p(code text, x float8, y float8) "
+            "JOIN areas a ON a.code = p.code WHERE NOT ST_Contains(a.geom, ST_SetSRID(ST_MakePoint(p.x, p.y), 4326))"),
+            {"features": json.dumps([{"code": f["id"], "x": f["geometry"]["coordinates"][0],
+                                      "y": f["geometry"]["coordinates"][1]} for f in features])}).scalars().all()
+        by_population = conn.execute(text(
+            "SELECT name FROM areas WHERE level = 'kecamatan' "
+            "ORDER BY population DESC NULLS LAST, area_km2 DESC NULLS LAST, code")).scalars().all()
+    assert outside == []
+    kecamatan = sorted((f["properties"] for f in features if f["properties"]["level"] == "kecamatan"),
+                       key=lambda p: p["rank"])
+    assert [p["name"] for p in kecamatan] == by_population  # rank 1: the most populous
+    only = get_json(client, "/ogc/collections/area-labels/items?level=kecamatan&limit=100", ITEMS, GEOJSON)
+    assert only["numberMatched"] == len(kecamatan) == count(engine, "SELECT count(*) FROM areas "
+                                                                    "WHERE level = 'kecamatan'")
+    compressed = client.get("/ogc/collections/area-labels/items?limit=2000", headers={"Accept-Encoding": "gzip"})
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert len(compressed.data) < 25_000  # one request for every name of the regency, small on a weak signal
 
 # --- real clients against a live server ---------------------------------------------------------------
 

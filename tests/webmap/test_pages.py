@@ -352,7 +352,7 @@ def test_map_builders_add_to_a_given_map():
     assert same is m
     kinds = [child.kind for child in m._children.values() if isinstance(child, maps.PetaLayer)]
     assert kinds == ["choropleth", "choropleth", "choropleth", "boundaries", "boundaries", "producers",
-                     "landing_sites", "opportunities"]
+                     "landing_sites", "opportunities", "outline", "labels"]
     parts = maps.render_map(m)
     assert "PetaLayers.register" in parts.script and "PetaLayers.create" in parts.script
     assert "Agricultural production" in parts.script
@@ -360,3 +360,27 @@ def test_map_builders_add_to_a_given_map():
     assert assets.external_asset_urls(parts.header) == []
     config = json.dumps(i18n.js_config("id"))
     assert "Produksi pertanian" in config and "id-ID" in config
+
+
+def test_place_names_follow_the_registry_in_both_languages():
+    """The pages' label rules are the registry's, placed kecamatan first; place names are not translated."""
+    options = maps.label_options("en")
+    rules = {rule["id"]: rule for rule in options["rules"]}
+    assert list(rules) == ["kecamatan", "landing-sites", "opportunities", "desa"]  # the order of placing
+    assert [rule["priority"] for rule in options["rules"]] == sorted(rule["priority"] for rule in options["rules"])
+    assert {rules[r]["text"] for r in ("kecamatan", "desa", "landing-sites")} == {"name"}
+    assert (rules["opportunities"]["text"], rules["opportunities"]["fallback"]) == ("title_en", "title_id")
+    assert rules["kecamatan"]["maxZoom"] == rules["desa"]["minZoom"] and rules["kecamatan"]["bold"]
+    assert rules["landing-sites"]["beside"] and not rules["kecamatan"]["beside"]
+    # one request for the area names, the same in both languages (the browser's cache serves the next page)
+    assert options["sources"] == maps.label_options("id")["sources"] == {
+        "area-labels": f"/ogc/collections/area-labels/items?limit={maps.LABEL_ITEMS_LIMIT}"}
+
+
+@pytest.mark.parametrize("path", ["/", "/investor", "/produk", "/perencana", "/wilayah/32.12", "/wilayah/32.12.16",
+                                  "/wilayah/32.12.16.2004"])
+def test_every_map_has_the_outline_and_the_place_names(client, path):
+    html = client.get(path).get_data(as_text=True)
+    created = re.findall(r'PetaLayers\.create\(\s*\w+, "(\w+)"', html)
+    assert created[-2:] == ["outline", "labels"], created  # after the layers whose symbols get names
+    assert t("layer.labels") in html  # in the layer control

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from gis.layers import LAYERS
 from gis.settings import PROJECT_ROOT
 from gis.tiles import tile_fields
+from webmap.glyphs import FONTS
 
 REGENCY_Z7 = "7/102/66"
 TILE_TYPE = "application/vnd.mapbox-vector-tile"
@@ -138,13 +139,14 @@ def test_every_layer_has_tilejson_and_tiles(client):
 
 def check_style_structure(style: dict, tilejsons: dict[str, dict]) -> None:
     assert style["version"] == 8
-    assert "glyphs" not in style and "sprite" not in style
+    assert "sprite" not in style and style["glyphs"].endswith("/fonts/{fontstack}/{range}.pbf")  # test_fonts.py
     ids = [layer["id"] for layer in style["layers"]]
     assert len(ids) == len(set(ids))
     used = set()
     for layer in style["layers"]:
         assert layer["type"] in STYLE_LAYER_TYPES
-        assert layer["type"] != "symbol"  # no glyphs are served
+        if layer["type"] == "symbol":  # labels: their fonts must be among the glyphs served (test_fonts.py)
+            assert set(layer["layout"].get("text-font", [])) <= set(FONTS), layer["id"]
         if layer["type"] == "background":
             continue
         assert layer["source"] in style["sources"], layer["id"]
@@ -180,10 +182,91 @@ def _style_validator() -> str | None:
     return next((c for c in candidates if c and Path(c).is_file()), None)
 
 
-def test_style_passes_maplibre_validator(client, tmp_path):
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_style_passes_maplibre_validator(client, tmp_path, lang):
     validator = _style_validator()
     assert validator is not None, "gl-style-validate missing: make setup installs @maplibre/maplibre-gl-style-spec"
     path = tmp_path / "economy.json"
-    path.write_text(client.get("/styles/economy.json?lang=en").get_data(as_text=True))
+    path.write_text(client.get(f"/styles/economy.json?lang={lang}").get_data(as_text=True))
     done = subprocess.run([validator, str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- place names ---------------------------------------------------------------------------------------
+
+# symbol layer -> (source, font stack, text field in Indonesian, in English)
+NAME = ["get", "name"]
+LABEL_LAYERS = {
+    "label-kecamatan": ("area-labels", ["DejaVu Sans Bold"], NAME, NAME),
+    "label-desa": ("area-labels", ["DejaVu Sans Book"], NAME, NAME),
+    "label-landing-sites": ("landing-sites", ["DejaVu Sans Book"], NAME, NAME),
+    "label-opportunities": ("opportunities", ["DejaVu Sans Book"], ["get", "title_id"],
+                            ["coalesce", ["get", "title_en"], ["get", "title_id"]]),
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_style_names_kecamatan_desa_tpi_and_opportunities(client, lang):
+    """Symbol layers over every other layer, placed kecamatan first; MapLibre's collision checks thin them."""
+    style = client.get(f"/styles/economy.json?lang={lang}").get_json()
+    symbols = [layer for layer in style["layers"] if layer["type"] == "symbol"]
+    assert style["layers"][-len(symbols):] == symbols  # names over fills, lines and circles
+    # MapLibre places the top layer first: desa names give way to opportunities, TPI and kecamatan names
+    assert [layer["id"] for layer in symbols] == ["label-desa", "label-opportunities", "label-landing-sites",
+                                                  "label-kecamatan"]
+    by_id = {layer["id"]: layer for layer in symbols}
+    for layer_id, (source, font, field_id, field_en) in LABEL_LAYERS.items():
+        layer, layout, paint = by_id[layer_id], by_id[layer_id]["layout"], by_id[layer_id]["paint"]
+        assert layer["source"] == layer["source-layer"] == source
+        assert layout["text-font"] == font
+        assert layout["text-field"] == (field_en if lang == "en" else field_id)  # place names are not translated
+        assert layout["text-allow-overlap"] is False and layout["text-ignore-placement"] is False
+        assert layout["text-padding"] >= 2 and layout["visibility"] == "visible"
+        assert paint["text-halo-width"] >= 1 and paint["text-halo-color"].startswith("rgba(255, 255, 255")
+        assert ["==", ["geometry-type"], "Point"] in layer["filter"]
+    kecamatan, desa = by_id["label-kecamatan"], by_id["label-desa"]
+    assert 8 <= kecamatan["minzoom"] <= 10 and 11 <= kecamatan["maxzoom"] <= 13  # regency zoom
+    assert desa["minzoom"] == kecamatan["maxzoom"] and "maxzoom" not in desa  # the desa take over, to the end
+    assert ["==", ["get", "level"], "kecamatan"] in kecamatan["filter"]
+    assert ["==", ["get", "level"], "desa"] in desa["filter"]
+    for layer in (kecamatan, desa):  # the most populous of a level first
+        assert layer["layout"]["symbol-sort-key"][:2] == ["coalesce", ["get", "rank"]]
+        assert "center" in layer["layout"]["text-variable-anchor"]
+    for layer_id in ("label-landing-sites", "label-opportunities"):  # beside their circles, not on them
+        layout = by_id[layer_id]["layout"]
+        assert layout["text-variable-anchor"] == ["left", "right"] and layout["text-radial-offset"] > 0.5
+        assert by_id[layer_id]["minzoom"] <= 11
+    assert kecamatan["layout"]["text-size"] > desa["layout"]["text-size"]
+
+
+def test_style_draws_the_regency_outline_over_every_fill_and_line_at_every_zoom(client):
+    """The kabupaten line is the coast and the islands: drawn last of the fills and lines, wider, from zoom 0."""
+    style = client.get("/styles/economy.json").get_json()
+    layers = style["layers"]
+    position = {layer["id"]: i for i, layer in enumerate(layers)}
+    outline = layers[position["kabupaten-line"]]
+    assert outline["layout"]["visibility"] == "visible" and outline["minzoom"] == 0 and "maxzoom" not in outline
+    assert "filter" not in outline
+    others = [layer for layer in layers if layer["type"] in ("fill", "line") and layer is not outline]
+    assert others and all(position[layer["id"]] < position["kabupaten-line"] for layer in others)
+    widths = [layer["paint"]["line-width"] for layer in others if layer["type"] == "line"]
+    assert all(outline["paint"]["line-width"] > width for width in widths)
+    tilejson = client.get(local(style["sources"]["kabupaten"]["url"])).get_json()
+    assert tilejson["minzoom"] == 0  # drawn at every zoom (over-zoomed beyond its maxzoom)
+
+
+def test_label_point_tiles_carry_names_ranks_and_levels(client, engine):
+    """The area-labels tile of the whole regency holds one point per area, with its name, level and rank."""
+    response = client.get(f"/tiles/area-labels/{REGENCY_Z7}.pbf")
+    assert response.status_code == 200 and response.mimetype == TILE_TYPE
+    features = mapbox_vector_tile.decode(response.data)["area-labels"]["features"]
+    assert all(f["geometry"]["type"] == "Point" for f in features)
+    with engine.connect() as conn:
+        areas = {code: (name, level) for code, name, level in conn.execute(text("SELECT code, name, level FROM areas"))}
+    assert {f["properties"]["code"]: (f["properties"]["name"], f["properties"]["level"]) for f in features} == areas
+    assert len(features) == len(areas)
+    for level in ("kecamatan", "desa"):
+        ranks = sorted(f["properties"]["rank"] for f in features if f["properties"]["level"] == level)
+        assert ranks == list(range(1, len(ranks) + 1))
+    tilejson = client.get("/tiles/area-labels.json").get_json()
+    assert {"name", "level", "rank"} <= set(tilejson["vector_layers"][0]["fields"])

@@ -28,6 +28,7 @@
     var map = L.map(box, { renderer: L.svg(), minZoom: 7, maxZoom: 18, zoomSnap: 0.25 });
     map.fitBounds(planner.getBounds());
     L.control.scale().addTo(map);
+    P.labels(KEY, map);  // the kecamatan and desa names of the page's main map (its request, its rules)
     var layer = null;
     var fitted = false;
     var legend = L.control({ position: 'bottomright' });

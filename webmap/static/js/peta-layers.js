@@ -93,7 +93,7 @@
 
   // One VectorGrid (canvas) inside a LayerGroup, so that the layer control keeps one entry while the
   // tiles are swapped (VectorGrid 1.3 has no setUrl). Clicks are identified by PetaLayers' hit test.
-  function vectorGroup(map, st, layerName, url, style, pane) {
+  function vectorGroup(map, st, layerName, url, style, pane, extra) {
     var group = L.layerGroup();
     group.reload = function (newUrl, newStyle) {
       url = newUrl || url;
@@ -107,13 +107,13 @@
         if (!(s instanceof Array) || s.length) { st.features += 1; }
         return s;
       };
-      var grid = L.vectorGrid.protobuf(url, {
+      var grid = L.vectorGrid.protobuf(url, L.extend({
         vectorTileLayerStyles: styles, rendererFactory: L.canvas.tile, interactive: false,
         maxNativeZoom: MAX_NATIVE_ZOOM, pane: pane || 'overlayPane', attribution: '',
         // With a feature id VectorGrid keeps its tiles in _vectorTiles (the hit test reads them) and
         // removes a tile's renderer when the tile unloads (without it, renderers pile up as one pans).
         getFeatureId: function (f) { return f.id || (f.properties && f.properties.code) || 0; }
-      });
+      }, extra));
       grid.on('load', function () { st.loaded = true; group.fire('petaload'); });
       group.grid = grid;
       group.addLayer(grid);
@@ -414,6 +414,226 @@
       profileLink(map, p.area_code) + '</div>';
   }
 
+  // ---------------------------------------------------------------- outline and place names
+
+  // The regency's outline (its coast and islands) over every fill, at every zoom; clicks go through it. Only the
+  // tiles within the regency's bounds are asked for (the sea around it would answer 204 No Content).
+  kinds.outline = function (map, o) {
+    var st = track(map, o.id, 'outline');
+    paneFor(map, 'petaOutline', 450);  // over the fills and boundaries (400), under producers (600)
+    var b = o.bounds;
+    var group = vectorGroup(map, st, o.layer, tileUrl(o.layer, {}), function () {
+      return { color: '#263238', weight: 2.2, opacity: 0.9, fill: false };
+    }, 'petaOutline', b ? { bounds: L.latLngBounds([b[1], b[0]], [b[3], b[2]]) } : {});
+    group._petaStatus = st;
+    peta(map).layers[o.id] = group;
+    return group;
+  };
+
+  function paneFor(map, name, zIndex) {
+    var pane = map.getPane(name);
+    if (!pane) {
+      pane = map.createPane(name);
+      pane.style.zIndex = String(zIndex);
+      pane.style.pointerEvents = 'none';
+    }
+    return pane;
+  }
+
+  var LABEL_GAP = 3;  // px kept clear around each label
+  var LABEL_SHIFT = 0.4;  // ems: an area's name may move above or below its point by this and half its height
+  var LABEL_BESIDE = 13;  // px from a point to its label: the circle's radius (8), its stroke and a gap
+  var LABEL_MARGIN = 150;  // px around the view within which labels take part (they may stick out of it)
+  var fetched = {};  // url -> promise of its features, shared by the maps of a page
+
+  function fetchOnce(url) {
+    if (!fetched[url]) {
+      fetched[url] = getJSON(url).catch(function (err) { delete fetched[url]; throw err; });  // asked again later
+    }
+    return fetched[url];
+  }
+
+  // Names of kecamatan, desa, TPI and opportunities, as the layer registry declares them (gis/layers.py, Label):
+  // areas from one GeoJSON request of their label points (o.sources), points from the page's own TPI and
+  // opportunity layers, next to their circles. After every move and zoom a greedy pass places them by priority
+  // (kecamatan, TPI, opportunities, desa; then each rule's sort property) and leaves out every label whose box
+  // would overlap one already placed, so that names never pile up on a phone screen.
+  function labelLayer(map, o, st) {
+    var items = [];  // {rule, text, latlng, key, el, w, h} in placing order
+    var elements = {};  // key -> element, kept while the layer lives
+    var data = {};  // source -> [{id, latlng, props}] of the fetched sources
+    var watched = [];
+    var pane = paneFor(map, 'petaLabels', 620);  // over every layer, under tooltips (650) and popups (700)
+    pane.classList.add('peta-labels-pane');
+    var layer = new (L.Layer.extend({
+      onAdd: function () {
+        map.on('zoomstart', hide);
+        map.on('moveend resize', place);
+        map.on('layeradd layerremove', onLayer);
+        map.getContainer().addEventListener('toggle', place, true);  // the legend folds: room for more names
+        load().then(function () { collect(); place(); st.loaded = true; });
+      },
+      onRemove: function () {
+        map.off('zoomstart', hide);
+        map.off('moveend resize', place);
+        map.off('layeradd layerremove', onLayer);
+        map.getContainer().removeEventListener('toggle', place, true);
+        Object.keys(elements).forEach(function (key) { elements[key].style.display = 'none'; });
+        st.features = 0;
+      }
+    }))();
+
+    function load() {
+      var urls = o.sources || {};
+      return Promise.all(Object.keys(urls).map(function (source) {
+        return fetchOnce(urls[source]).then(function (fc) {
+          data[source] = fc.features.filter(function (f) { return f.geometry && f.geometry.type === 'Point'; })
+            .map(function (f) {
+              var c = f.geometry.coordinates;
+              return { id: f.id, latlng: L.latLng(c[1], c[0]), props: f.properties || {} };
+            });
+        }).catch(function (err) { st.error = String(err); });
+      }));
+    }
+
+    // The features of a rule's source: fetched ones, or those the page's layer of that id shows now.
+    function features(rule) {
+      if (data[rule.source]) { return data[rule.source]; }
+      var group = peta(map) && peta(map).layers[rule.source];
+      if (!group || !map.hasLayer(group) || !group.eachLayer) { return []; }
+      if (watched.indexOf(group) < 0) { watched.push(group); group.on('data', refresh); }
+      var found = [];
+      group.eachLayer(function (child) {
+        (child.eachLayer ? child : L.layerGroup([child])).eachLayer(function (l) {
+          if (!l.feature) { return; }
+          var latlng = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
+          found.push({ id: l.feature.id, latlng: latlng, props: l.feature.properties || {} });
+        });
+      });
+      return found;
+    }
+
+    function collect() {
+      items = [];
+      o.rules.forEach(function (rule) {
+        features(rule).forEach(function (f) {
+          var p = f.props;
+          if (rule.only && p[rule.only[0]] !== rule.only[1]) { return; }
+          var text = known(p[rule.text]) ? p[rule.text] : p[rule.fallback];
+          if (!known(text)) { return; }
+          var sort = rule.sort && known(p[rule.sort]) ? Number(p[rule.sort]) : Infinity;
+          items.push({ rule: rule, text: String(text), latlng: f.latlng, sort: sort, key: rule.id + '|' + f.id,
+            code: p.code || '' });
+        });
+      });
+      items.sort(function (a, b) {
+        return a.rule.priority - b.rule.priority || a.sort - b.sort || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+      });
+    }
+
+    function refresh() { if (map.hasLayer(layer)) { collect(); place(); } }
+    function onLayer(e) { if (watched.indexOf(e.layer) >= 0 || peta(map) && isSource(e.layer)) { refresh(); } }
+    function isSource(l) {
+      return o.rules.some(function (rule) { return peta(map).layers[rule.source] === l; });
+    }
+    function hide() { pane.classList.add('peta-labels-moving'); }
+
+    function element(item) {
+      var el = elements[item.key];
+      if (!el) {
+        var rule = item.rule;
+        el = elements[item.key] = L.DomUtil.create('div', 'peta-label peta-label-' + rule.id + (rule.beside ?
+          ' peta-label-beside' : ''), pane);
+        el.textContent = item.text;
+        el.setAttribute('data-label', rule.id);
+        if (item.code) { el.setAttribute('data-code', item.code); }
+        el.style.fontSize = rule.size + 'px';
+        el.style.color = rule.color;
+        if (rule.bold) { el.style.fontWeight = '700'; }
+        if (rule.caps) { el.classList.add('peta-label-caps'); }
+        el.style.display = 'none';
+      }
+      if (el.textContent !== item.text) { el.textContent = item.text; item.w = 0; }
+      item.el = el;
+      return el;
+    }
+
+    // The first of the item's places whose box overlaps none of ``placed``: an area's name on its point, else
+    // just above or below it (as the MapLibre style's variable anchors); a point's name right, else left of it.
+    function fit(item, placed) {
+      var x = item.pt.x, y = item.pt.y - item.h / 2, shift = LABEL_SHIFT * item.rule.size + item.h / 2;
+      var places = item.rule.beside ? [[x + LABEL_BESIDE, y], [x - LABEL_BESIDE - item.w, y]] :
+        [[x - item.w / 2, y], [x - item.w / 2, y - shift], [x - item.w / 2, y + shift]];
+      for (var i = 0; i < places.length; i++) {
+        var left = places[i][0], top = places[i][1];
+        var box = { x1: left - LABEL_GAP, y1: top - LABEL_GAP, x2: left + item.w + LABEL_GAP,
+          y2: top + item.h + LABEL_GAP, left: left, top: top };
+        var free = true;
+        for (var j = 0; j < placed.length && free; j++) {
+          var other = placed[j];
+          free = box.x2 <= other.x1 || box.x1 >= other.x2 || box.y2 <= other.y1 || box.y1 >= other.y2;
+        }
+        if (free) { return box; }
+      }
+      return null;
+    }
+
+    function place() {
+      if (!map.hasLayer(layer)) { return; }
+      var zoom = map.getZoom();
+      var size = map.getSize();
+      var candidates = [];
+      var keep = {};
+      // The map's controls (zoom, search, legend) come first: a name under them would be hidden yet take room.
+      var origin = map.getContainer().getBoundingClientRect();
+      var placed = [];
+      Array.prototype.forEach.call(map.getContainer().querySelectorAll('.leaflet-control'), function (control) {
+        var r = control.getBoundingClientRect();
+        if (r.width && r.height) {
+          placed.push({ x1: r.left - origin.left, y1: r.top - origin.top, x2: r.right - origin.left,
+            y2: r.bottom - origin.top });
+        }
+      });
+      var controls = placed.length;
+      items.forEach(function (item) {
+        var rule = item.rule;
+        if (zoom < rule.minZoom || zoom >= rule.maxZoom) { return; }
+        item.pt = map.latLngToContainerPoint(item.latlng);
+        if (item.pt.x < -LABEL_MARGIN || item.pt.y < -LABEL_MARGIN || item.pt.x > size.x + LABEL_MARGIN ||
+            item.pt.y > size.y + LABEL_MARGIN) { return; }
+        candidates.push(item);
+      });
+      // Sizes of labels not yet measured, in one layout: all shown (unseen) first, then all read.
+      var fresh = candidates.filter(function (item) { element(item); return !item.w; });
+      fresh.forEach(function (item) { item.el.style.visibility = 'hidden'; item.el.style.display = ''; });
+      fresh.forEach(function (item) { item.w = item.el.offsetWidth; item.h = item.el.offsetHeight; });
+      candidates.forEach(function (item) {
+        var box = fit(item, placed);
+        if (!box) { return; }
+        placed.push(box);
+        keep[item.key] = true;
+        L.DomUtil.setPosition(item.el, map.containerPointToLayerPoint([box.left, box.top]).round());
+        item.el.style.visibility = '';
+        item.el.style.display = '';
+      });
+      Object.keys(elements).forEach(function (key) { if (!keep[key]) { elements[key].style.display = 'none'; } });
+      pane.classList.remove('peta-labels-moving');
+      st.features = placed.length - controls;
+    }
+
+    layer.place = place;
+    return layer;
+  }
+
+  kinds.labels = function (map, o) {
+    var st = track(map, o.id, 'labels');
+    var layer = labelLayer(map, o, st);
+    layer.petaOptions = o;
+    layer._petaStatus = st;
+    peta(map).layers[o.id] = layer;
+    return layer;
+  };
+
   // ---------------------------------------------------------------- identify (one popup per click)
 
   function producerHtml(map, p) {
@@ -626,6 +846,14 @@
     producerHtml: function (key, p) { return producerHtml(maps[key], p); },
     opportunityHtml: function (key, p) { return opportunityHtml(maps[key], p); },
     opportunityFigures: function (key, p) { return opportunityFigures(maps[key], p); },
-    refreshLegend: function (key) { refreshLegend(maps[key]); }
+    refreshLegend: function (key) { refreshLegend(maps[key]); },
+    // The area names of page ``key``'s map on another map of the page (the analysis map), from the same request.
+    labels: function (key, other) {
+      var main = maps[key] && maps[key]._peta.layers.labels;
+      if (!main) { return null; }
+      var o = main.petaOptions;
+      var rules = o.rules.filter(function (rule) { return (o.sources || {})[rule.source]; });
+      return labelLayer(other, { rules: rules, sources: o.sources }, { features: 0, loaded: false }).addTo(other);
+    }
   };
 }());
