@@ -36,11 +36,28 @@ def area_profile(engine: Engine, code: str, lang: str = "id", memo: Memo | None 
             raise UnknownArea(f"no area has code {code!r}")
         return {
             **_identity(area, lang),
+            "view_bbox": list(view_bbox(conn, code) or ()) or None,
             "top_commodities": top_commodities(conn, code, lang),
             "producers": producers_by_sector(conn, code, lang, memo),
             "opportunities": opportunities_in(conn, code, lang),
             "children": _children(conn, code),
         }
+
+
+# The first view of an area leaves out its parts under a twentieth of its largest: far islands (Pasekan's
+# P. Biawak, 40 km offshore) would otherwise shrink the mainland to a corner of a phone screen.
+VIEW_PART_SHARE = 0.05
+_VIEW_BBOX = """
+    WITH parts AS (SELECT (ST_Dump(geom)).geom AS part FROM areas WHERE code = :code),
+    kept AS (SELECT part FROM parts WHERE ST_Area(part) >= :share * (SELECT max(ST_Area(part)) FROM parts))
+    SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(part) AS e FROM kept) x
+"""
+
+
+def view_bbox(conn: Connection, code: str) -> tuple[float, float, float, float] | None:
+    """West, south, east, north of the area's main parts (its first view on a map), or None if unknown."""
+    row = conn.execute(text(_VIEW_BBOX), {"code": code, "share": VIEW_PART_SHARE}).one_or_none()
+    return None if row is None or row[0] is None else (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
 
 
 def _area(conn: Connection, code: str) -> Any:

@@ -396,6 +396,9 @@ def _schemas() -> dict[str, Any]:
                         "description": "dissolved from its desa; loading the real level replaces it"},
             "centroid": {"type": "array", "items": num, "minItems": 2, "maxItems": 2},
             "bbox": {"type": "array", "items": num, "minItems": 4, "maxItems": 4},
+            "view_bbox": {"type": "array", "items": num, "minItems": 4, "maxItems": 4, "nullable": True,
+                          "description": "the first view on a map: the bbox without parts under a twentieth "
+                                         "of the largest (far islands)"},
             "top_commodities": {"type": "array", "items": {"type": "object", "required": [
                 "sector", "subject", "label", "year", "production_ton"], "properties": {
                 "sector": {"type": "string", "enum": ["agriculture", "fisheries"]}, "subject": text,

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError
 
 from etl.jobs import JOBS
@@ -66,17 +67,21 @@ def page_url(path: str, lang: str, **args: Any) -> str:
     return path + (f"?{urlencode(params)}" if params else "")
 
 
+def _cached(key: str, make: Callable[[], Any]) -> Any:
+    """``make()``, kept for ``SUBJECTS_TTL_S`` per app: what the page maps need from the whole data set."""
+    cache: dict[str, tuple[float, Any]] = current_app.extensions.setdefault("peta_pages_subjects", {})
+    with _subjects_lock:
+        hit = cache.get(key)
+        if hit is None or time.monotonic() - hit[0] > SUBJECTS_TTL_S:
+            hit = cache[key] = (time.monotonic(), make())
+    return hit[1]
+
+
 def mappable_subjects(engine: Engine, dataset: str, lang: str) -> list[dict[str, Any]]:
     """Commodities (or fisheries kinds) that can be mapped, with the finest level that has data (cached)."""
-    cache: dict[str, tuple[float, list[tuple[str, str, list[int]]]]] = current_app.extensions.setdefault(
-        "peta_pages_subjects", {})
-    with _subjects_lock:
-        hit = cache.get(dataset)
-        if hit is None or time.monotonic() - hit[0] > SUBJECTS_TTL_S:
-            hit = (time.monotonic(), _find_subjects(engine, dataset))
-            cache[dataset] = hit
+    found: list[tuple[str, str, list[int]]] = _cached(dataset, lambda: _find_subjects(engine, dataset))
     # Kecamatan-level subjects with the longest series first: padi before mangga, laut before kolam.
-    ordered = sorted(hit[1], key=lambda item: (item[1] != "kecamatan", -len(item[2]), item[0]))
+    ordered = sorted(found, key=lambda item: (item[1] != "kecamatan", -len(item[2]), item[0]))
     return [{"id": s, "level": level, "years": years, "label": stats.subject_label(s, lang)}
             for s, level, years in ordered]
 
@@ -96,29 +101,27 @@ def _find_subjects(engine: Engine, dataset: str) -> list[tuple[str, str, list[in
     return found
 
 
+def _read(engine: Engine, query: Callable[[Connection], Any]) -> Any:
+    with engine.connect() as conn:
+        return query(conn)
+
+
 def opportunity_sectors(engine: Engine) -> list[str]:
     """The sectors of the loaded opportunities, for the investor filter (cached like the subjects)."""
-    cache: dict[str, tuple[float, Any]] = current_app.extensions.setdefault("peta_pages_subjects", {})
-    with _subjects_lock:
-        hit = cache.get("sectors")
-        if hit is None or time.monotonic() - hit[0] > SUBJECTS_TTL_S:
-            with engine.connect() as conn:
-                found = conn.execute(text("SELECT DISTINCT sector FROM opportunities WHERE sector <> ''")).scalars()
-                hit = (time.monotonic(), sorted(found))
-            cache["sectors"] = hit
-    return hit[1]
+    sql = text("SELECT DISTINCT sector FROM opportunities WHERE sector <> ''")
+    return _cached("sectors", lambda: sorted(_read(engine, lambda conn: conn.execute(sql).scalars())))
 
 
 def region_bounds(engine: Engine) -> tuple[float, float, float, float] | None:
-    """West, south, east, north of the kecamatan layer (cached like the subjects)."""
-    cache: dict[str, tuple[float, Any]] = current_app.extensions.setdefault("peta_pages_subjects", {})
-    with _subjects_lock:
-        hit = cache.get("bounds")
-        if hit is None or time.monotonic() - hit[0] > SUBJECTS_TTL_S:
-            with engine.connect() as conn:
-                hit = (time.monotonic(), features.extent(conn, LAYERS["kecamatan"]).bbox)
-            cache["bounds"] = hit
-    return hit[1]
+    """West, south, east, north of the kecamatan layer, islands included (cached like the subjects)."""
+    return _cached("bounds", lambda: _read(engine, lambda conn: features.extent(conn, LAYERS["kecamatan"]).bbox))
+
+
+def home_bounds(engine: Engine) -> tuple[float, float, float, float] | None:
+    """Where the maps open: the regency without its far islands (cached like the subjects)."""
+    region = _region()
+    return _cached("home", lambda: _read(engine, lambda conn: profiles.view_bbox(conn, region))) \
+        or region_bounds(engine)
 
 
 def _kecamatan(engine: Engine, region: str) -> list[dict[str, str]]:
@@ -144,7 +147,7 @@ def _map_config(lang: str) -> dict[str, Any]:
 def _new_map(key: str, lang: str) -> Any:
     from webmap import maps
 
-    return maps.new_map(key, lang, _map_config(lang), bounds=region_bounds(_engine()))
+    return maps.new_map(key, lang, _map_config(lang), bounds=home_bounds(_engine()))
 
 
 def _render(template: str, lang: str, status: int = 200, **context: Any) -> Response:
@@ -178,7 +181,7 @@ def index() -> Response:
     lang = _lang()
     engine = _engine()
     m = maps.economy_map(lang, _map_config(lang), mappable_subjects(engine, "agriculture", lang),
-                         mappable_subjects(engine, "fisheries", lang), bounds=region_bounds(engine))
+                         mappable_subjects(engine, "fisheries", lang), bounds=home_bounds(engine))
     return _render("index.html", lang, parts=maps.render_map(m))
 
 
@@ -283,7 +286,7 @@ def wilayah(code: str) -> Response:
     except profiles.UnknownArea:
         return _render("error.html", lang, status=404, title=t("error.404_title", lang),
                        message=t("error.area_unknown", lang, code=code))
-    m = maps.new_map("wilayah", lang, _map_config(lang), bounds=profile["bbox"])
+    m = maps.new_map("wilayah", lang, _map_config(lang), bounds=profile["view_bbox"] or profile["bbox"])
     child_level = {"kabupaten": "kecamatan", "kecamatan": "desa"}.get(profile["level"])
     if child_level:
         maps.add_boundaries(m, lang, child_level, {"parent_code": code})

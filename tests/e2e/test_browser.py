@@ -664,8 +664,8 @@ def area_labels(page: Any) -> dict[str, dict[str, Any]]:
 
 def set_view(page: Any, key: str, latlng: list[float], zoom: int) -> None:
     """Move the map at once (the labels are placed again when it has moved)."""
-    page.evaluate("([key, latlng, zoom]) => PetaLayers.map(key).setView(latlng, zoom, {animate: false})",
-                  [key, latlng, zoom])
+    page.evaluate("([key, latlng, zoom]) => { PetaLayers.map(key).setView(latlng, zoom, {animate: false}); }",
+                  [key, latlng, zoom])  # returns nothing: the map object cannot be serialised
 
 
 def test_kecamatan_names_at_regency_zoom_and_desa_names_zoomed_in(browser, live_server):
@@ -697,7 +697,7 @@ def test_kecamatan_names_at_regency_zoom_and_desa_names_zoomed_in(browser, live_
         assert overlaps(shown) == []
         # zoomed in on Sindang: the names of its desa, and no kecamatan name any more
         page.evaluate("""() => fetch('/ogc/collections/kecamatan/items/32.12.16').then(r => r.json())
-            .then(f => PetaLayers.map('economy').fitBounds(L.geoJSON(f).getBounds(), {animate: false}))""")
+            .then(f => { PetaLayers.map('economy').fitBounds(L.geoJSON(f).getBounds(), {animate: false}); })""")
         assert page.evaluate("PetaLayers.map('economy').getZoom()") >= 12
         shown = shown_labels(page, "economy")
         desa = [label for label in shown if label["kind"] == "desa"]
@@ -745,9 +745,9 @@ def test_names_never_overlap_on_a_phone(browser, live_server):
             kinds |= {label["kind"] for label in shown}
         assert {"kecamatan", "desa", "landing-sites"} <= kinds
         # the names leave the map with their layer, and come back with it
-        page.evaluate("() => PetaLayers.map('economy').removeLayer(PetaLayers.layer('economy', 'labels'))")
+        page.evaluate("() => { PetaLayers.map('economy').removeLayer(PetaLayers.layer('economy', 'labels')); }")
         assert shown_labels(page, "economy") == []
-        page.evaluate("() => PetaLayers.map('economy').addLayer(PetaLayers.layer('economy', 'labels'))")
+        page.evaluate("() => { PetaLayers.map('economy').addLayer(PetaLayers.layer('economy', 'labels')); }")
         page.wait_for_function("() => document.querySelectorAll('.peta-label:not([style*=\"display: none\"])').length")
         assert overlaps(shown_labels(page, "economy")) == []
         assert problems.items == []

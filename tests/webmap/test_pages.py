@@ -384,3 +384,13 @@ def test_every_map_has_the_outline_and_the_place_names(client, path):
     created = re.findall(r'PetaLayers\.create\(\s*\w+, "(\w+)"', html)
     assert created[-2:] == ["outline", "labels"], created  # after the layers whose symbols get names
     assert t("layer.labels") in html  # in the layer control
+
+
+def test_maps_open_on_the_mainland_while_the_outline_keeps_the_islands(client):
+    """The islands of Pasekan (P. Biawak, 40 km offshore) stay in the data but not in the first view."""
+    profile = client.get("/api/v1/areas/32.12").get_json()
+    west, south, east, north = profile["view_bbox"]
+    assert profile["bbox"][3] > -5.9 and north < -6.1  # the whole regency reaches the islands; the view does not
+    assert profile["bbox"][0] <= west < east <= profile["bbox"][2]
+    html = client.get("/").get_data(as_text=True)
+    assert f"[[{south}, {west}], [{north}, {east}]]" in html  # the page map fits the view, not the islands

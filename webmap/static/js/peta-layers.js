@@ -692,7 +692,9 @@
       html += '<section class="peta-legend-block" data-layer="' + esc(id) + '"><h4>' + esc(layer._title || id) +
         '</h4>' + body + '</section>';
     });
-    if (peta(map).legendOpen === undefined) { peta(map).legendOpen = map.getSize().y >= 600; }
+    if (peta(map).legendOpen === undefined) {  // folded on a phone: the map comes first
+      peta(map).legendOpen = map.getSize().y >= 600 && map.getSize().x >= 600;
+    }
     box.innerHTML = html ? '<details' + (peta(map).legendOpen ? ' open' : '') + '><summary class="peta-legend-title">' +
       esc(msg(map, 'common.legend')) + '</summary>' + html + '</details>' : '';
     box.style.display = html ? '' : 'none';
