@@ -29,7 +29,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import Engine, text
 
 from gis.cql2 import CqlError
-from gis.features import QueryError, Selection, build_where
+from gis.features import Selection, build_where
+from gis.filters import QueryError
 from gis.layers import LAYERS, Layer, Prop
 
 FORMATS: dict[str, tuple[str, str]] = {

@@ -25,7 +25,8 @@ from sqlalchemy.exc import DataError, DBAPIError
 
 from gis.area_codes import inside_areas
 from gis.cql2 import CqlError, SqlFilter, compile_cql2
-from gis.layers import Layer, Prop
+from gis.filters import QueryError, property_filters
+from gis.layers import Layer
 
 COUNT_COST_LIMIT = 5_000.0
 COUNT_INDEXED_ROWS = 20_000
@@ -35,10 +36,6 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INTEGER = re.compile(r"[+-]?\d{1,18}")
 # memo(key, make): the value kept under key for the current data, or make() kept for next time.
 Memo = Callable[[tuple[object, ...], Callable[[], Any]], Any]
-
-
-class QueryError(ValueError):
-    """A query parameter the client must fix (unknown filter property, value of the wrong type ...)."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +89,10 @@ def build_where(layer: Layer, selection: Selection) -> SqlFilter:
     params: dict[str, object] = {}
     if selection.bbox is not None:
         parts.append(_bbox_sql(layer, selection.bbox, params))
-    for i, (name, value) in enumerate(sorted(selection.filters.items())):
-        parts.append(_property_filter(layer, name, value, f"pf_{i}", params))
+    if selection.filters:
+        sql, bound = property_filters(layer, selection.filters, "pf_")
+        parts.append(sql)
+        params.update(bound)
     if selection.years is not None and layer.year_sql:
         start, end = selection.years
         if start is not None:
@@ -121,36 +120,6 @@ def _bbox_sql(layer: Layer, bbox: tuple[float, float, float, float], params: dic
     # A bbox crossing the antimeridian: two envelopes.
     return (f"(ST_Intersects({layer.geom_sql}, ST_MakeEnvelope(:bbox_w, :bbox_s, 180, :bbox_n, 4326)) OR "
             f"ST_Intersects({layer.geom_sql}, ST_MakeEnvelope(-180, :bbox_s, :bbox_e, :bbox_n, 4326)))")
-
-
-def _property_filter(layer: Layer, name: str, value: str, param: str, params: dict[str, object]) -> str:
-    prop = layer.prop(name)
-    if prop is None or not prop.filterable:
-        raise QueryError(f"{name!r} is not a filter of {layer.id}; filters: {', '.join(layer.filters)}")
-    if prop.type == "array":
-        params[param] = [value]
-        return f"{prop.sql} @> CAST(:{param} AS text[])"
-    params[param] = _typed_value(prop, value)
-    if isinstance(params[param], str):
-        return f"{prop.sql} = CAST(:{param} AS text)"
-    return f"{prop.sql} = :{param}"
-
-
-def _typed_value(prop: Prop, value: str) -> object:
-    if prop.type == "integer":
-        if not _INTEGER.fullmatch(value.strip()):
-            raise QueryError(f"{prop.name} must be a whole number, got {value!r}")
-        return int(value)
-    if prop.type == "number":
-        try:
-            return float(value)
-        except ValueError:
-            raise QueryError(f"{prop.name} must be a number, got {value!r}") from None
-    if prop.type == "boolean":
-        if value.lower() not in ("true", "false"):
-            raise QueryError(f"{prop.name} must be true or false, got {value!r}")
-        return value.lower() == "true"
-    return value
 
 
 def _feature_sql(layer: Layer) -> str:
@@ -318,5 +287,5 @@ def _execute(conn: Connection, sql: str, params: Mapping[str, object]) -> Cursor
         raise
 
 
-__all__ = ["COUNT_COST_LIMIT", "Count", "CqlError", "Extent", "FeaturePage", "QueryError", "Selection",
+__all__ = ["COUNT_COST_LIMIT", "Count", "CqlError", "Extent", "FeaturePage", "Selection",
            "build_where", "count", "extent", "item", "items"]

@@ -23,6 +23,7 @@ class Prop:
     title_id: str = ""
     title_en: str = ""
     filterable: bool = False
+    area: bool = False  # holds Kemendagri codes: its filter keeps what lies inside the given areas (gis/filters.py)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def _area_props(extra: tuple[Prop, ...] = ()) -> tuple[Prop, ...]:
         Prop("code", "t.code", "string", "Kode wilayah", "Area code", True),
         Prop("name", "t.name", "string", "Nama", "Name", True),
         Prop("level", "t.level", "string", "Tingkat", "Level"),
-        Prop("parent_code", "t.parent_code", "string", "Kode induk", "Parent code", True),
+        Prop("parent_code", "t.parent_code", "string", "Kode induk", "Parent code", True, area=True),
         *extra,
         Prop("area_km2", "t.area_km2", "number", "Luas (km²)", "Area (km²)"),
         Prop("area_source", "t.area_source", "string", "Sumber luas ('computed' = dihitung dari poligon)",
@@ -152,7 +153,7 @@ AREA_LABELS = Layer(
         Prop("code", "t.code", "string", "Kode wilayah", "Area code", True),
         Prop("name", "t.name", "string", "Nama", "Name", True),
         Prop("level", "t.level", "string", "Tingkat", "Level", True),
-        Prop("parent_code", "t.parent_code", "string", "Kode induk", "Parent code", True),
+        Prop("parent_code", "t.parent_code", "string", "Kode induk", "Parent code", True, area=True),
         Prop("rank", "t.rank", "integer", "Urutan di tingkatnya", "Rank within its level"),
     ),
     table="areas", where="NOT ST_IsEmpty(t.label_point)", min_zoom=7,  # an area made empty, to be filled in a load
@@ -174,7 +175,7 @@ PRODUCERS = Layer(
         Prop("kbli", "t.kbli", "string", "KBLI 2020", "KBLI 2020", True),
         Prop("sector", "t.sector", "string", "Sektor (seksi KBLI)", "Sector (KBLI section)", True),
         Prop("address", "t.address", "string", "Alamat", "Address"),
-        Prop("area_code", "t.area_code", "string", "Kode desa", "Village code", True),
+        Prop("area_code", "t.area_code", "string", "Kode desa", "Village code", True, area=True),
         Prop("phone", "t.phone", "string", "Telepon", "Phone"),
         Prop("whatsapp", "t.whatsapp", "string", "WhatsApp", "WhatsApp"),
         Prop("website", "t.website", "string", "Situs web", "Website"),
@@ -192,7 +193,7 @@ LANDING_SITES = Layer(
     source="landing_sites t", id_sql="t.id", id_type="integer", geom_sql="t.geom", geometry_type="Point",
     properties=(
         Prop("name", "t.name", "string", "Nama", "Name", True),
-        Prop("area_code", "t.area_code", "string", "Kode desa", "Village code", True),
+        Prop("area_code", "t.area_code", "string", "Kode desa", "Village code", True, area=True),
         Prop("location_precision", "t.location_precision", "string", "Ketepatan lokasi", "Location precision"),
         Prop("note", "t.note", "string", "Keterangan", "Note"),
     ),
@@ -212,7 +213,7 @@ OPPORTUNITIES = Layer(
         Prop("description_id", "t.description_id", "string", "Deskripsi", "Description (Indonesian)"),
         Prop("description_en", "t.description_en", "string", "Deskripsi (Inggris)", "Description"),
         Prop("sector", "t.sector", "string", "Sektor", "Sector", True),
-        Prop("area_code", "t.area_code", "string", "Kode wilayah", "Area code", True),
+        Prop("area_code", "t.area_code", "string", "Kode wilayah", "Area code", True, area=True),
         Prop("value_idr", "t.value_idr", "number", "Nilai investasi (Rp)", "Investment value (IDR)"),
         Prop("status", "t.status", "string", "Status", "Status", True),
         Prop("contact_agency", "t.contact_agency", "string", "Instansi kontak", "Contact agency"),
@@ -230,7 +231,7 @@ OPPORTUNITIES = Layer(
 )
 
 _PRODUCTION_AREA = (
-    Prop("area_code", "t.area_code", "string", "Kode wilayah", "Area code", True),
+    Prop("area_code", "t.area_code", "string", "Kode wilayah", "Area code", True, area=True),
     Prop("area_name", "a.name", "string", "Wilayah", "Area"),
     Prop("level", "a.level", "string", "Tingkat", "Level", True),
 )

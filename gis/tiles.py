@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Dialect, Engine, text
 
-from gis.area_codes import AREA_CODE, inside_areas
+from gis.filters import property_filters
 from gis.layers import Layer, Prop
 
 MAX_ZOOM = 22
@@ -46,10 +46,6 @@ class TileNotFound(TileError):
     """z/x/y outside the tile matrix (HTTP 404)."""
 
 
-class TileFilterError(TileError):
-    """An attribute filter the client must fix (HTTP 400)."""
-
-
 @dataclass(frozen=True)
 class TilePolicy:
     """How a layer is drawn into tiles: grid aggregation of points and its limits."""
@@ -59,12 +55,11 @@ class TilePolicy:
     grid: int = 32  # cells per tile side when aggregating by zoom (16 px at 512 px tiles)
     max_points: int = 3000  # a raw tile with more points uses the dense grid instead (keeps it < 500 KB)
     dense_grid: int = 128  # cells per tile side in dense raw tiles
-    area_prop: str | None = None  # a property of Kemendagri codes whose filter keeps the rows inside a code
 
 
 # Producers are the large layer (10^5-10^6 rows); the other point layers are short curated lists.
 POLICIES: dict[str, TilePolicy] = {
-    "producers": TilePolicy(aggregate_below=13, group_by="sector", area_prop="area_code"),
+    "producers": TilePolicy(aggregate_below=13, group_by="sector"),
 }
 DEFAULT_POLICY = TilePolicy()
 
@@ -108,74 +103,6 @@ def _ident(name: str) -> str:
     if not _IDENTIFIER.match(name):  # registry names only; guards the quoting below
         raise ValueError(f"not a plain identifier: {name!r}")
     return f'"{name}"'
-
-
-def _values(prop: Prop, raw: str) -> list[object]:
-    parts = [p.strip() for p in raw.split(",")]
-    if not raw.strip() or any(p == "" for p in parts):
-        raise TileFilterError(f"{prop.name} needs a value (several are separated by commas)")
-    if prop.type in ("integer", "number"):
-        return _numbers(prop, parts, raw)
-    if prop.type == "boolean":
-        if len(parts) != 1 or parts[0].lower() not in ("true", "false"):
-            raise TileFilterError(f"{prop.name} must be true or false, got {raw!r}")
-        return [parts[0].lower() == "true"]
-    return list(parts)
-
-
-def _numbers(prop: Prop, parts: list[str], raw: str) -> list[object]:
-    problem = f"{prop.name} takes {prop.type} values (several separated by commas), got {raw!r}"
-    try:
-        values: list[object] = [int(p) if prop.type == "integer" else float(p) for p in parts]
-    except ValueError:
-        raise TileFilterError(problem) from None
-    if not all(math.isfinite(v) and abs(v) < 2**63 for v in values):  # type: ignore[arg-type]
-        raise TileFilterError(problem)
-    return values
-
-
-_ARRAY_CAST = {"integer": "bigint[]", "number": "float8[]", "string": "text[]", "array": "text[]"}
-
-
-def _area_codes(prop: Prop, values: list[object]) -> list[str]:
-    codes = [str(v) for v in values]
-    bad = [c for c in codes if not AREA_CODE.fullmatch(c)]
-    if bad:
-        raise TileFilterError(f"{prop.name} takes Kemendagri codes such as 32.12, 32.12.16 or 32.12.16.2004 "
-                              f"(several separated by commas), got {bad[0]!r}")
-    return codes
-
-
-def filter_sql(layer: Layer, filters: Mapping[str, str] | None) -> tuple[str, dict[str, object]]:
-    """A WHERE fragment and its bound parameters for ``?name=value`` filters of the registry.
-
-    The policy's ``area_prop`` takes kabupaten, kecamatan or desa codes and keeps every row whose code is one
-    of them or lies inside one (codes are fixed-width prefixes: 32.12.16 holds 32.12.16.2004).
-    """
-    clauses: list[str] = []
-    params: dict[str, object] = {}
-    area_prop = policy_for(layer).area_prop
-    for i, (name, raw) in enumerate(sorted((filters or {}).items())):
-        prop = layer.prop(name)
-        if prop is None or not prop.filterable:
-            allowed = ", ".join(layer.filters) or "none"
-            raise TileFilterError(f"{name!r} is not a filter of layer {layer.id!r}; filters: {allowed}")
-        values = _values(prop, raw)
-        key = f"f{i}"
-        if name == area_prop:
-            sql, bound = inside_areas(prop.sql, _area_codes(prop, values), key)
-            clauses.append(sql)
-            params.update(bound)
-        elif prop.type == "boolean":
-            clauses.append(f"{prop.sql} = :{key}")
-            params[key] = values[0]
-        elif prop.type == "array":  # all the given tags (GIN index)
-            clauses.append(f"{prop.sql} @> CAST(:{key} AS text[])")
-            params[key] = values
-        else:  # any of the given values
-            clauses.append(f"{prop.sql} = ANY(CAST(:{key} AS {_ARRAY_CAST[prop.type]}))")
-            params[key] = values
-    return (" AND ".join(clauses) or "TRUE"), params
 
 
 # --- the tile query ------------------------------------------------------------------------------------
@@ -285,7 +212,7 @@ def tile_sql(layer: Layer, z: int, x: int, y: int, filters: Mapping[str, str] | 
     ``dense`` asks for the dense grid of a point layer whatever the zoom.
     """
     check_tile(z, x, y)
-    filters_sql, params = filter_sql(layer, filters)
+    filters_sql, params = property_filters(layer, filters)
     where = _where(layer, filters_sql)
     tile_m = 2 * WORLD_M / (1 << z)
     params.update(z=z, x=x, y=y, layer=layer.id)
@@ -353,7 +280,7 @@ def _scalar(conn: Connection, sql: str, params: dict[str, object]) -> object:
 def layer_bounds(engine: Engine, layer: Layer, filters: Mapping[str, str] | None = None
                  ) -> tuple[float, float, float, float] | None:
     """West, south, east, north of the layer's (filtered) features, or None when it has none."""
-    filters_sql, params = filter_sql(layer, filters)
+    filters_sql, params = property_filters(layer, filters)
     sql = (f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent({layer.geom_sql}) AS e "
            f"FROM {layer.source} WHERE ({layer.where}) AND {filters_sql}) b")
     with engine.connect() as conn:

@@ -18,7 +18,8 @@ from flask import Blueprint, Response, render_template_string, request, url_for
 
 from gis import exports, features
 from gis.cql2 import GEOMETRY_NAMES, CqlError
-from gis.features import FeaturePage, QueryError, Selection
+from gis.features import FeaturePage, Selection
+from gis.filters import QueryError
 from gis.layers import LAYERS, Layer, Prop
 from webmap.current import api_lang as _lang
 from webmap.current import data_memo

@@ -88,8 +88,16 @@ def items_parameters(layer: Layer) -> list[dict[str, Any]]:
     for name in layer.filters:
         prop = layer.prop(name)
         assert prop is not None
-        kind = "string" if prop.type == "array" else _JSON_TYPES[prop.type]
-        what = "contains the value" if prop.type == "array" else "equals the value"
+        kind = "string" if prop.type == "array" or prop.area else _JSON_TYPES[prop.type]
+        if prop.area:
+            what = ("lies inside the given Kemendagri area (32.12, 32.12.16 or 32.12.16.2004: any level); "
+                    "several separated by commas")
+        elif prop.type == "array":
+            what = "holds every given value (several separated by commas)"
+        elif prop.type == "boolean":
+            what = "is the given value"
+        else:
+            what = "equals one of the given values (several separated by commas)"
         params.append(_param(name, f"Only features whose {name} ({prop.title_en}) {what}.",
                              {"type": kind}, style="form", explode=False))
     return params + _common_params(("json", "html", "csv", "gpkg", "xlsx"))

@@ -14,17 +14,16 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
+from gis.filters import QueryError, property_filters
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Label, Layer
 from gis.tiles import (
     COUNT_FIELD,
     Choropleth,
     TileCache,
-    TileFilterError,
     TileNotFound,
     check_tile,
     choropleth_default,
-    filter_sql,
     layer_bounds,
     policy_for,
     tile_fields,
@@ -79,8 +78,8 @@ def read_filters(layer: Layer, args: Mapping[str, str], ignore: tuple[str, ...] 
     """The attribute filters of the query string, checked against the registry (400 when unknown)."""
     filters = {k: v for k, v in args.items() if k not in ignore}
     try:
-        filter_sql(layer, filters)
-    except TileFilterError as exc:
+        property_filters(layer, filters)
+    except QueryError as exc:
         raise BadParameter(str(exc)) from None
     return filters
 

@@ -12,7 +12,8 @@ from sqlalchemy import Engine, text
 
 from gis import features
 from gis.db import get_engine
-from gis.features import QueryError, Selection
+from gis.features import Selection
+from gis.filters import QueryError, filter_values
 from gis.layers import LAYERS, Prop
 from gis.settings import Settings
 
@@ -115,12 +116,26 @@ def test_bad_filters_raise_query_errors_naming_the_allowed_ones(engine):
             features.items(conn, PRODUCERS, Selection(filters={"name": "x"}))
         with pytest.raises(QueryError, match="employees must be a whole number"):
             features.items(conn, PRODUCERS, Selection(filters={"employees": "lima"}))
+        with pytest.raises(QueryError, match="area_code takes Kemendagri codes"):
+            features.items(conn, PRODUCERS, Selection(filters={"area_code": "32.12.16%"}))
     flag = Prop("approximate", "t.approximate", "boolean", filterable=True)
     with pytest.raises(QueryError, match="approximate must be true or false"):
-        features._typed_value(flag, "maybe")
-    assert features._typed_value(flag, "TRUE") is True
+        filter_values(flag, "maybe")
+    assert filter_values(flag, "TRUE") == [True]
     with pytest.raises(QueryError, match="area_km2 must be a number"):
-        features._typed_value(Prop("area_km2", "t.area_km2", "number"), "luas")
+        filter_values(Prop("area_km2", "t.area_km2", "number"), "luas")
+
+
+def test_an_area_filter_keeps_what_lies_inside_at_every_level(engine):
+    """area_code=32.12.16 (a kecamatan) is every producer of its desa, as in the tiles and the exports."""
+    for code in ("32.12", "32.12.16", "32.12.16.2004"):
+        result, feats = page(engine, selection=Selection(filters={"area_code": code}), limit=1000)
+        expected = scalar(engine, "SELECT count(*) FROM producers WHERE area_code = :c OR area_code LIKE :p",
+                          c=code, p=code + ".%")
+        assert expected > 0 and result.number_matched == len(feats) == expected, code
+    both, _ = page(engine, selection=Selection(filters={"area_code": "32.12.16,32.12.15"}), limit=1000)
+    assert both.number_matched == scalar(engine, "SELECT count(*) FROM producers WHERE area_code LIKE '32.12.16.%' "
+                                                 "OR area_code LIKE '32.12.15.%'")
 
 
 def test_bbox_matches_st_intersects(engine):
@@ -234,4 +249,4 @@ def test_build_where_is_parameterised(engine):
     where = features.build_where(PRODUCERS, Selection(bbox=(108.0, -7.0, 109.0, -6.0), filters={"sector": "C"},
                                                       cql="name LIKE 'K%'"))
     assert "'C'" not in where.sql and "K%" not in where.sql
-    assert where.params["pf_0"] == "C" and "K%" in where.params.values()
+    assert where.params["pf_0"] == ["C"] and "K%" in where.params.values()

@@ -9,16 +9,15 @@ import pytest
 from sqlalchemy import text
 
 from gis import tiles
+from gis.filters import QueryError, property_filters
 from gis.layers import LAYERS
 from gis.tiles import (
     POLICIES,
     TileCache,
-    TileFilterError,
     TileNotFound,
     TilePolicy,
     check_tile,
     choropleth_default,
-    filter_sql,
     layer_bounds,
     tile,
     tile_fields,
@@ -62,16 +61,16 @@ def test_tile_matrix_bounds():
 
 
 def test_filters_come_from_the_registry_and_are_bound():
-    sql, params = filter_sql(PRODUCERS, {"sector": "C,G", "tags": "krupuk", "employees": "5"})
+    sql, params = property_filters(PRODUCERS, {"sector": "C,G", "tags": "krupuk", "employees": "5"})
     assert "'C'" not in sql and ":f" in sql
     assert sorted(map(str, params.values())) == ["['C', 'G']", "['krupuk']", "[5]"]
-    with pytest.raises(TileFilterError, match="not a filter"):
-        filter_sql(PRODUCERS, {"phone": "0812"})  # a property, but not filterable
+    with pytest.raises(QueryError, match="not a filter"):
+        property_filters(PRODUCERS, {"phone": "0812"})  # a property, but not filterable
     for bad in ("many", "99999999999999999999999", "1.5"):
-        with pytest.raises(TileFilterError, match="integer"):
-            filter_sql(PRODUCERS, {"employees": bad})
-    with pytest.raises(TileFilterError, match="needs a value"):
-        filter_sql(PRODUCERS, {"sector": ""})
+        with pytest.raises(QueryError, match="whole number"):
+            property_filters(PRODUCERS, {"employees": bad})
+    with pytest.raises(QueryError, match="needs a value"):
+        property_filters(PRODUCERS, {"sector": ""})
 
 
 def test_raw_points_at_high_zoom_match_sql_count(engine):
@@ -230,8 +229,8 @@ def test_area_filter_keeps_the_producers_inside_a_kabupaten_kecamatan_or_desa(en
     whole = layer_bounds(engine, PRODUCERS)
     assert whole[0] <= west < east <= whole[2] and (east - west) < (whole[2] - whole[0])
     for bad in ("32.12.1%", "32.12.16_", "32.1", "Sindang"):
-        with pytest.raises(TileFilterError, match="Kemendagri"):
-            filter_sql(PRODUCERS, {"area_code": bad})
+        with pytest.raises(QueryError, match="Kemendagri"):
+            property_filters(PRODUCERS, {"area_code": bad})
 
 
 def test_agriculture_by_commodity_and_year(engine):

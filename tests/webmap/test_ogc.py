@@ -508,3 +508,23 @@ def test_numbers_matched_are_kept_until_the_data_change(client, engine):
     while matched() != before + 1:
         assert time.monotonic() < deadline, "the count was not renewed after the data changed"
         time.sleep(0.5)
+
+
+@pytest.mark.parametrize("code", ["32.12", "32.12.16", "32.12.16.2004"])
+def test_the_area_filter_agrees_on_every_interface(client, engine, code):
+    """OGC items, the REST search and the exports keep the same producers for an area code at every level."""
+    with engine.connect() as conn:
+        inside = set(conn.execute(text("SELECT id FROM producers WHERE area_code = :c OR area_code LIKE :p"),
+                                  {"c": code, "p": code + ".%"}).scalars())
+    assert inside
+    ogc = get_json(client, f"/ogc/collections/producers/items?area_code={code}&limit=1000", ITEMS, GEOJSON)
+    assert ogc["numberMatched"] == len(inside) and {f["id"] for f in ogc["features"]} == inside
+    ids, cursor = set(), ""
+    while cursor is not None:
+        page = client.get(f"/api/v1/producers?area={code}&limit=100" + (f"&cursor={cursor}" if cursor else ""))
+        body = page.get_json()
+        ids |= {f["id"] for f in body["features"]}
+        cursor = body.get("next_cursor")
+    assert ids == inside
+    rows = client.get(f"/api/v1/export/producers?area={code}&f=csv").get_data(as_text=True).strip().splitlines()
+    assert len(rows) - 1 == len(inside)

@@ -73,7 +73,7 @@ def test_producers_area_filter_takes_a_kecamatan_code(client, engine):
     assert tilejson["tiles"][0].endswith("?area_code=32.12.16")
 
 
-@pytest.mark.parametrize("query, word", [("sectr=C", "not a filter"), ("employees=many", "integer"),
+@pytest.mark.parametrize("query, word", [("sectr=C", "not a filter"), ("employees=many", "whole number"),
                                          ("year=2024", "not a filter"), ("area_code=32.12.1%25", "Kemendagri")])
 def test_bad_filter_is_400(client, query, word):
     response = client.get(f"/tiles/producers/{REGENCY_Z7}.pbf?{query}")
