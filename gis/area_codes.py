@@ -10,6 +10,11 @@ import re
 AREA_CODE = re.compile(r"\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?")
 
 
+def is_inside(code: str, area: str) -> bool:
+    """True when ``code`` is ``area`` or lies inside it (32.12.16.2004 is inside 32.12.16): as ``inside_areas``."""
+    return code == area or code.startswith(area + ".")
+
+
 def inside_areas(column_sql: str, codes: list[str], key: str) -> tuple[str, dict[str, object]]:
     """A WHERE fragment keeping rows whose code ``column_sql`` is one of ``codes`` or lies inside one,
     and its bound parameters (``codes`` must match AREA_CODE: digits and dots, no LIKE wildcard)."""

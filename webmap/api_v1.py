@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, request
 
 from gis import exports, profiles, search, stats
-from gis.area_codes import AREA_CODE
+from gis.area_codes import AREA_CODE, is_inside
 from gis.features import Selection
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Layer
@@ -70,11 +70,6 @@ def _area() -> str | None:
     if code is not None and not AREA_CODE.fullmatch(code):
         raise BadParameter(f"area must be a Kemendagri code such as 32.12 or 32.12.16; got {code!r}")
     return code
-
-
-def _inside(code: str, area: str) -> bool:
-    """True when ``code`` is ``area`` or lies inside it (32.12.16.2004 is inside 32.12.16)."""
-    return code == area or code.startswith(area + ".")
 
 
 def _link(rel: str, href: str, mime: str = "application/json", title: str | None = None) -> dict[str, str]:
@@ -201,7 +196,7 @@ def statistics(dataset: str) -> Response:
     area = _area()
     result = stats.choropleth(_engine(), query, _lang())
     if area:  # the classes stay those of the whole level, as on the map
-        result = {**result, "values": [v for v in result["values"] if _inside(v["code"], area)]}
+        result = {**result, "values": [v for v in result["values"] if is_inside(v["code"], area)]}
     if fmt != "json":
         return stream_export(exports.stats_export(result, fmt))
     return jsonify(result)
