@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Engine, text
 
 from gis.cql2 import CqlError
-from gis.features import Selection, build_where
+from gis.features import Selection, build_where, order_sql, shown_properties
 from gis.filters import QueryError
 from gis.layers import LAYERS, Layer, Prop
 
@@ -252,11 +252,12 @@ def export_layer(engine: Engine, layer: Layer | str, fmt: str, selection: Select
         raise ExportError(f"layer {layer.id} has no years: drop datetime")
     try:
         where = build_where(layer, selection)
+        props, order = shown_properties(layer, selection), order_sql(layer, selection)
     except (QueryError, CqlError) as exc:
         raise ExportError(str(exc)) from exc
-    base = f"FROM {layer.source} WHERE {where.sql} ORDER BY {layer.id_sql}"
-    columns = [Column("id", layer.id_type, "ID", "ID")] + [_column(p) for p in layer.properties]
-    chunks = _layer_chunks(engine, layer, fmt, base, dict(where.params), columns, lang, chunk_rows)
+    base = f"FROM {layer.source} WHERE {where.sql} ORDER BY {order}"
+    columns = [Column("id", layer.id_type, "ID", "ID")] + [_column(p) for p in props]
+    chunks = _layer_chunks(engine, layer, props, fmt, base, dict(where.params), columns, lang, chunk_rows)
     return Export(chunks, mimetype, f"{layer.id}.{extension}")
 
 
@@ -270,11 +271,11 @@ def _column(prop: Prop) -> Column:
     return Column(prop.name, prop.type, prop.title_id, prop.title_en)
 
 
-def _layer_chunks(engine: Engine, layer: Layer, fmt: str, base: str, params: dict[str, Any],
-                  columns: list[Column], lang: str, chunk_rows: int) -> Iterator[bytes]:
-    values = ", ".join([f"{layer.id_sql}"] + [p.sql for p in layer.properties])
+def _layer_chunks(engine: Engine, layer: Layer, props: tuple[Prop, ...], fmt: str, base: str,
+                  params: dict[str, Any], columns: list[Column], lang: str, chunk_rows: int) -> Iterator[bytes]:
+    values = ", ".join([f"{layer.id_sql}"] + [p.sql for p in props])
     if fmt == "geojson":
-        sql = f"SELECT {_feature_json(layer)} {base}"
+        sql = f"SELECT {_feature_json(layer, props)} {base}"
         return geojson_chunks(_single_column(_db_batches(engine, sql, params, chunk_rows)), layer.id)
     if fmt == "gpkg":
         sql = f"SELECT {values}, ST_AsBinary({layer.geom_sql}) {base}"
@@ -292,9 +293,9 @@ def _layer_chunks(engine: Engine, layer: Layer, fmt: str, base: str, params: dic
     return csv_chunks(header + ([] if layer.is_points else ["wkt"]), _db_batches(engine, sql, params, chunk_rows))
 
 
-def _feature_json(layer: Layer) -> str:
+def _feature_json(layer: Layer, props: tuple[Prop, ...]) -> str:
     """SQL building each GeoJSON Feature as text in PostgreSQL (faster than Python for big exports)."""
-    pairs = [f"'{p.name}', {p.sql}" for p in layer.properties]
+    pairs = [f"'{p.name}', {p.sql}" for p in props]
     # json_build_object takes at most 100 arguments: merge groups of 40 properties.
     groups = [f"json_build_object({', '.join(pairs[i:i + 40])})::jsonb" for i in range(0, len(pairs), 40)]
     props = " || ".join(groups) if groups else "'{}'::jsonb"

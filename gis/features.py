@@ -26,7 +26,7 @@ from sqlalchemy.exc import DataError, DBAPIError
 from gis.area_codes import inside_areas
 from gis.cql2 import CqlError, SqlFilter, compile_cql2
 from gis.filters import QueryError, property_filters
-from gis.layers import Layer
+from gis.layers import Layer, Prop
 
 COUNT_COST_LIMIT = 5_000.0
 COUNT_INDEXED_ROWS = 20_000
@@ -73,14 +73,17 @@ class Extent:
 
 @dataclass(frozen=True)
 class Selection:
-    """What to select from a layer: bbox, ``?name=value`` filters, year interval, a CQL2 filter, and an
-    area (a checked Kemendagri code) whose rows, by the layer's ``area_code``, are kept with those inside it."""
+    """What to select from a layer: bbox, ``?name=value`` filters, year interval, a CQL2 filter, an area (a
+    checked Kemendagri code) whose rows, by the layer's ``area_code``, are kept with those inside it; and
+    which properties to return, in which order."""
 
     bbox: tuple[float, float, float, float] | None = None
     filters: Mapping[str, str] = field(default_factory=dict)
     years: tuple[int | None, int | None] | None = None
     cql: str | None = None
     area: str | None = None
+    properties: tuple[str, ...] | None = None  # the properties to return (None: all; OGC ``properties``)
+    sortby: tuple[tuple[str, bool], ...] = ()  # (property, descending) before the id (OGC ``sortby``)
 
 
 def build_where(layer: Layer, selection: Selection) -> SqlFilter:
@@ -122,10 +125,36 @@ def _bbox_sql(layer: Layer, bbox: tuple[float, float, float, float], params: dic
             f"ST_Intersects({layer.geom_sql}, ST_MakeEnvelope(-180, :bbox_s, :bbox_e, :bbox_n, 4326)))")
 
 
-def _feature_sql(layer: Layer) -> str:
+def shown_properties(layer: Layer, selection: Selection) -> tuple[Prop, ...]:
+    """The properties the selection returns: all, or those it names (a QueryError for an unknown one)."""
+    if selection.properties is None:
+        return layer.properties
+    return tuple(_known_property(layer, name, "properties") for name in selection.properties)
+
+
+def order_sql(layer: Layer, selection: Selection) -> str:
+    """ORDER BY items: the selection's ``sortby`` properties, then the id (stable pages)."""
+    keys = []
+    for name, descending in selection.sortby:
+        prop = _known_property(layer, name, "sortby")
+        if prop.type == "array":
+            raise QueryError(f"sortby cannot use {name}: it holds a list")
+        keys.append(f"{prop.sql} {'DESC NULLS LAST' if descending else 'ASC NULLS LAST'}")
+    return ", ".join([*keys, layer.id_sql])
+
+
+def _known_property(layer: Layer, name: str, parameter: str) -> Prop:
+    prop = layer.prop(name)
+    if prop is None:
+        names = ", ".join(p.name for p in layer.properties)
+        raise QueryError(f"{parameter}: {layer.id} has no property {name!r}; properties: {names}")
+    return prop
+
+
+def _feature_sql(layer: Layer, props: tuple[Prop, ...]) -> str:
     """SQL of one feature as GeoJSON text over a row ``p`` holding ``id``, ``geom`` and ``c0..cN``."""
     pairs = []
-    for i, prop in enumerate(layer.properties):
+    for i, prop in enumerate(props):
         if not _NAME.fullmatch(prop.name):  # registry names are identifiers; keep them out of quoting trouble
             raise ValueError(f"property name {prop.name!r} of {layer.id} is not an identifier")
         pairs.append(f"'{prop.name}', p.c{i}")
@@ -137,9 +166,9 @@ def _feature_sql(layer: Layer) -> str:
     )
 
 
-def _columns_sql(layer: Layer) -> str:
+def _columns_sql(layer: Layer, props: tuple[Prop, ...]) -> str:
     cols = [f"{layer.id_sql} AS id", f"{layer.geom_sql} AS geom"]
-    cols += [f"{prop.sql} AS c{i}" for i, prop in enumerate(layer.properties)]
+    cols += [f"{prop.sql} AS c{i}" for i, prop in enumerate(props)]
     return ", ".join(cols)
 
 
@@ -151,14 +180,15 @@ def items(conn: Connection, layer: Layer, selection: Selection | None = None, *,
     """
     selection = selection or Selection()
     where = build_where(layer, selection)
+    props, order = shown_properties(layer, selection), order_sql(layer, selection)
     _plan_per_request(conn)
     # The page's ids first (an index-only walk for deep offsets), then the features of those ids only;
     # one row more than asked tells whether a next page exists without counting.
     sql = (
-        f"SELECT string_agg({_feature_sql(layer)}, ',' ORDER BY p.n) FILTER (WHERE p.n <= :last), count(*) "
-        f"FROM (WITH page AS (SELECT {layer.id_sql} AS id, row_number() OVER (ORDER BY {layer.id_sql}) AS n "
-        f"FROM {layer.source} WHERE {where.sql} ORDER BY {layer.id_sql} LIMIT :fetch OFFSET :offset) "
-        f"SELECT page.n, {_columns_sql(layer)} FROM {layer.source}, page WHERE {layer.id_sql} = page.id) p"
+        f"SELECT string_agg({_feature_sql(layer, props)}, ',' ORDER BY p.n) FILTER (WHERE p.n <= :last), "
+        f"count(*) FROM (WITH page AS (SELECT {layer.id_sql} AS id, row_number() OVER (ORDER BY {order}) AS n "
+        f"FROM {layer.source} WHERE {where.sql} ORDER BY {order} LIMIT :fetch OFFSET :offset) "
+        f"SELECT page.n, {_columns_sql(layer, props)} FROM {layer.source}, page WHERE {layer.id_sql} = page.id) p"
     )
     params = {**where.params, "fetch": limit + 1, "offset": offset, "last": offset + limit}
     body, fetched = _execute(conn, sql, params).one()
@@ -221,14 +251,15 @@ def _has_seq_scan(plan: Mapping[str, Any]) -> bool:
     return any(_has_seq_scan(child) for child in plan.get("Plans", ()))
 
 
-def item(conn: Connection, layer: Layer, fid: str) -> str | None:
-    """One feature as GeoJSON text, or None when ``fid`` names none."""
+def item(conn: Connection, layer: Layer, fid: str, selection: Selection | None = None) -> str | None:
+    """One feature as GeoJSON text (the selection's properties), or None when ``fid`` names none."""
+    props = shown_properties(layer, selection or Selection())
     key: object = fid
     if layer.id_type == "integer":
         if not _INTEGER.fullmatch(fid):
             return None
         key = int(fid)
-    sql = (f"SELECT {_feature_sql(layer)} FROM (SELECT {_columns_sql(layer)} FROM {layer.source} "
+    sql = (f"SELECT {_feature_sql(layer, props)} FROM (SELECT {_columns_sql(layer, props)} FROM {layer.source} "
            f"WHERE ({layer.where}) AND {layer.id_sql} = :fid) p")
     return _execute(conn, sql, {"fid": key}).scalar_one_or_none()
 
@@ -288,4 +319,4 @@ def _execute(conn: Connection, sql: str, params: Mapping[str, object]) -> Cursor
 
 
 __all__ = ["COUNT_COST_LIMIT", "Count", "CqlError", "Extent", "FeaturePage", "Selection",
-           "build_where", "count", "extent", "item", "items"]
+           "build_where", "count", "extent", "item", "items", "order_sql", "shown_properties"]

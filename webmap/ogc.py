@@ -56,7 +56,7 @@ CONFORMANCE = (
 CRS84_NAMES = frozenset({CRS84, "[OGC:CRS84]", "OGC:CRS84", "CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84",
                          "urn:ogc:def:crs:OGC::CRS84", "https://www.opengis.net/def/crs/OGC/1.3/CRS84"})
 ITEMS_PARAMETERS = ("bbox", "limit", "offset", "datetime", "filter", "filter-lang", "filter-crs", "bbox-crs",
-                    "crs", "f", "lang")
+                    "crs", "properties", "sortby", "f", "lang")
 TOLERATED = ("_",)  # cache busters that some JavaScript clients add
 PAGE_FORMATS = ("json", "html")
 
@@ -333,8 +333,30 @@ def parse_items_query(layer: Layer, args: Mapping[str, str]) -> ItemsQuery:
         raise BadParameter("filter is empty; give a CQL2-text expression such as " + _cql_hint(layer))
     filters = {name: args[name] for name in layer.filters if name in args}
     selection = Selection(bbox=parse_bbox(args.get("bbox")), filters=filters,
-                          years=parse_year_interval(args.get("datetime")), cql=cql)
+                          years=parse_year_interval(args.get("datetime")), cql=cql,
+                          properties=parse_properties(args.get("properties")), sortby=parse_sortby(args.get("sortby")))
     return ItemsQuery(selection, limit, offset)
+
+
+def parse_properties(raw: str | None) -> tuple[str, ...] | None:
+    """OGC ``properties=name,sector``: the properties to return (empty: none); None when not given."""
+    if raw is None:
+        return None
+    return tuple(name.strip() for name in raw.split(",") if name.strip())
+
+
+def parse_sortby(raw: str | None) -> tuple[tuple[str, bool], ...]:
+    """OGC ``sortby=name,-employees``: properties to order by, ``-`` for descending (``+`` or none ascending)."""
+    keys = []
+    for part in (raw or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name = part.lstrip("+-").strip()
+        if not name:
+            raise BadParameter(f"sortby needs property names, such as sortby=-employees; got {raw!r}")
+        keys.append((name, part.startswith("-")))
+    return tuple(keys)
 
 
 def _check_parameter_names(layer: Layer, args: Mapping[str, str]) -> None:
@@ -417,8 +439,9 @@ def _items_geojson(layer: Layer, query: ItemsQuery, page: FeaturePage) -> Respon
 def _items_html(layer: Layer, query: ItemsQuery, page: FeaturePage) -> Response:
     lang = _lang()
     feats = json.loads(page.features_json)
-    names = [p.name for p in layer.properties]
-    head = ["id", *(_prop_title(p, lang) for p in layer.properties)]
+    shown = features.shown_properties(layer, query.selection)
+    names = [p.name for p in shown]
+    head = ["id", *(_prop_title(p, lang) for p in shown)]
     rows = [[(str(f["id"]), _nav("ogc.item", cid=layer.id, fid=f["id"])),
              *(_cell(f["properties"].get(n)) for n in names)] for f in feats]
     first = query.offset + 1 if page.number_returned else 0
@@ -437,14 +460,16 @@ def item(cid: str, fid: str) -> Response:
     layer = _layer(cid)
     fmt = negotiate()
     _check_crs(request.args, "crs")
+    selection = Selection(properties=parse_properties(request.args.get("properties")))
     with _engine().connect() as conn:
-        feature = _query(features.item, conn, layer, fid)
+        feature = _query(features.item, conn, layer, fid, selection)
     if feature is None:
         raise NotFound(f"collection {cid!r} has no feature {fid!r}")
     lang = _lang()
     if fmt == "html":
         data = json.loads(feature)
-        rows = [[_prop_title(p, lang), _cell(data["properties"].get(p.name))] for p in layer.properties]
+        rows = [[_prop_title(p, lang), _cell(data["properties"].get(p.name))]
+                for p in features.shown_properties(layer, selection)]
         geometry = data.get("geometry") or {}
         if geometry.get("type") == "Point":
             lon, lat = geometry["coordinates"][:2]

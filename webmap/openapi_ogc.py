@@ -62,6 +62,13 @@ def _common_params(formats: tuple[str, ...] = ("json", "html")) -> list[dict[str
     ]
 
 
+def properties_parameter(layer: Layer) -> dict[str, Any]:
+    """OGC ``properties``: the properties to return."""
+    return _param("properties", "The properties to return, in this order (none when empty).",
+                  {"type": "array", "items": {"type": "string", "enum": [p.name for p in layer.properties]}},
+                  style="form", explode=False)
+
+
 def items_parameters(layer: Layer) -> list[dict[str, Any]]:
     """Query parameters of ``/collections/{layer}/items``: paging, bbox, datetime, CQL2 and property filters."""
     params = [
@@ -84,6 +91,11 @@ def items_parameters(layer: Layer) -> list[dict[str, Any]]:
         _param("filter-crs", "CRS of geometries in filter: CRS84 only.", {"type": "string", "enum": [CRS84]}),
         _param("bbox-crs", "CRS of bbox: CRS84 only.", {"type": "string", "enum": [CRS84]}),
         _param("crs", "CRS of the response: CRS84 only.", {"type": "string", "enum": [CRS84]}),
+        properties_parameter(layer),
+        _param("sortby", "Order by these properties, '-' before a name for descending (then by id), "
+                         "e.g. -" + next((p.name for p in layer.properties if p.type != "array"), "id") + ".",
+               {"type": "array", "items": {"type": "string", "pattern": "^[+-]?[A-Za-z_][A-Za-z0-9_]*$"}},
+               style="form", explode=False),
     ]
     for name in layer.filters:
         prop = layer.prop(name)
@@ -146,7 +158,7 @@ def _collection_paths(layer: Layer) -> dict[str, Any]:
             _responses({"$ref": f"{ref}_collection"}, GEOJSON, bad=True, not_found=True)),
         f"{base}/items/{{featureId}}": _get(
             f"item_{op}", layer.id, f"{layer.title_en}: one feature", layer.description_en,
-            [feature_id, crs, *_common_params()],
+            [feature_id, crs, properties_parameter(layer), *_common_params()],
             _responses({"$ref": f"{ref}_feature"}, GEOJSON, bad=True, not_found=True)),
     }
 

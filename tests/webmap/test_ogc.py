@@ -488,9 +488,12 @@ def test_items_download_every_matching_feature_as_csv(client):
     assert len(lines) - 1 == as_json["numberMatched"] > 5  # a download ignores paging
 
 
-def test_numbers_matched_are_kept_until_the_data_change(client, engine):
+def test_numbers_matched_are_kept_until_the_data_change(loaded_db):
     """Counting every match costs a scan: every page of a query shares one count until the data change."""
     import time
+
+    client = create_app({"TESTING": True, "SETTINGS": loaded_db}).test_client()
+    engine = get_engine(loaded_db)  # a database of its own: this test writes, the module's is shared
 
     def matched() -> int:
         response = client.get("/ogc/collections/producers/items?limit=1&offset=1")
@@ -528,3 +531,39 @@ def test_the_area_filter_agrees_on_every_interface(client, engine, code):
     assert ids == inside
     rows = client.get(f"/api/v1/export/producers?area={code}&f=csv").get_data(as_text=True).strip().splitlines()
     assert len(rows) - 1 == len(inside)
+
+
+def test_properties_choose_and_order_what_is_returned(client):
+    body = get_json(client, "/ogc/collections/producers/items?properties=sector,name&limit=3", ITEMS, GEOJSON)
+    assert [list(f["properties"]) for f in body["features"]] == [["sector", "name"]] * 3
+    bare = get_json(client, "/ogc/collections/producers/items?properties=&limit=2", ITEMS, GEOJSON)
+    assert [f["properties"] for f in bare["features"]] == [{}, {}] and bare["features"][0]["geometry"]
+    one = client.get("/ogc/collections/producers/items/1?properties=name").get_json()
+    assert list(one["properties"]) == ["name"]
+    assert "properties: producers has no property 'nama'" in problem(
+        client, "/ogc/collections/producers/items?properties=name,nama")
+    csv_text = client.get("/ogc/collections/producers/items?properties=name&f=csv").get_data(as_text=True)
+    assert csv_text.lstrip("\ufeff").splitlines()[0] == "id,name,lon,lat"  # a download keeps the choice
+
+
+def test_sortby_orders_the_pages_then_by_id(client, engine):
+    body = get_json(client, "/ogc/collections/producers/items?sortby=-employees,name&limit=50", ITEMS, GEOJSON)
+    with engine.connect() as conn:
+        expected = list(conn.execute(text("SELECT id FROM producers ORDER BY employees DESC NULLS LAST, "
+                                          "name, id LIMIT 50")).scalars())
+    assert [f["id"] for f in body["features"]] == expected
+    second = get_json(client, "/ogc/collections/producers/items?sortby=-employees,name&limit=50&offset=50",
+                      ITEMS, GEOJSON)
+    assert not {f["id"] for f in second["features"]} & set(expected)
+    assert "holds a list" in problem(client, "/ogc/collections/producers/items?sortby=tags")
+    assert "no property 'gaji'" in problem(client, "/ogc/collections/producers/items?sortby=-gaji")
+
+
+def test_owslib_asks_for_properties_and_sortby(live_server, engine):
+    from owslib.ogcapi.features import Features
+
+    api = Features(f"{live_server}/ogc")
+    items = api.collection_items("producers", limit=5, properties="name,employees", sortby=("employees", "desc"))
+    assert [list(f["properties"]) for f in items["features"]] == [["name", "employees"]] * 5
+    most = count(engine, "SELECT max(employees) FROM producers")
+    assert items["features"][0]["properties"]["employees"] == most
