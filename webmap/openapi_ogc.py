@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gis.cql2 import queryable_names
+from gis.exports import FORMATS
 from gis.layers import LAYERS, Layer, Prop
 
 OPENAPI_VERSION = "3.0.3"
@@ -120,12 +121,23 @@ def _filter_example(layer: Layer) -> str:
     return examples.get(layer.id, "S_INTERSECTS(geometry, BBOX(108.2, -6.5, 108.4, -6.3))")
 
 
-def _responses(schema: dict[str, Any], media: str, *, not_found: bool = False, bad: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"200": {"description": "OK", "content": {media: {"schema": schema},
-                                                                   "text/html": {"schema": {"type": "string"}}}}}
+def _responses(schema: dict[str, Any], media: str, *, not_found: bool = False,
+               downloads: bool = False) -> dict[str, Any]:
+    """Every status an operation can answer: 200 (as JSON, HTML and, for items, the downloads), 400 for a
+    wrong parameter, 404 when it names something, 429 beyond the rate limit, 503 while the database is away."""
+    content: dict[str, Any] = {media: {"schema": schema}, "text/html": {"schema": {"type": "string"}}}
+    if downloads:
+        content.update({mimetype.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                        for name, (mimetype, _) in FORMATS.items() if name != "geojson"})
     problem = {"content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/problem"}}}}
-    if bad:
-        out["400"] = {"description": "A parameter is wrong; detail says what to fix.", **problem}
+    retry = {"headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}}
+    out: dict[str, Any] = {
+        "200": {"description": "OK", "content": content},
+        "400": {"description": "A parameter is wrong; detail says what to fix.", **problem},
+        "429": {"description": "Too many requests from this address; try again after Retry-After.",
+                **problem, **retry},
+        "503": {"description": "The database is not reachable; try again after Retry-After.", **problem, **retry},
+    }
     if not_found:
         out["404"] = {"description": "No such collection or feature.", **problem}
     return out
@@ -146,20 +158,20 @@ def _collection_paths(layer: Layer) -> dict[str, Any]:
     return {
         base: _get(f"describe_{op}", layer.id, f"{layer.title_en}: description",
                    layer.description_en, _common_params(),
-                   _responses({"$ref": "#/components/schemas/collection"}, "application/json", bad=True)),
+                   _responses({"$ref": "#/components/schemas/collection"}, "application/json")),
         f"{base}/queryables": _get(
             f"queryables_{op}", layer.id, f"{layer.title_en}: queryables",
             "Properties usable in filter (JSON Schema): " + ", ".join(queryable_names(layer)), _common_params(),
-            _responses({"type": "object"}, "application/schema+json", bad=True)),
+            _responses({"type": "object"}, "application/schema+json")),
         f"{base}/items": _get(
             f"items_{op}", layer.id, f"{layer.title_en}: features",
             f"{layer.description_en} Ordered by id; numberMatched is exact on small results and the "
             "planner's estimate on very large ones.", items_parameters(layer),
-            _responses({"$ref": f"{ref}_collection"}, GEOJSON, bad=True, not_found=True)),
+            _responses({"$ref": f"{ref}_collection"}, GEOJSON, not_found=True, downloads=True)),
         f"{base}/items/{{featureId}}": _get(
             f"item_{op}", layer.id, f"{layer.title_en}: one feature", layer.description_en,
             [feature_id, crs, properties_parameter(layer), *_common_params()],
-            _responses({"$ref": f"{ref}_feature"}, GEOJSON, bad=True, not_found=True)),
+            _responses({"$ref": f"{ref}_feature"}, GEOJSON, not_found=True)),
     }
 
 
@@ -228,7 +240,7 @@ def _base_schemas() -> dict[str, Any]:
 
 def build_openapi(server_url: str) -> dict[str, Any]:
     """The OpenAPI 3.0 document of the OGC API at ``server_url`` (e.g. ``http://host/ogc``)."""
-    json_ok = _responses({"type": "object"}, "application/json", bad=True)
+    json_ok = _responses({"type": "object"}, "application/vnd.oai.openapi+json;version=3.0")
     paths: dict[str, Any] = {
         "/": _get("landing", "server", "Landing page", "Links to the API description, conformance and data.",
                   _common_params(), _responses({"$ref": "#/components/schemas/landingPage"}, "application/json")),
