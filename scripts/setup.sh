@@ -104,6 +104,8 @@ ALTER ROLE peta LOGIN CREATEDB PASSWORD '$password';
 SQL
     fi
     DB=template1 as_postgres_psql -q -c 'CREATE EXTENSION IF NOT EXISTS postgis' >/dev/null
+    # DROP DATABASE ... WITH (FORCE) (the tests' throwaway databases) must end an autovacuum worker there.
+    as_postgres_psql -q -c 'GRANT pg_signal_backend TO peta' >/dev/null 2>&1 || die "could not grant pg_signal_backend to peta"
     umask 077
     printf '%s\nDATABASE_URL=postgresql://peta:%s@%s/peta_ekonomi\n' "$ENV_MARK" "$password" "$PG_LOCAL" > "$ENV_FILE.tmp"
     mv "$ENV_FILE.tmp" "$ENV_FILE"
