@@ -19,7 +19,6 @@ from gis.db import get_engine
 from gis.layers import LAYERS
 from gis.settings import Settings
 from tests.live_server import serve
-from webmap.ogc import CONFORMANCE
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 GEOJSON = "application/geo+json"
@@ -461,10 +460,6 @@ def test_gdal_ogrinfo_reads_the_feature_count(live_server, engine):
                              timeout=120, check=False)
     for layer_id in LAYERS:
         assert f": {layer_id} (" in listing.stdout, listing.stdout
-
-
-def test_conformance_constant_is_served(client):
-    assert client.get("/ogc/conformance").get_json()["conformsTo"] == list(CONFORMANCE)
 
 
 def test_svg_preview_draws_points_as_dots_and_lines_as_polylines():
