@@ -42,7 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["peta"] = Peta(settings, get_engine(settings))
     init_http(app)
     init_security(app, basemap_origins(settings.basemap))
-    init_limits(app)
+    init_limits(app, settings)
     register_error_handlers(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(ogc_bp)

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import mapbox_vector_tile
@@ -251,7 +251,7 @@ def psql_times(settings: Settings, tiles: list[tuple[int, int, int]], repeats: i
 def bench_latency(settings: Settings, tiles_by_zoom: dict[int, list[tuple[int, int, int]]],
                   sample: int, repeats: int) -> list[LatencyRow]:
     """Median and p95 of each zoom through the in-process app (tile cache off) and as raw SQL."""
-    app = create_app({"SETTINGS": settings, "TILE_CACHE_MB": 0})
+    app = create_app({"SETTINGS": replace(settings, tile_cache_mb=0)})
     client = app.test_client()
     raw = raw_sql_runner(settings)
     rows = []
@@ -349,9 +349,10 @@ def start_ours(settings: Settings, port: int, workers: int, threads: int, cache_
     """Our app under gunicorn: ``workers`` processes of ``threads`` threads (gthread, as bench/load_test.py runs it)."""
     # One client address sends all the traffic: a limit no run reaches keeps the limiter in the path (its cost
     # is measured) without turning the benchmark into 429s; counters in memory, as in bench/load_test.py.
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "PETA_RATE_LIMIT": "10000000/minute"}
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "PETA_RATE_LIMIT": "10000000/minute",
+           "PETA_TILE_CACHE_MB": str(cache_mb)}
     env.pop("REDIS_URL", None)
-    app = f"app:create_app({{'TILE_CACHE_MB': {cache_mb}}})"
+    app = "app:create_app()"
     cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "--threads", str(threads),
            "-b", f"{HOST}:{port}", "--log-level", "warning", app]
     name = "ours" if cache_mb else "ours, no cache"

@@ -50,6 +50,10 @@ class Settings:
     gazetteer_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "datasets" / "reference")
     basemap: str = ""  # an XYZ URL template or a .pmtiles file (gis/basemap.py); none by default
     basemap_attribution: str = ""
+    rate_limit: str = "600/minute"  # per client address, every endpoint (webmap/limits.py)
+    redis_url: str = ""  # rate-limit counters shared by the workers; in memory when empty
+    tile_cache_mb: float = 64.0  # per worker: vector tiles and costly counts (0: off)
+    glyphs_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "glyphs")
 
     def __post_init__(self) -> None:
         if not self.database_url.startswith("postgresql"):
@@ -63,6 +67,8 @@ class Settings:
             raise SettingsError("PETA_REGION_BUFFER_KM must not be negative")
         if self.max_upload_mb < 1:
             raise SettingsError("PETA_MAX_UPLOAD_MB must be at least 1")
+        if self.tile_cache_mb < 0:
+            raise SettingsError("PETA_TILE_CACHE_MB must not be negative")
         try:
             check_basemap(self.basemap)
         except ValueError as exc:
@@ -91,6 +97,14 @@ class Settings:
             kwargs["basemap"] = env["PETA_BASEMAP"]
         if env.get("PETA_BASEMAP_ATTRIBUTION"):
             kwargs["basemap_attribution"] = env["PETA_BASEMAP_ATTRIBUTION"]
+        if env.get("PETA_RATE_LIMIT"):
+            kwargs["rate_limit"] = env["PETA_RATE_LIMIT"]
+        if env.get("REDIS_URL"):
+            kwargs["redis_url"] = env["REDIS_URL"]
+        if env.get("PETA_TILE_CACHE_MB"):
+            kwargs["tile_cache_mb"] = float(env["PETA_TILE_CACHE_MB"])
+        if env.get("PETA_GLYPHS_DIR"):
+            kwargs["glyphs_dir"] = Path(env["PETA_GLYPHS_DIR"])
         return cls(**kwargs)  # type: ignore[arg-type]
 
 

@@ -1,8 +1,8 @@
 """Glyphs of the map's text labels over HTTP: ``/fonts/{fontstack}/{start}-{end}.pbf``, the style's ``glyphs``.
 
-The ranges are built at set-up by ``webmap/glyphs.py`` (the app's ``GLYPHS_DIR`` config overrides where they
-are read from). MapLibre joins the fonts of a ``text-font`` with commas: the first of them that this app has
-answers. A valid range that was not built answers an empty message, so that clients log no error for it.
+The ranges are built at set-up by ``webmap/glyphs.py`` into the settings' ``glyphs_dir`` (``PETA_GLYPHS_DIR``).
+MapLibre joins the fonts of a ``text-font`` with commas: the first of them that this app has answers. A valid
+range that was not built answers an empty message, so that clients log no error for it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app
 
-from webmap.glyphs import FONTS, GLYPHS_DIR, encode_range, parse_range, range_path
+from webmap.glyphs import FONTS, encode_range, parse_range, range_path
 from webmap.problems import NotFound
 
 bp = Blueprint("fonts", __name__)
@@ -39,7 +39,7 @@ def get_glyphs(fontstack: str, glyph_range: str) -> Response:
     known = [name for name in (part.strip() for part in fontstack.split(",")) if name in FONTS]
     if not known:
         raise NotFound(f"no font stack {fontstack!r}; fonts: {', '.join(FONTS)}")
-    directory = Path(current_app.config.get("GLYPHS_DIR", GLYPHS_DIR))
+    directory = current_app.extensions["peta"].settings.glyphs_dir
     response = Response(read_glyphs(directory, known, start), mimetype=GLYPHS_MIMETYPE)
     response.headers["Cache-Control"] = GLYPHS_CACHE_CONTROL
     return response

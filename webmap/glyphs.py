@@ -7,7 +7,8 @@ its bitmap has ``(width + 6) * (height + 6)`` bytes, rows from the top, and each
 centre lies from the outline, 32 steps a pixel: the outline is where the bytes pass 192, larger inside.
 
 ``scripts/setup.sh`` runs ``python -m webmap.glyphs`` to write the ranges of ``BUILT_RANGES`` for every font of
-``FONTS`` (Debian's fonts-dejavu-core) into ``GLYPHS_DIR`` (git-ignored); ``webmap/fonts.py`` serves them.
+``FONTS`` (Debian's fonts-dejavu-core) into the settings' ``glyphs_dir`` (``var/glyphs``, git-ignored);
+``webmap/fonts.py`` serves them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gis.settings import PROJECT_ROOT
+from gis.settings import Settings
 
 if TYPE_CHECKING:  # FreeType is loaded by the build only: the app serves the files
     import freetype
@@ -33,7 +34,6 @@ FONTS: dict[str, Path] = {  # font stack name (fixed: the style's symbol layers 
     "DejaVu Sans Book": DEJAVU_DIR / "DejaVuSans.ttf",
     "DejaVu Sans Bold": DEJAVU_DIR / "DejaVuSans-Bold.ttf",
 }
-GLYPHS_DIR = PROJECT_ROOT / "var" / "glyphs"
 RANGE_SIZE = 256
 LAST_CODE_POINT = 0xFFFF  # MapLibre asks for the Basic Multilingual Plane only
 BUILT_RANGES = (0, 256, 512, 8192)  # starts: Basic Latin, Latin-1, Latin Extended-A/B and IPA, punctuation
@@ -217,7 +217,7 @@ def build_range(face: freetype.Face, fontstack: str, start: int) -> bytes:
     return encode_range(fontstack, start, [g for g in found if g is not None])
 
 
-def write_glyphs(directory: Path = GLYPHS_DIR, fonts: dict[str, Path] = FONTS,
+def write_glyphs(directory: Path, fonts: dict[str, Path] = FONTS,
                  starts: tuple[int, ...] = BUILT_RANGES) -> list[Path]:
     """Write every range of every font into ``directory/{fontstack}/{range}.pbf``; returns the files."""
     written = []
@@ -235,6 +235,7 @@ def write_glyphs(directory: Path = GLYPHS_DIR, fonts: dict[str, Path] = FONTS,
 
 if __name__ == "__main__":
     began = time.perf_counter()
-    files = write_glyphs()
-    print(f"[glyphs] {len(files)} ranges of {len(FONTS)} fonts written to {GLYPHS_DIR} "
+    target = Settings.from_env().glyphs_dir  # where the app reads them (PETA_GLYPHS_DIR)
+    files = write_glyphs(target)
+    print(f"[glyphs] {len(files)} ranges of {len(FONTS)} fonts written to {target} "
           f"in {time.perf_counter() - began:.1f} s", file=sys.stderr)

@@ -7,20 +7,18 @@ gets 429 problem+json with ``Retry-After`` (problem+json comes from ``webmap.pro
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-DEFAULT_RATE_LIMIT = "600/minute"
+from gis.settings import Settings
 
 
-def init_limits(app: Flask) -> Limiter:
+def init_limits(app: Flask, settings: Settings) -> Limiter:
     """Install the limiter; off under ``TESTING`` unless ``RATELIMIT_ENABLED`` is set."""
     app.config.setdefault("RATELIMIT_ENABLED", not app.config.get("TESTING", False))
-    app.config.setdefault("RATELIMIT_DEFAULT", os.environ.get("PETA_RATE_LIMIT") or DEFAULT_RATE_LIMIT)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL") or "memory://")
+    app.config.setdefault("RATELIMIT_DEFAULT", settings.rate_limit)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", settings.redis_url or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "peta")
     # A Redis outage must not take the map down: count in memory until it is back.

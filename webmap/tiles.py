@@ -38,7 +38,6 @@ bp = Blueprint("tiles", __name__)
 TILE_MIMETYPE = "application/vnd.mapbox-vector-tile"
 TILE_CACHE_CONTROL = "public, max-age=300"
 TILEJSON_MAX_ZOOM = 16  # clients overzoom beyond: raw points from z13, sub-metre cells where dense
-DEFAULT_CACHE_MB = 64
 ATTRIBUTION = ("Peta Ekonomi Kabupaten Indramayu; batas wilayah Kepmendagri 2025 (cahyadsn/wilayah_boundaries, MIT; "
                "idn-area-data, ODbL); data contoh ditandai di datasets/")
 WORLD_BOUNDS = (-180.0, -85.0511287798066, 180.0, 85.0511287798066)
@@ -58,7 +57,7 @@ SECTION_COLORS = dict(zip(SECTIONS, [
 
 @bp.record_once
 def _init_cache(state: BlueprintSetupState) -> None:
-    mb = float(state.app.config.get("TILE_CACHE_MB", DEFAULT_CACHE_MB))
+    mb = state.app.extensions["peta"].settings.tile_cache_mb
     state.app.extensions["peta_tiles"] = TileCache(int(mb * 2**20))
 
 

@@ -6,6 +6,7 @@ and the distance fields are checked against FreeType's own drawing of the same g
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -15,6 +16,7 @@ import pytest
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf.descriptor_pb2 import FieldDescriptorProto as F
 
+from app import create_app
 from webmap.glyphs import ASCENT, BUILT_RANGES, FONTS, write_glyphs
 
 BOOK, BOLD = "DejaVu Sans Book", "DejaVu Sans Bold"
@@ -74,10 +76,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def glyph_app(app, built):
+def glyph_app(loaded_db, built):
     """The app reading the glyphs built for this module."""
-    app.config["GLYPHS_DIR"] = built
-    return app
+    return create_app({"TESTING": True, "SETTINGS": replace(loaded_db, glyphs_dir=built)})
 
 
 @pytest.fixture

@@ -37,7 +37,9 @@ def test_limits_are_off_under_testing_by_default(client):
 
 def test_limit_comes_from_the_environment(loaded_db, monkeypatch):
     monkeypatch.setenv("PETA_RATE_LIMIT", "1/hour")
-    client = _client(loaded_db, RATELIMIT_ENABLED=True)
+    monkeypatch.setenv("DATABASE_URL", loaded_db.database_url)  # settings from the environment, as in production
+    monkeypatch.setenv("PETA_REPORT_DIR", str(loaded_db.report_dir))
+    client = create_app({"TESTING": True, "RATELIMIT_ENABLED": True}).test_client()
     assert client.get("/api/v1/loads").status_code == 200
     resp = client.get("/api/v1/loads")
     assert resp.status_code == 429 and int(resp.headers["Retry-After"]) > 60
