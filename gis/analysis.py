@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from gis.errors import InvalidRequest, NotFoundError
 from gis.stats import subject_label
 
 ANALYSES: tuple[str, ...] = ("lq", "dlq", "shift-share", "klassen", "leading")
@@ -75,11 +76,11 @@ NO_START = ("Tidak ada produksi di tahun awal: pertumbuhan tidak terdefinisi",
             "No production in the start year: growth undefined")
 
 
-class InvalidAnalysis(ValueError):
+class InvalidAnalysis(InvalidRequest):
     """An analysis request the client must fix (a parameter out of its choices, years in the wrong order)."""
 
 
-class MissingData(LookupError):
+class MissingData(NotFoundError):
     """The data asked for are not loaded; the message says which commodities, years and references exist."""
 
 

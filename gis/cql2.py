@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import shapely
 from shapely.errors import GEOSException
 
+from gis.errors import InvalidRequest
 from gis.layers import Layer
 
 MAX_LENGTH = 10_000
@@ -59,7 +60,7 @@ _ENVELOPES = {"BBOX", "ENVELOPE"}
 _NUMERIC = {"number", "integer"}
 
 
-class CqlError(ValueError):
+class CqlError(InvalidRequest):
     """A filter the client must fix; the message says what and where."""
 
 

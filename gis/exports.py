@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Engine, text
 
 from gis.cql2 import CqlError
+from gis.errors import InvalidRequest
 from gis.features import Selection, build_where, order_sql, shown_properties
 from gis.filters import QueryError
 from gis.layers import LAYERS, Layer, Prop
@@ -57,7 +58,7 @@ class Export(NamedTuple):
     filename: str
 
 
-class ExportError(ValueError):
+class ExportError(InvalidRequest):
     """An export request the client must fix (format, filter or layer)."""
 
 

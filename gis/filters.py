@@ -17,12 +17,13 @@ import math
 from collections.abc import Mapping
 
 from gis.area_codes import AREA_CODE, inside_areas
+from gis.errors import InvalidRequest
 from gis.layers import Layer, Prop
 
 _ARRAY_CAST = {"string": "text[]", "integer": "bigint[]", "number": "double precision[]"}
 
 
-class QueryError(ValueError):
+class QueryError(InvalidRequest):
     """A query parameter the client must fix (unknown filter property, value of the wrong type ...)."""
 
 

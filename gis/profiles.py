@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 
 from gis.area_codes import AREA_CODE
+from gis.errors import NotFoundError
 from gis.features import Memo
 from gis.kbli import SECTIONS, section_label
 from gis.stats import subject_label
@@ -19,7 +20,7 @@ LEVEL_LABELS = {
 }
 
 
-class UnknownArea(LookupError):
+class UnknownArea(NotFoundError):
     """No area has this code."""
 
 

@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 
 from gis.area_codes import AREA_CODE
+from gis.errors import InvalidRequest
 from gis.kbli import SECTIONS, section_label
 from gis.layers import OPPORTUNITIES, PRODUCERS
 from gis.text import is_word, plain_text
@@ -59,7 +60,7 @@ _M_PER_DEG_LAT = (110_574.0, 111_694.0)  # WGS84 meridian degree at the equator 
 _M_PER_DEG_LON_EQUATOR = 111_320.0 * 1.0034  # parallel degree at the equator, upper bound
 
 
-class InvalidSearch(ValueError):
+class InvalidSearch(InvalidRequest):
     """A search parameter (or cursor) the client must fix."""
 
 

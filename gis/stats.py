@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, text
 
+from gis.errors import InvalidRequest, NotFoundError
+
 Method = Literal["quantiles", "natural_breaks", "equal_interval"]
 METHODS: tuple[str, ...] = ("quantiles", "natural_breaks", "equal_interval")
 LEVELS: tuple[str, ...] = ("kecamatan", "desa")
@@ -55,11 +57,11 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
-class NoData(LookupError):
+class NoData(NotFoundError):
     """Nothing recorded for the asked commodity, year or level; the message says what exists."""
 
 
-class InvalidStats(ValueError):
+class InvalidStats(InvalidRequest):
     """A statistics parameter the client must fix."""
 
 

@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Dialect, Engine, text
 
+from gis.errors import NotFoundError
 from gis.filters import property_filters
 from gis.layers import Layer, Prop
 
@@ -42,7 +43,7 @@ class TileError(ValueError):
     """A tile request that cannot be answered."""
 
 
-class TileNotFound(TileError):
+class TileNotFound(TileError, NotFoundError):
     """z/x/y outside the tile matrix (HTTP 404)."""
 
 

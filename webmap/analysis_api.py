@@ -27,7 +27,6 @@ from webmap.params import (
     parse_lang,
     parse_year_interval,
 )
-from webmap.problems import problem
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/v1/analysis")
 
@@ -51,16 +50,6 @@ SUMMARIES: Mapping[str, str] = {
 }
 MIN_YEAR, MAX_YEAR = 1900, 2100
 GEOJSON = "application/geo+json"
-
-
-@bp.errorhandler(analysis.InvalidAnalysis)
-def _invalid(exc: analysis.InvalidAnalysis) -> Response:
-    return problem(BadParameter.status, BadParameter.title, str(exc))
-
-
-@bp.errorhandler(analysis.MissingData)
-def _missing(exc: analysis.MissingData) -> Response:
-    return problem(404, "Data not found", str(exc.args[0]) if exc.args else "no data")
 
 
 # --------------------------------------------------------------------------- routes

@@ -39,7 +39,7 @@ from webmap.params import (
     parse_point,
     parse_year_interval,
 )
-from webmap.problems import NotFound, problem
+from webmap.problems import NotFound
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -91,19 +91,6 @@ def _no_nul() -> None:
     for key, value in request.args.items(multi=True):
         if "\x00" in key or "\x00" in value:
             raise BadParameter("parameters must not contain NUL characters")
-
-
-@bp.errorhandler(search.InvalidSearch)
-@bp.errorhandler(stats.InvalidStats)
-@bp.errorhandler(exports.ExportError)
-def _invalid(exc: ValueError) -> Response:
-    return problem(BadParameter.status, BadParameter.title, str(exc))
-
-
-@bp.errorhandler(profiles.UnknownArea)
-@bp.errorhandler(stats.NoData)
-def _missing(exc: LookupError) -> Response:
-    return problem(NotFound.status, NotFound.title, str(exc.args[0]) if exc.args else "not found")
 
 
 # --------------------------------------------------------------------------- routes

@@ -17,9 +17,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template_string, request, url_for
 
 from gis import exports, features
-from gis.cql2 import GEOMETRY_NAMES, CqlError
+from gis.cql2 import GEOMETRY_NAMES
 from gis.features import FeaturePage, Selection
-from gis.filters import QueryError
 from gis.layers import LAYERS, Layer, Prop
 from webmap.current import api_lang as _lang
 from webmap.current import data_memo
@@ -148,14 +147,6 @@ def _html(title: str, crumbs: list[tuple[str, str]], **content: Any) -> Response
     response = Response(page, mimetype="text/html")
     response.vary.update(("Accept", "Accept-Language"))
     return response
-
-
-def _query(function: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a gis query, turning the client's mistakes (bad filter values) into 400 problems."""
-    try:
-        return function(*args, **kwargs)
-    except (QueryError, CqlError) as exc:
-        raise BadParameter(str(exc)) from None
 
 
 # --- landing page, conformance, API ------------------------------------------------------------------
@@ -396,11 +387,7 @@ ITEM_FORMATS: tuple[str, ...] = (*PAGE_FORMATS, *DOWNLOAD_FORMATS)
 def render_items(layer: Layer, query: ItemsQuery, fmt: str) -> Response:
     """The items response in format ``fmt`` (``json`` -> GeoJSON, ``html``, or a whole-selection download)."""
     if fmt in DOWNLOAD_FORMATS:  # every matching feature, streamed: paging does not apply to a download
-        try:
-            export = exports.export_layer(_engine(), layer, fmt, query.selection, lang=_lang())
-        except exports.ExportError as exc:
-            raise BadParameter(str(exc)) from exc
-        return stream_export(export)
+        return stream_export(exports.export_layer(_engine(), layer, fmt, query.selection, lang=_lang()))
     if fmt == "html":
         return _items_html(layer, query, _read_page(layer, query))
     return _items_geojson(layer, query, _read_page(layer, query))
@@ -408,7 +395,7 @@ def render_items(layer: Layer, query: ItemsQuery, fmt: str) -> Response:
 
 def _read_page(layer: Layer, query: ItemsQuery) -> FeaturePage:
     with _engine().connect() as conn:
-        return _query(features.items, conn, layer, query.selection, limit=query.limit, offset=query.offset,
+        return features.items(conn, layer, query.selection, limit=query.limit, offset=query.offset,
                       memo=data_memo())
 
 
@@ -462,7 +449,7 @@ def item(cid: str, fid: str) -> Response:
     _check_crs(request.args, "crs")
     selection = Selection(properties=parse_properties(request.args.get("properties")))
     with _engine().connect() as conn:
-        feature = _query(features.item, conn, layer, fid, selection)
+        feature = features.item(conn, layer, fid, selection)
     if feature is None:
         raise NotFound(f"collection {cid!r} has no feature {fid!r}")
     lang = _lang()

@@ -6,6 +6,8 @@ from flask import Flask, Response, jsonify
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from gis.errors import InvalidRequest, NotFoundError
+
 PROBLEM_TYPE = "application/problem+json"
 
 
@@ -45,6 +47,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
         return problem(exc.status, exc.title, exc.detail)
+
+    @app.errorhandler(InvalidRequest)
+    def _invalid_request(exc: InvalidRequest) -> Response:  # the core's: a parameter, filter or format
+        return problem(400, "Invalid parameter", str(exc))
+
+    @app.errorhandler(NotFoundError)
+    def _not_found(exc: NotFoundError) -> Response:  # the core's: no such area, collection or data
+        return problem(404, "Not found", str(exc.args[0]) if exc.args else "not found")
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:

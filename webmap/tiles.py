@@ -14,14 +14,13 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
-from gis.filters import QueryError, property_filters
+from gis.filters import property_filters
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Label, Layer
 from gis.tiles import (
     COUNT_FIELD,
     Choropleth,
     TileCache,
-    TileNotFound,
     check_tile,
     choropleth_default,
     layer_bounds,
@@ -30,7 +29,7 @@ from gis.tiles import (
 )
 from webmap.basemap import style_parts
 from webmap.current import engine as _engine
-from webmap.params import BadParameter, parse_lang
+from webmap.params import parse_lang
 from webmap.problems import NotFound
 
 bp = Blueprint("tiles", __name__)
@@ -76,10 +75,7 @@ def get_layer(layer_id: str) -> Layer:
 def read_filters(layer: Layer, args: Mapping[str, str], ignore: tuple[str, ...] = ()) -> dict[str, str]:
     """The attribute filters of the query string, checked against the registry (400 when unknown)."""
     filters = {k: v for k, v in args.items() if k not in ignore}
-    try:
-        property_filters(layer, filters)
-    except QueryError as exc:
-        raise BadParameter(str(exc)) from None
+    property_filters(layer, filters)  # a QueryError is a 400 (webmap/problems.py)
     return filters
 
 
@@ -87,10 +83,7 @@ def read_filters(layer: Layer, args: Mapping[str, str], ignore: tuple[str, ...] 
 def get_tile(layer_id: str, z: int, x: int, y: int) -> Response:
     """One Mapbox Vector Tile; 204 when the tile holds no feature."""
     layer = get_layer(layer_id)
-    try:
-        check_tile(z, x, y)
-    except TileNotFound as exc:
-        raise NotFound(str(exc)) from None
+    check_tile(z, x, y)  # a TileNotFound is a 404 (webmap/problems.py)
     filters = read_filters(layer, request.args)
     data = _cache(current_app).get_tile(_engine(), layer, z, x, y, filters)
     if data is None:
