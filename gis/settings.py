@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,35 +76,16 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from ``DATABASE_URL`` and ``PETA_*`` variables."""
+        """Build settings from ``DATABASE_URL``, ``REDIS_URL`` and ``PETA_*`` variables (see ``ENVIRONMENT``)."""
         env = os.environ if env is None else env
         kwargs: dict[str, object] = {}
-        if env.get("DATABASE_URL"):
-            kwargs["database_url"] = normalize_database_url(env["DATABASE_URL"])
-        if env.get("PETA_REGION_CODE"):
-            kwargs["region_code"] = env["PETA_REGION_CODE"]
-        if env.get("PETA_REGION_BUFFER_KM"):
-            kwargs["region_buffer_km"] = float(env["PETA_REGION_BUFFER_KM"])
-        if env.get("PETA_REPORT_DIR"):
-            kwargs["report_dir"] = Path(env["PETA_REPORT_DIR"])
-        if env.get("PETA_STATEMENT_TIMEOUT_MS"):
-            kwargs["statement_timeout_ms"] = int(env["PETA_STATEMENT_TIMEOUT_MS"])
-        if env.get("PETA_MAX_UPLOAD_MB"):
-            kwargs["max_upload_mb"] = int(env["PETA_MAX_UPLOAD_MB"])
-        if env.get("PETA_GAZETTEER_DIR"):
-            kwargs["gazetteer_dir"] = Path(env["PETA_GAZETTEER_DIR"])
-        if env.get("PETA_BASEMAP"):
-            kwargs["basemap"] = env["PETA_BASEMAP"]
-        if env.get("PETA_BASEMAP_ATTRIBUTION"):
-            kwargs["basemap_attribution"] = env["PETA_BASEMAP_ATTRIBUTION"]
-        if env.get("PETA_RATE_LIMIT"):
-            kwargs["rate_limit"] = env["PETA_RATE_LIMIT"]
-        if env.get("REDIS_URL"):
-            kwargs["redis_url"] = env["REDIS_URL"]
-        if env.get("PETA_TILE_CACHE_MB"):
-            kwargs["tile_cache_mb"] = float(env["PETA_TILE_CACHE_MB"])
-        if env.get("PETA_GLYPHS_DIR"):
-            kwargs["glyphs_dir"] = Path(env["PETA_GLYPHS_DIR"])
+        for variable, (name, convert) in ENVIRONMENT.items():
+            if env.get(variable):
+                try:
+                    kwargs[name] = convert(env[variable])
+                except ValueError:
+                    kind = {int: "whole number", float: "number"}.get(convert, "valid value")  # type: ignore[call-overload]
+                    raise SettingsError(f"{variable} must be a {kind}, got {env[variable]!r}") from None
         return cls(**kwargs)  # type: ignore[arg-type]
 
 
@@ -114,3 +95,21 @@ def normalize_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+# Each variable, the setting it gives, and how its text becomes the value.
+ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
+    "DATABASE_URL": ("database_url", normalize_database_url),
+    "PETA_REGION_CODE": ("region_code", str),
+    "PETA_REGION_BUFFER_KM": ("region_buffer_km", float),
+    "PETA_REPORT_DIR": ("report_dir", Path),
+    "PETA_STATEMENT_TIMEOUT_MS": ("statement_timeout_ms", int),
+    "PETA_MAX_UPLOAD_MB": ("max_upload_mb", int),
+    "PETA_GAZETTEER_DIR": ("gazetteer_dir", Path),
+    "PETA_BASEMAP": ("basemap", str),
+    "PETA_BASEMAP_ATTRIBUTION": ("basemap_attribution", str),
+    "PETA_RATE_LIMIT": ("rate_limit", str),
+    "REDIS_URL": ("redis_url", str),
+    "PETA_TILE_CACHE_MB": ("tile_cache_mb", float),
+    "PETA_GLYPHS_DIR": ("glyphs_dir", Path),
+}
