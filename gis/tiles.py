@@ -39,11 +39,7 @@ _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 T = TypeVar("T")
 
 
-class TileError(ValueError):
-    """A tile request that cannot be answered."""
-
-
-class TileNotFound(TileError, NotFoundError):
+class TileNotFound(NotFoundError):
     """z/x/y outside the tile matrix (HTTP 404)."""
 
 

@@ -226,9 +226,9 @@ def add_controls(m: folium.Map, search: bool = True, legend: bool = True, layers
 
 def economy_map(lang: str, config: Mapping[str, Any], agri_subjects: Sequence[Mapping[str, Any]],
                 fish_subjects: Sequence[Mapping[str, Any]], m: folium.Map | None = None,
-                bounds: Sequence[float] | None = None) -> folium.Map:
+                bounds: Sequence[float] | None = None, region: Sequence[float] | None = None) -> folium.Map:
     """The economic map of ``/``: boundaries, choropleths, TPI, salt, producers, opportunities, the outline,
-    place names and controls."""
+    place names and controls; it opens on ``bounds``, and ``region`` holds the whole regency."""
     m = new_map("economy", lang, config, m=m, bounds=bounds)
     add_choropleth(m, lang, "agriculture", agri_subjects, show=True)
     add_choropleth(m, lang, "fisheries", fish_subjects, show=False)
@@ -238,7 +238,7 @@ def economy_map(lang: str, config: Mapping[str, Any], agri_subjects: Sequence[Ma
     add_producers(m, lang)
     add_landing_sites(m, lang)
     add_opportunities(m, lang)
-    add_places(m, lang, bounds)
+    add_places(m, lang, region or bounds)  # the outline's tiles: the whole regency, islands included
     return add_controls(m)
 
 

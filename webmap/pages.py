@@ -181,7 +181,8 @@ def index() -> Response:
     lang = _lang()
     engine = _engine()
     m = maps.economy_map(lang, _map_config(lang), mappable_subjects(engine, "agriculture", lang),
-                         mappable_subjects(engine, "fisheries", lang), bounds=home_bounds(engine))
+                         mappable_subjects(engine, "fisheries", lang), bounds=home_bounds(engine),
+                         region=region_bounds(engine))
     return _render("index.html", lang, parts=maps.render_map(m))
 
 

@@ -17,6 +17,7 @@ from flask.blueprints import BlueprintSetupState
 from gis.filters import property_filters
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Label, Layer
+from gis.profiles import view_bbox
 from gis.tiles import (
     COUNT_FIELD,
     Choropleth,
@@ -313,12 +314,18 @@ def _choropleths() -> dict[str, Choropleth | None]:
 
 
 def _center() -> tuple[float, float, float]:
-    regency = LAYERS.get("kabupaten")
-    bounds = _bounds(regency, {}) if regency else None
+    """The middle of the regency's first view (the pages' too: its far islands left out)."""
+    engine, region = _engine(), current_app.extensions["peta"].settings.region_code
+    bounds = _cache(current_app).get_or_make(engine, ("view", region), lambda: _view_bbox(engine, region))
     if bounds is None:
         return DEFAULT_CENTER
     west, south, east, north = bounds
     return round((west + east) / 2, 6), round((south + north) / 2, 6), DEFAULT_CENTER[2]
+
+
+def _view_bbox(engine: Any, code: str) -> tuple[float, float, float, float] | None:
+    with engine.connect() as conn:
+        return view_bbox(conn, code)
 
 
 @bp.get("/styles/economy.json")

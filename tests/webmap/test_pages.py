@@ -394,3 +394,7 @@ def test_maps_open_on_the_mainland_while_the_outline_keeps_the_islands(client):
     assert profile["bbox"][0] <= west < east <= profile["bbox"][2]
     html = client.get("/").get_data(as_text=True)
     assert f"[[{south}, {west}], [{north}, {east}]]" in html  # the page map fits the view, not the islands
+    for page in ("/", "/produk", "/investor"):  # while the outline's tiles cover the islands too
+        page_html = client.get(page).get_data(as_text=True)
+        outline = json.loads(re.search(r'PetaLayers\.create\(\s*\w+, "outline", (\{.*?\})\)', page_html, re.S).group(1))
+        assert outline["bounds"][3] > -5.9, page

@@ -270,3 +270,11 @@ def test_label_point_tiles_carry_names_ranks_and_levels(client, engine):
         assert ranks == list(range(1, len(ranks) + 1))
     tilejson = client.get("/tiles/area-labels.json").get_json()
     assert {"name", "level", "rank"} <= set(tilejson["vector_layers"][0]["fields"])
+
+
+def test_the_style_opens_on_the_mainland_like_the_pages(client):
+    """The style's centre is the middle of the regency's first view, not of its bbox stretched by the islands."""
+    center = client.get("/styles/economy.json").get_json()["center"]
+    west, south, east, north = client.get("/api/v1/areas/32.12").get_json()["view_bbox"]
+    assert center == [round((west + east) / 2, 6), round((south + north) / 2, 6)]
+    assert center[1] < -6.3  # the whole regency's middle (islands included) lies further north
