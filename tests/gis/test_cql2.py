@@ -7,6 +7,7 @@ import re
 import pytest
 
 from gis.cql2 import MAX_DEPTH, CqlError, compile_cql2, queryable_names, tokenize
+from gis.errors import InvalidRequest
 from gis.layers import LAYERS
 
 PRODUCERS = LAYERS["producers"]
@@ -132,33 +133,36 @@ def test_user_text_never_reaches_the_sql():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("nama = 'x'", "unknown property 'nama'"),
-    ("sector = ", "expected a property name or a value"),
-    ("sector = 'C' sector", "expected AND, OR or the end"),
-    ("sector = 'C", "unexpected character"),
-    ("sector ~ 'C'", "unexpected character '~'"),
-    ("(sector = 'C'", "expected ')'"),
+    ("nama = 'x'", "unknown property 'nama' at position 1;"),
+    ("sector = ", "expected a property name or a value at position 10, found the end of the filter"),
+    ("sector = 'C' sector", "expected AND, OR or the end of the filter at position 14, found 'sector'"),
+    ("sector = 'C", "unexpected character \"'\" at position 10"),
+    ("sector ~ 'C'", "unexpected character '~' at position 8"),
+    ("(sector = 'C'", "expected ')' at position 14, found the end of the filter"),
     ("employees = 'many'", "'many' is not a number"),
-    ("employees = NULL", "IS NULL"),
-    ("sector NOT = 'C'", "expected LIKE, BETWEEN or IN after NOT"),
+    ("employees = NULL", "use IS NULL or IS NOT NULL to test for missing values at position 13"),
+    ("sector NOT = 'C'", "expected LIKE, BETWEEN or IN after NOT at position 12, found '='"),
     ("tags = 'krupuk'", "A_CONTAINS(tags"),
     ("name = employees", "cannot compare name (string) with employees"),
     ("geometry = 'x'", "spatial functions"),
     ("S_INTERSECTS(geometry, BBOX(108, -6, 109))", "4 numbers"),
     ("S_INTERSECTS(geometry, BBOX(108, -6, 109, -7))", "south is above north"),
-    ("S_INTERSECTS(geometry, POLYGON((108 -6, 109 -6, 109 -7)))", "not valid"),
-    ("S_INTERSECTS(geometry, POINT(108))", "2 or 3 numbers"),
-    ("S_INTERSECTS(name, POINT(108 -6))", "expected the geometry property"),
-    ("S_INTERSECTS(geometry POINT(108 -6))", "expected ','"),
-    ("UPPER(name) = 'X'", "unknown function 'UPPER'"),
+    ("S_INTERSECTS(geometry, POLYGON((108 -6, 109 -6, 109 -7)))", "the geometry at position 24 is not valid"),
+    ("S_INTERSECTS(geometry, POINT(108))", "2 or 3 numbers separated by spaces (lon lat) at position 33"),
+    ("S_INTERSECTS(name, POINT(108 -6))", "expected the geometry property (geometry) or a geometry literal"),
+    ("S_INTERSECTS(geometry POINT(108 -6))", "expected ',' at position 23, found 'POINT'"),
+    ("UPPER(name) = 'X'", "unknown function 'UPPER' at position 1;"),
     ("A_CONTAINS(name, ('x'))", "name is not a list"),
     ("CASEI(employees) = 'x'", "CASEI needs a text property"),
+    ("NOT (sector = 'C'", "expected ')' at position 18"),
+    ("sector = 'C' AND", "expected a property name or a value at position 17, found the end of the filter"),
     ("", "filter is empty"),
 ])
 def test_errors_say_what_to_fix(text, message):
     with pytest.raises(CqlError) as err:
         compile_(text)
     assert message in str(err.value)
+    assert isinstance(err.value, InvalidRequest)  # answered as a 400 problem (webmap/problems.py)
 
 
 def test_unknown_property_lists_the_queryables():
@@ -174,6 +178,7 @@ def test_limits_on_size_and_nesting():
         compile_("name = '" + "x" * 20_000 + "'")
     with pytest.raises(CqlError, match="nested"):
         compile_("(" * (MAX_DEPTH + 1) + "TRUE" + ")" * (MAX_DEPTH + 1))
+    assert compile_("(" * MAX_DEPTH + "TRUE" + ")" * MAX_DEPTH).sql == "(" * MAX_DEPTH + "TRUE" + ")" * MAX_DEPTH
     deep = "(" * 10 + "employees > 1" + ")" * 10
     assert compile_(deep).params == {"cql_0": 1}
 
@@ -182,14 +187,32 @@ def test_every_layer_compiles_a_filter_on_each_of_its_properties():
     for layer in LAYERS.values():
         for prop in layer.properties:
             if prop.type == "array":
-                text = f"A_CONTAINS({prop.name}, ('x'))"
+                text, sql = f"A_CONTAINS({prop.name}, ('x'))", f"({prop.sql} @> CAST(:cql_0 AS text[]))"
             elif prop.type == "boolean":
-                text = f"{prop.name} = TRUE"
+                text, sql = f"{prop.name} = TRUE", f"({prop.sql} = TRUE)"
             else:
-                text = f"{prop.name} IS NOT NULL"
-            assert prop.sql in compile_cql2(text, layer).sql
+                text, sql = f"{prop.name} IS NOT NULL", f"({prop.sql} IS NOT NULL)"
+            assert compile_cql2(text, layer).sql == sql, (layer.id, prop.name)
 
 
 def test_long_chains_of_not_do_not_recurse():
     assert compile_("NOT " * 2000 + "employees > 1").sql == "(t.employees > :cql_0)"
     assert compile_("NOT " * 2001 + "employees > 1").sql == "(NOT (t.employees > :cql_0))"
+
+
+def test_not_applies_to_a_parenthesised_condition():
+    assert compile_("NOT (sector = 'C' AND employees > 1)").sql == (
+        "(NOT (((t.sector = CAST(:cql_0 AS text)) AND (t.employees > :cql_1))))")
+    assert compile_("NOT NOT sector = 'C'").sql == "(t.sector = CAST(:cql_0 AS text))"
+
+
+def test_quotes_are_escaped_by_doubling_and_any_whitespace_separates_tokens():
+    assert compile_("name = 'O''Neil'").params == {"cql_0": "O'Neil"}
+    assert compile_("\"name\" = ''").params == {"cql_0": ""}
+    f = compile_("sector = 'C'\n\tAND\r\nemployees > 1")
+    assert f.sql == "((t.sector = CAST(:cql_0 AS text)) AND (t.employees > :cql_1))"
+
+
+def test_bbox_with_six_numbers_keeps_the_horizontal_corners():
+    f = compile_("S_INTERSECTS(geometry, BBOX(108.2, -6.5, 0, 108.4, -6.3, 100))")
+    assert f.params == {"cql_0": 108.2, "cql_1": -6.5, "cql_2": 108.4, "cql_3": -6.3}
