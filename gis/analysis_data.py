@@ -1,7 +1,8 @@
 """Read the inputs of ``gis.analysis`` from PostGIS: what exists, the areas, production and reference totals.
 
-Table and column names come from ``SECTOR_TABLES`` (ours); user input reaches SQL only as bound
-parameters. Only the areas of the served regency (``region_code`` and the codes below it) are read.
+Table and column names come from ``SECTOR_TABLES``, made from the registry's statistical layers
+(``gis.layers.Stats``) at call time; user input reaches SQL only as bound parameters. Only the areas of the
+served regency (``region_code`` and the codes below it) are read.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from sqlalchemy import Connection, Engine, bindparam, text
 
 from gis import analysis
 from gis.analysis import AnalysisQuery, Area, Coverage, Inputs
+from gis.layers import LiveMapping, stat_layers
 
-SECTOR_TABLES: Mapping[str, tuple[str, str]] = {
-    "agriculture": ("agriculture_production", "commodity"),
-    "fisheries": ("fisheries_production", "kind"),
-}
+# sector (statistical layer id) -> (base table, subject column), read from the registry on every access
+SECTOR_TABLES: Mapping[str, tuple[str, str]] = LiveMapping(
+    lambda: {layer.id: (layer.table, layer.stats.subject) for layer in stat_layers() if layer.stats})
 
 
 def reference_code(scope: str, region_code: str) -> str:

@@ -1,16 +1,38 @@
 """The one layer registry: every collection the outside world sees, declared once.
 
-OGC API Features, vector tiles, REST v1, exports and the pages all read these
-declarations; a new layer is one more entry in ``LAYERS``. SQL fragments here are
-written by us, never by users: user input reaches SQL only as bound parameters.
+A ``Layer`` carries its geometry and properties, its filters (``Prop.filterable``, ``Prop.area``), its tile
+policy (``TilePolicy``), its style (``Style``: colours, ramp; ``Label``: names on the maps), its titles, and,
+for a statistical dataset, its subject and measures (``Stats``). OGC API Features, vector tiles, the MapLibre
+style, REST v1, exports, statistics, analysis, the OpenAPI documents and the pages' scripts all read these
+declarations at call time: a new layer is one more entry in ``LAYERS`` (``registered`` adds one for a while).
+SQL fragments here are written by us, never by users: user input reaches SQL only as bound parameters.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
+
+from gis.kbli import SECTIONS
 
 PropType = Literal["string", "number", "integer", "boolean", "array"]
+K = TypeVar("K")
+V = TypeVar("V")
+
+RAMPS: dict[str, tuple[str, ...]] = {  # ColorBrewer, 5 classes: the choropleths of the style and the pages
+    "YlGn": ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837"),
+    "PuBu": ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"),
+    "Oranges": ("#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"),
+}
+SECTION_COLORS: dict[str, str] = dict(zip(SECTIONS, [
+    "#33a02c", "#8c510a", "#e65100", "#ffd600", "#00838f", "#6d4c41", "#1565c0", "#5e35b1", "#d81b60",
+    "#00897b", "#3949ab", "#7cb342", "#c0ca33", "#f4511e", "#546e7a", "#8e24aa", "#e53935", "#fb8c00",
+    "#795548", "#9e9e9e", "#212121",
+], strict=True))
+_COLUMN = re.compile(r"^t\.([a-z_][a-z0-9_]*)$")
 
 
 @dataclass(frozen=True)
@@ -24,6 +46,10 @@ class Prop:
     title_en: str = ""
     filterable: bool = False
     area: bool = False  # holds Kemendagri codes: its filter keeps what lies inside the given areas (gis/filters.py)
+
+    def title(self, lang: str = "id") -> str:
+        """Title in Indonesian (default) or English; the name when none is declared."""
+        return (self.title_en if lang == "en" else self.title_id) or self.name
 
 
 @dataclass(frozen=True)
@@ -55,8 +81,65 @@ class Label:
 
 
 @dataclass(frozen=True)
+class TilePolicy:
+    """How a layer is drawn into vector tiles: grid aggregation of points and its limits."""
+
+    aggregate_below: int = 0  # points: one feature per grid cell below this zoom
+    group_by: str | None = None  # each cell carries the most common value of this property
+    grid: int = 32  # cells per tile side when aggregating by zoom (16 px at 512 px tiles)
+    max_points: int = 3000  # a raw tile with more points uses the dense grid instead (keeps it < 500 KB)
+    dense_grid: int = 128  # cells per tile side in dense raw tiles
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the maps draw a layer: outlines and fills of areas, circles of points, or a choropleth ramp."""
+
+    line: str | None = None  # outline colour
+    width: float = 1.0  # outline width, px
+    fill: str | None = None  # area fill colour
+    color: str | None = None  # point (and site) colour
+    radius: float = 5.0  # point radius, px
+    ramp: str | None = None  # a name in RAMPS: the classes of a choropleth
+    color_by: str | None = None  # a property whose value picks the point colour in ``palette``
+    palette: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    @property
+    def ramp_colors(self) -> tuple[str, ...]:
+        """The colours of the ramp, lightest first (empty without a ramp)."""
+        return RAMPS[self.ramp] if self.ramp else ()
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The statistical part of a production layer: one row per area, year and subject, with measures.
+
+    ``subject`` and every measure are properties of the layer read straight from its base table (``t.<name>``).
+    The statistics API takes the subject as ``?<param>=``; ``subjects`` names the known ones (others show their
+    id, tidied); ``sector_*`` is what the sector is called where the layer's title would be too long.
+    """
+
+    subject: str
+    measures: Mapping[str, str] = field(hash=False)  # measure property -> unit
+    sector_id: str = ""
+    sector_en: str = ""
+    param: str = ""  # the subject's query parameter; default: the subject's name
+    default_measure: str = "production_ton"
+    subjects: Mapping[str, tuple[str, str]] = field(default_factory=dict, hash=False)  # id -> (Indonesian, English)
+
+    @property
+    def subject_param(self) -> str:
+        """The query parameter naming the subject (``commodity``, ``kind``)."""
+        return self.param or self.subject
+
+    def sector(self, lang: str = "id") -> str:
+        """The sector's name in Indonesian (default) or English."""
+        return self.sector_en if lang == "en" else self.sector_id
+
+
+@dataclass(frozen=True)
 class Layer:
-    """A collection: where its rows come from, its geometry, properties and default style."""
+    """A collection: where its rows come from, its geometry, properties, style, tiles and statistics."""
 
     id: str
     title_id: str
@@ -72,10 +155,12 @@ class Layer:
     table: str  # base table (estimates of row counts, cache keys)
     where: str = "TRUE"
     year_sql: str | None = None
-    style: dict[str, object] = field(default_factory=dict)
+    style: Style = Style()
     min_zoom: int = 0
     max_zoom: int = 22
     labels: tuple[Label, ...] = ()  # how the maps name its features (none: the maps name none)
+    tiles: TilePolicy = TilePolicy()
+    stats: Stats | None = None  # a statistical dataset: mapped per area, subject and year
 
     @property
     def is_points(self) -> bool:
@@ -127,7 +212,7 @@ def _area_layer(level: str, title_id: str, title_en: str, color: str, min_zoom: 
         description_en=f"Administrative boundaries: {title_en.lower()} (Kemendagri codes).",
         source="areas t", id_sql="t.code", id_type="string", geom_sql="t.geom",
         geometry_type="MultiPolygon", properties=_area_props(extra), table="areas",
-        where=f"t.level = '{level}'", style={"line": color, "fill": None, "width": width},
+        where=f"t.level = '{level}'", style=Style(line=color, width=width),
         min_zoom=min_zoom,
     )
 
@@ -136,7 +221,7 @@ def _area_layer(level: str, title_id: str, title_en: str, color: str, min_zoom: 
 KABUPATEN = _area_layer("kabupaten", "Kabupaten", "Regency", "#263238", 0, width=2.5)
 KECAMATAN = _area_layer("kecamatan", "Kecamatan", "District", "#455a64", 7)
 DESA = _area_layer("desa", "Desa/Kelurahan", "Village", "#78909c", 10,
-                   (Prop("type", "t.type", "string", "Jenis", "Type", True),))
+                   (Prop("type", "t.type", "string", "Jenis", "Type", True),), width=0.8)
 
 # One point per area, stored by the database (areas.label_point, migration 0006): maps name each area once, inside
 # it, wherever its polygon is cut into tiles. ``rank`` orders the names of a level for the maps' collision checks.
@@ -184,7 +269,10 @@ PRODUCERS = Layer(
         Prop("tags", "t.tags", "array", "Label", "Tags", True),
         Prop("location_precision", "t.location_precision", "string", "Ketepatan lokasi", "Location precision"),
     ),
-    table="producers", style={"color": "#e65100", "radius": 5}, min_zoom=0,
+    table="producers", style=Style(color="#e65100", radius=5, color_by="sector", palette=SECTION_COLORS),
+    min_zoom=0,
+    # The large layer (10^5-10^6 rows): grid cells below z13, each with its most common KBLI section.
+    tiles=TilePolicy(aggregate_below=13, group_by="sector"),
 )
 
 LANDING_SITES = Layer(
@@ -197,7 +285,7 @@ LANDING_SITES = Layer(
         Prop("location_precision", "t.location_precision", "string", "Ketepatan lokasi", "Location precision"),
         Prop("note", "t.note", "string", "Keterangan", "Note"),
     ),
-    table="landing_sites", style={"color": "#0277bd", "radius": 7},
+    table="landing_sites", style=Style(color="#0277bd", radius=7),
     labels=(Label("landing-sites", min_zoom=10, priority=1, color="#01579b", beside=True),),
 )
 
@@ -225,7 +313,7 @@ OPPORTUNITIES = Layer(
         Prop("readiness", "t.readiness", "string", "Kesiapan", "Readiness", True),
         Prop("land_status", "t.land_status", "string", "Status lahan", "Land status"),
     ),
-    table="opportunities", style={"color": "#2e7d32", "radius": 8},
+    table="opportunities", style=Style(color="#2e7d32", radius=8),
     labels=(Label("opportunities", min_zoom=11, priority=2, text_id="title_id", text_en="title_en",
                   color="#1b5e20", beside=True),),
 )
@@ -250,7 +338,22 @@ AGRICULTURE = Layer(
         Prop("harvested_ha", "t.harvested_ha", "number", "Luas panen (ha)", "Harvested (ha)"),
         Prop("production_ton", "t.production_ton", "number", "Produksi (ton)", "Production (t)"),
     ),
-    table="agriculture_production", year_sql="t.year", style={"ramp": "YlGn"},
+    table="agriculture_production", year_sql="t.year", style=Style(ramp="YlGn"),
+    stats=Stats(
+        subject="commodity", measures={"production_ton": "ton", "harvested_ha": "ha", "planted_ha": "ha"},
+        sector_id="Pertanian", sector_en="Agriculture",
+        subjects={
+            "padi": ("Padi", "Rice (paddy)"),
+            "jagung": ("Jagung", "Maize"),
+            "kedelai": ("Kedelai", "Soybean"),
+            "mangga": ("Mangga", "Mango"),
+            "bawang_merah": ("Bawang merah", "Shallot"),
+            "cabai_besar": ("Cabai besar", "Large chilli"),
+            "cabai_rawit": ("Cabai rawit", "Bird's eye chilli"),
+            "daging_ayam": ("Daging ayam", "Chicken meat"),
+            "daging_sapi": ("Daging sapi", "Beef"),
+            "telur_ayam": ("Telur ayam", "Chicken eggs"),
+        }),
 )
 
 FISHERIES = Layer(
@@ -268,7 +371,18 @@ FISHERIES = Layer(
         Prop("value_idr", "t.value_idr", "number", "Nilai (Rp)", "Value (IDR)"),
         Prop("area_ha", "t.area_ha", "number", "Luas (ha)", "Area (ha)"),
     ),
-    table="fisheries_production", year_sql="t.year", style={"ramp": "PuBu"},
+    table="fisheries_production", year_sql="t.year", style=Style(ramp="PuBu"),
+    stats=Stats(
+        subject="kind", measures={"production_ton": "ton", "value_idr": "IDR", "area_ha": "ha"},
+        sector_id="Perikanan", sector_en="Fisheries",
+        subjects={
+            "tambak": ("Budidaya tambak (air payau)", "Brackish-water ponds"),
+            "kolam": ("Budidaya kolam (air tawar)", "Freshwater ponds"),
+            "laut": ("Perikanan tangkap laut", "Marine capture"),
+            "perairan_umum": ("Perairan umum", "Inland open waters"),
+            "rumput_laut": ("Rumput laut", "Seaweed"),
+            "garam": ("Garam", "Salt"),
+        }),
 )
 
 LAYERS: dict[str, Layer] = {
@@ -276,9 +390,119 @@ LAYERS: dict[str, Layer] = {
     for layer in (KABUPATEN, KECAMATAN, DESA, AREA_LABELS, PRODUCERS, LANDING_SITES, OPPORTUNITIES, AGRICULTURE,
                   FISHERIES)
 }
+_generation = [0]  # bumped whenever ``registered`` changes LAYERS: caches keyed by layer id include it
 
 
 def map_labels() -> list[tuple[Layer, Label]]:
     """Every label declaration of the registry with its layer, in placing order (priority first)."""
     found = [(layer, label) for layer in LAYERS.values() for label in layer.labels]
     return sorted(found, key=lambda pair: pair[1].priority)
+
+
+def stat_layers() -> tuple[Layer, ...]:
+    """The statistical datasets of the registry (layers with ``stats``), in registry order."""
+    return tuple(layer for layer in LAYERS.values() if layer.stats is not None)
+
+
+def stat_layer(layer_id: str) -> Layer:
+    """The statistical layer ``layer_id``; KeyError naming those there are."""
+    layer = LAYERS.get(layer_id)
+    if layer is None or layer.stats is None:
+        raise KeyError(f"no statistical layer {layer_id!r}; there are {', '.join(sector_ids())}")
+    return layer
+
+
+def sector_ids() -> tuple[str, ...]:
+    """Ids of the statistical layers: the sectors of the statistics and analysis APIs."""
+    return tuple(layer.id for layer in stat_layers())
+
+
+def subject_labels() -> dict[str, tuple[str, str]]:
+    """The declared labels of every statistical layer's subjects (first declaration wins)."""
+    found: dict[str, tuple[str, str]] = {}
+    for layer in reversed(stat_layers()):
+        found.update(layer.stats.subjects if layer.stats else {})
+    return found
+
+
+def registry_version() -> int:
+    """A number that changes whenever the registry does (part of the keys of caches built from it)."""
+    return _generation[0]
+
+
+class LiveMapping(Mapping[K, V]):
+    """A read-only mapping made from the registry on every access: never a stale copy of ``LAYERS``."""
+
+    def __init__(self, make: Callable[[], Mapping[K, V]]) -> None:
+        self._make = make
+
+    def __getitem__(self, key: K) -> V:
+        return self._make()[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._make())
+
+    def __len__(self) -> int:
+        return len(self._make())
+
+    def __repr__(self) -> str:
+        return f"LiveMapping({dict(self._make())!r})"
+
+
+class LiveSequence(Sequence[V]):
+    """A read-only sequence made from the registry on every access (``LiveSequence(sector_ids)``)."""
+
+    def __init__(self, make: Callable[[], Sequence[V]]) -> None:
+        self._make = make
+
+    def __getitem__(self, index: int) -> V:  # type: ignore[override]
+        return self._make()[index]
+
+    def __len__(self) -> int:
+        return len(self._make())
+
+    def __repr__(self) -> str:
+        return f"LiveSequence({tuple(self._make())!r})"
+
+
+def check_layer(layer: Layer) -> None:
+    """Raise ValueError when a declaration contradicts itself (a measure that is no column, an unknown ramp)."""
+    problems = []
+    if layer.style.ramp and layer.style.ramp not in RAMPS:
+        problems.append(f"ramp {layer.style.ramp!r} is not one of {', '.join(RAMPS)}")
+    for name in (layer.tiles.group_by, layer.style.color_by):
+        if name and layer.prop(name) is None:
+            problems.append(f"{name!r} is not a property")
+    if layer.stats:
+        stats = layer.stats
+        if layer.year_sql is None or layer.prop("area_code") is None:
+            problems.append("a statistical layer needs year_sql and an area_code property")
+        for name in (stats.subject, *stats.measures):
+            prop = layer.prop(name)
+            column = _COLUMN.match(prop.sql) if prop else None
+            if column is None or column.group(1) != name:
+                problems.append(f"{name!r} must be a property read from the column t.{name}")
+        if stats.default_measure not in stats.measures:
+            problems.append(f"default measure {stats.default_measure!r} is not a measure")
+    if problems:
+        raise ValueError(f"layer {layer.id!r}: " + "; ".join(problems))
+
+
+@contextmanager
+def registered(*layers: Layer) -> Iterator[tuple[Layer, ...]]:
+    """``LAYERS`` with ``layers`` added (or replacing those of the same id) inside the block, as before after it.
+
+    For tests and tools, not while serving: every interface reads the registry at call time, so a layer
+    registered here is in OGC API, tiles, style, REST, exports, statistics, analysis and the pages.
+    """
+    for layer in layers:
+        check_layer(layer)
+    before = dict(LAYERS)
+    LAYERS.update({layer.id: layer for layer in layers})
+    _generation[0] += 1
+    try:
+        yield layers
+    finally:
+        LAYERS.clear()
+        LAYERS.update(before)  # in place: modules hold this very dict
+        _generation[0] += 1

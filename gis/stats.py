@@ -1,14 +1,17 @@
-"""Choropleth statistics: production per area for one commodity (or fisheries kind) and year, with class breaks."""
+"""Choropleth statistics: production per area for one subject (commodity, fisheries kind...) and year, with class
+breaks. The datasets are the registry's statistical layers (``gis.layers.Stats``)."""
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, text
 
 from gis.errors import InvalidRequest, NotFoundError
+from gis.layers import Layer, LiveMapping, stat_layers, subject_labels
 
 Method = Literal["quantiles", "natural_breaks", "equal_interval"]
 METHODS: tuple[str, ...] = ("quantiles", "natural_breaks", "equal_interval")
@@ -16,45 +19,34 @@ LEVELS: tuple[str, ...] = ("kecamatan", "desa")
 MIN_CLASSES, MAX_CLASSES, DEFAULT_CLASSES = 3, 9, 5
 JENKS_MAX_VALUES = 1000
 
-# Labels of the commodities and fisheries kinds in the bundled data; others show their id.
-SUBJECT_LABELS: dict[str, tuple[str, str]] = {
-    "padi": ("Padi", "Rice (paddy)"),
-    "jagung": ("Jagung", "Maize"),
-    "kedelai": ("Kedelai", "Soybean"),
-    "mangga": ("Mangga", "Mango"),
-    "bawang_merah": ("Bawang merah", "Shallot"),
-    "cabai_besar": ("Cabai besar", "Large chilli"),
-    "cabai_rawit": ("Cabai rawit", "Bird's eye chilli"),
-    "daging_ayam": ("Daging ayam", "Chicken meat"),
-    "daging_sapi": ("Daging sapi", "Beef"),
-    "telur_ayam": ("Telur ayam", "Chicken eggs"),
-    "tambak": ("Budidaya tambak (air payau)", "Brackish-water ponds"),
-    "kolam": ("Budidaya kolam (air tawar)", "Freshwater ponds"),
-    "laut": ("Perikanan tangkap laut", "Marine capture"),
-    "perairan_umum": ("Perairan umum", "Inland open waters"),
-    "rumput_laut": ("Rumput laut", "Seaweed"),
-    "garam": ("Garam", "Salt"),
-}
-
 
 @dataclass(frozen=True)
 class Dataset:
-    """A production table that can be mapped: its subject column and measures (column -> unit)."""
+    """A production table that can be mapped: its subject column and measures (column -> unit).
+
+    Made from a statistical layer of the registry (``gis.layers.Stats``), never declared here.
+    """
 
     id: str
     table: str
     subject_column: str
     subject_param: str
-    measures: dict[str, str]
+    measures: Mapping[str, str]
     default_measure: str = "production_ton"
 
 
-DATASETS: dict[str, Dataset] = {
-    "agriculture": Dataset("agriculture", "agriculture_production", "commodity", "commodity",
-                           {"production_ton": "ton", "harvested_ha": "ha", "planted_ha": "ha"}),
-    "fisheries": Dataset("fisheries", "fisheries_production", "kind", "kind",
-                         {"production_ton": "ton", "value_idr": "IDR", "area_ha": "ha"}),
-}
+def dataset_of(layer: Layer) -> Dataset:
+    """The statistical dataset a registry layer declares (ValueError for a layer without ``stats``)."""
+    if layer.stats is None:
+        raise ValueError(f"layer {layer.id!r} declares no statistics")
+    stats = layer.stats
+    return Dataset(layer.id, layer.table, stats.subject, stats.subject_param, dict(stats.measures),
+                   stats.default_measure)
+
+
+# Read at call time from the registry: a layer registered later is here too.
+DATASETS: Mapping[str, Dataset] = LiveMapping(lambda: {layer.id: dataset_of(layer) for layer in stat_layers()})
+SUBJECT_LABELS: Mapping[str, tuple[str, str]] = LiveMapping(subject_labels)
 
 
 class NoData(NotFoundError):

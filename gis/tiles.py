@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Dialect, Engine, text
 
 from gis.errors import NotFoundError
 from gis.filters import property_filters
-from gis.layers import Layer, Prop
+from gis.layers import Layer, Prop, TilePolicy, registry_version
 
 MAX_ZOOM = 22
 EXTENT = 4096
@@ -43,27 +43,12 @@ class TileNotFound(NotFoundError):
     """z/x/y outside the tile matrix (HTTP 404)."""
 
 
-@dataclass(frozen=True)
-class TilePolicy:
-    """How a layer is drawn into tiles: grid aggregation of points and its limits."""
-
-    aggregate_below: int = 0  # points: one feature per grid cell below this zoom
-    group_by: str | None = None  # each cell carries the most common value of this property
-    grid: int = 32  # cells per tile side when aggregating by zoom (16 px at 512 px tiles)
-    max_points: int = 3000  # a raw tile with more points uses the dense grid instead (keeps it < 500 KB)
-    dense_grid: int = 128  # cells per tile side in dense raw tiles
-
-
-# Producers are the large layer (10^5-10^6 rows); the other point layers are short curated lists.
-POLICIES: dict[str, TilePolicy] = {
-    "producers": TilePolicy(aggregate_below=13, group_by="sector"),
-}
 DEFAULT_POLICY = TilePolicy()
 
 
 def policy_for(layer: Layer) -> TilePolicy:
-    """The tile policy of ``layer`` (no aggregation unless declared)."""
-    return POLICIES.get(layer.id, DEFAULT_POLICY)
+    """The tile policy the registry declares for ``layer`` (``Layer.tiles``: no aggregation unless declared)."""
+    return layer.tiles
 
 
 def aggregates(layer: Layer) -> bool:
@@ -297,15 +282,17 @@ class Choropleth:
 
 
 CHOROPLETH_LEVEL = "kecamatan"
-CHOROPLETH_MEASURE = "production_ton"
 CHOROPLETH_CLASSES = 5
 
 
 def choropleth_default(engine: Engine, layer: Layer) -> Choropleth | None:
-    """Most complete subject and year at kecamatan level, with quantile breaks; None if not a choropleth."""
-    subject = next((p for p in layer.properties if p.filterable and p.type == "string"), None)
-    year, level, measure = layer.prop("year"), layer.prop("level"), layer.prop(CHOROPLETH_MEASURE)
-    if layer.year_sql is None or None in (subject, year, level, measure):
+    """Most complete subject and year at kecamatan level of a statistical layer (its default measure), with
+    quantile breaks; None if the layer is not one."""
+    if layer.stats is None or layer.year_sql is None:
+        return None
+    subject, measure = layer.prop(layer.stats.subject), layer.prop(layer.stats.default_measure)
+    year, level = layer.prop("year"), layer.prop("level")
+    if None in (subject, year, level, measure):
         return None
     assert subject and year and level and measure  # narrowed above
     pick = (f"SELECT {subject.sql}, {year.sql}, count(*) FROM {layer.source} WHERE ({layer.where}) "
@@ -342,7 +329,7 @@ def data_version(engine: Engine) -> str:
 
 
 class TileCache:
-    """A bounded in-process LRU of rendered tiles and tile metadata, keyed by the data version.
+    """A bounded in-process LRU of rendered tiles and tile metadata, keyed by the data and registry versions.
 
     Low zooms aggregate the most rows and are asked for the most; ``max_bytes`` 0 turns the cache off.
     """
@@ -370,10 +357,10 @@ class TileCache:
         return self._version
 
     def get_or_make(self, engine: Engine, key: tuple[object, ...], make: Callable[[], T]) -> T:
-        """The value cached under ``key`` for the current data, or ``make()`` kept for next time."""
+        """The value cached under ``key`` for the current data and registry, or ``make()`` kept for next time."""
         if self.max_bytes <= 0:
             return make()
-        full_key = (self._current_version(engine), *key)
+        full_key = (self._current_version(engine), registry_version(), *key)
         with self._lock:
             if full_key in self._entries:
                 self._entries.move_to_end(full_key)

@@ -18,18 +18,14 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
-from gis.layers import map_labels
+from gis.layers import LAYERS, RAMPS, map_labels, stat_layers
 from webmap import assets
 from webmap.i18n import t
 
 DEFAULT_CENTER = (-6.43, 108.2)
 DEFAULT_ZOOM = 10
 BACKGROUND = "#f3f1ea"
-RAMPS = {  # ColorBrewer, 5 classes (as in the MapLibre style of webmap/tiles.py)
-    "YlGn": ["#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837"],
-    "PuBu": ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"],
-    "Oranges": ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"],
-}
+SALT = ("fisheries", "garam", "Oranges")  # the salt-producing desa: a view of one fisheries kind, in its own ramp
 
 
 _FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*/>\s*')
@@ -124,7 +120,7 @@ def add_boundaries(m: folium.Map, lang: str, level: str, filters: Mapping[str, s
                    show: bool = True, highlight: str | None = None) -> folium.Map:
     """Kecamatan or desa outlines from vector tiles; a click opens a popup with a link to the area profile."""
     options = {"layer": level, "filters": dict(filters or {}), "highlight": highlight}
-    PetaLayer("boundaries", t(f"layer.{level}", lang), {**options, "id": f"boundaries-{level}"},
+    PetaLayer("boundaries", LAYERS[level].title(lang), {**options, "id": f"boundaries-{level}"},
               show=show).add_to(m)
     return m
 
@@ -132,33 +128,34 @@ def add_boundaries(m: folium.Map, lang: str, level: str, filters: Mapping[str, s
 def add_choropleth(m: folium.Map, lang: str, dataset: str, subjects: Sequence[Mapping[str, Any]],
                    show: bool = True, control: bool = True, subject: str | None = None, year: int | None = None,
                    area: str | None = None) -> folium.Map:
-    """Production per area coloured by class (``/api/v1/stats/{dataset}`` breaks) over area vector tiles."""
-    ramp = RAMPS["YlGn" if dataset == "agriculture" else "PuBu"]
-    options = {"dataset": dataset, "subjects": list(subjects), "colors": ramp, "subject": subject, "year": year,
-               "area": area, "picker": control}
-    PetaLayer("choropleth", t(f"layer.{dataset}", lang), {**options, "id": f"choropleth-{dataset}"},
-              show=show).add_to(m)
+    """Production per area coloured by class (``/api/v1/stats/{dataset}`` breaks) over area vector tiles, in the
+    ramp the registry names for the dataset."""
+    layer = LAYERS[dataset]
+    options = {"dataset": dataset, "subjects": list(subjects), "colors": list(layer.style.ramp_colors),
+               "subject": subject, "year": year, "area": area, "picker": control}
+    PetaLayer("choropleth", layer.title(lang), {**options, "id": f"choropleth-{dataset}"}, show=show).add_to(m)
     return m
 
 
 def add_salt(m: folium.Map, lang: str, show: bool = False) -> folium.Map:
     """Salt-producing desa (fisheries kind ``garam`` at desa level) over desa vector tiles."""
-    options = {"dataset": "fisheries", "subjects": [{"id": "garam", "level": "desa"}], "subject": "garam",
-               "colors": RAMPS["Oranges"], "picker": False, "id": "salt", "only_data": True}
+    dataset, subject, ramp = SALT
+    options = {"dataset": dataset, "subjects": [{"id": subject, "level": "desa"}], "subject": subject,
+               "colors": list(RAMPS[ramp]), "picker": False, "id": "salt", "only_data": True}
     PetaLayer("choropleth", t("layer.salt", lang), options, show=show).add_to(m)
     return m
 
 
 def add_landing_sites(m: folium.Map, lang: str, show: bool = True) -> folium.Map:
     """Fish landing sites (TPI) from OGC API Features (a short curated list)."""
-    PetaLayer("landing_sites", t("layer.tpi", lang), {"id": "landing-sites"}, show=show).add_to(m)
+    PetaLayer("landing_sites", LAYERS["landing-sites"].title(lang), {"id": "landing-sites"}, show=show).add_to(m)
     return m
 
 
 def add_producers(m: folium.Map, lang: str, filters: Mapping[str, str] | None = None,
                   show: bool = True) -> folium.Map:
     """Producers from vector tiles: grid cells with counts at low zoom (made by the tile server), points above."""
-    PetaLayer("producers", t("layer.producers", lang), {"id": "producers", "filters": dict(filters or {})},
+    PetaLayer("producers", LAYERS["producers"].title(lang), {"id": "producers", "filters": dict(filters or {})},
               show=show).add_to(m)
     return m
 
@@ -166,8 +163,8 @@ def add_producers(m: folium.Map, lang: str, filters: Mapping[str, str] | None = 
 def add_opportunities(m: folium.Map, lang: str, query: Mapping[str, str] | None = None,
                       show: bool = True) -> folium.Map:
     """Investment opportunities from ``/api/v1/opportunities`` (points and sites)."""
-    PetaLayer("opportunities", t("layer.opportunities", lang), {"id": "opportunities", "query": dict(query or {})},
-              show=show).add_to(m)
+    PetaLayer("opportunities", LAYERS["opportunities"].title(lang),
+              {"id": "opportunities", "query": dict(query or {})}, show=show).add_to(m)
     return m
 
 
@@ -224,15 +221,17 @@ def add_controls(m: folium.Map, search: bool = True, legend: bool = True, layers
     return m
 
 
-def economy_map(lang: str, config: Mapping[str, Any], agri_subjects: Sequence[Mapping[str, Any]],
-                fish_subjects: Sequence[Mapping[str, Any]], m: folium.Map | None = None,
-                bounds: Sequence[float] | None = None, region: Sequence[float] | None = None) -> folium.Map:
-    """The economic map of ``/``: boundaries, choropleths, TPI, salt, producers, opportunities, the outline,
-    place names and controls; it opens on ``bounds``, and ``region`` holds the whole regency."""
+def economy_map(lang: str, config: Mapping[str, Any], subjects: Mapping[str, Sequence[Mapping[str, Any]]],
+                m: folium.Map | None = None, bounds: Sequence[float] | None = None,
+                region: Sequence[float] | None = None) -> folium.Map:
+    """The economic map of ``/``: one choropleth per statistical layer of the registry (the first shown; its
+    ``subjects`` by layer id), salt, boundaries, producers, TPI, opportunities, the outline, place names and
+    controls; it opens on ``bounds``, and ``region`` holds the whole regency."""
     m = new_map("economy", lang, config, m=m, bounds=bounds)
-    add_choropleth(m, lang, "agriculture", agri_subjects, show=True)
-    add_choropleth(m, lang, "fisheries", fish_subjects, show=False)
-    add_salt(m, lang)
+    for index, layer in enumerate(stat_layers()):
+        add_choropleth(m, lang, layer.id, subjects.get(layer.id, ()), show=index == 0)
+    if SALT[0] in LAYERS:
+        add_salt(m, lang)
     add_boundaries(m, lang, "kecamatan")
     add_boundaries(m, lang, "desa", show=False)
     add_producers(m, lang)

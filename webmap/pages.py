@@ -24,7 +24,7 @@ from etl.jobs import JOBS
 from gis import features, keys, profiles, stats
 from gis.area_codes import AREA_CODE
 from gis.kbli import SECTIONS, section_label
-from gis.layers import LAYERS
+from gis.layers import LAYERS, registry_version, stat_layers
 from webmap import assets
 from webmap.basemap import basemap_config
 from webmap.current import data_memo
@@ -41,7 +41,7 @@ from webmap.i18n import (
     normalize_lang,
     t,
 )
-from webmap.tiles import SECTION_COLORS
+from webmap.layer_config import pages_config, registry_messages
 
 bp = Blueprint("pages", __name__)
 
@@ -68,17 +68,20 @@ def page_url(path: str, lang: str, **args: Any) -> str:
 
 
 def _cached(key: str, make: Callable[[], Any]) -> Any:
-    """``make()``, kept for ``SUBJECTS_TTL_S`` per app: what the page maps need from the whole data set."""
-    cache: dict[str, tuple[float, Any]] = current_app.extensions.setdefault("peta_pages_subjects", {})
+    """``make()``, kept for ``SUBJECTS_TTL_S`` per app and registry version: what the page maps need from the whole
+    data set."""
+    cache: dict[tuple[int, str], tuple[float, Any]] = current_app.extensions.setdefault("peta_pages_subjects", {})
+    full_key = (registry_version(), key)
     with _subjects_lock:
-        hit = cache.get(key)
+        hit = cache.get(full_key)
         if hit is None or time.monotonic() - hit[0] > SUBJECTS_TTL_S:
-            hit = cache[key] = (time.monotonic(), make())
+            hit = cache[full_key] = (time.monotonic(), make())
     return hit[1]
 
 
 def mappable_subjects(engine: Engine, dataset: str, lang: str) -> list[dict[str, Any]]:
-    """Commodities (or fisheries kinds) that can be mapped, with the finest level that has data (cached)."""
+    """Subjects of a statistical layer (commodities, fisheries kinds...) that can be mapped, with the finest level
+    that has data (cached)."""
     found: list[tuple[str, str, list[int]]] = _cached(dataset, lambda: _find_subjects(engine, dataset))
     # Kecamatan-level subjects with the longest series first: padi before mangga, laut before kolam.
     ordered = sorted(found, key=lambda item: (item[1] != "kecamatan", -len(item[2]), item[0]))
@@ -132,16 +135,39 @@ def _kecamatan(engine: Engine, region: str) -> list[dict[str, str]]:
     return [{"code": f["properties"]["code"], "name": f["properties"]["name"]} for f in json.loads(page.features_json)]
 
 
+def all_subjects(engine: Engine, lang: str) -> dict[str, list[dict[str, Any]]]:
+    """The mappable subjects of every statistical layer of the registry, by layer id."""
+    return {layer.id: mappable_subjects(engine, layer.id, lang) for layer in stat_layers()}
+
+
 def _subject_labels(lang: str) -> dict[str, str]:
     return {subject: stats.subject_label(subject, lang) for subject in stats.SUBJECT_LABELS}
 
 
+def _label(prefix: str, value: str | None, lang: str) -> str:
+    """A coded value's label: the registry's (a sector named after a statistical layer), else the catalogue's."""
+    return registry_messages(lang).get(f"{prefix}.{value}") or label(prefix, value, lang)
+
+
 def _map_config(lang: str) -> dict[str, Any]:
+    """What every map page's scripts get: texts (the registry's among them), the registry's layers, the basemap."""
     return js_config(lang, {
-        "sectorColors": SECTION_COLORS,
+        "messages": {**catalog_for(lang), **registry_messages(lang)},
         "sectorLegend": [{"section": s, "label": section_label(s, lang)} for s in LEGEND_SECTIONS],
         "basemap": basemap_config(request.url_root.rstrip("/")),
+        **pages_config(lang),
     })
+
+
+def _sector_cards(lang: str) -> list[dict[str, str]]:
+    """The investor page's card of each statistical layer: the page's own copy when written, else the registry's."""
+    cards = []
+    for layer in stat_layers():
+        title, text = f"investor.{layer.id}", f"investor.{layer.id}_text"
+        cards.append({"id": layer.id,
+                      "title": t(title, lang) if title in CATALOG else _label("sector", layer.id, lang),
+                      "text": t(text, lang) if text in CATALOG else layer.description(lang)})
+    return cards
 
 
 def _new_map(key: str, lang: str) -> Any:
@@ -155,7 +181,7 @@ def _render(template: str, lang: str, status: int = 200, **context: Any) -> Resp
     other = "id" if lang == "en" else "en"
     html = render_template(
         template, lang=lang, t=lambda key, **v: t(key, lang, **v), num=lambda v, d=None: format_number(v, lang, d),
-        idr=lambda v: format_idr(v, lang), label=lambda p, v: label(p, v, lang),
+        idr=lambda v: format_idr(v, lang), label=lambda p, v: _label(p, v, lang),
         url=lambda path, **a: page_url(path, lang, **a), switch_url=page_url(request.path, other, **args),
         assets=assets, missing_assets=bool(assets.missing_vendor_files()), active=request.endpoint,
         **{"parts": None, "page_config": {}, **context})
@@ -180,8 +206,7 @@ def index() -> Response:
 
     lang = _lang()
     engine = _engine()
-    m = maps.economy_map(lang, _map_config(lang), mappable_subjects(engine, "agriculture", lang),
-                         mappable_subjects(engine, "fisheries", lang), bounds=home_bounds(engine),
+    m = maps.economy_map(lang, _map_config(lang), all_subjects(engine, lang), bounds=home_bounds(engine),
                          region=region_bounds(engine))
     return _render("index.html", lang, parts=maps.render_map(m))
 
@@ -198,12 +223,11 @@ def investor() -> Response:
     maps.add_places(m, lang, region_bounds(_engine()))
     maps.add_controls(m, search=False)
     engine = _engine()
-    page = {"agriculture": mappable_subjects(engine, "agriculture", lang),
-            "fisheries": mappable_subjects(engine, "fisheries", lang)}
     sectors = opportunity_sectors(engine)
-    config = {"region": _region(), "subjects": page, "labels": _subject_labels(lang)}
+    config = {"region": _region(), "subjects": all_subjects(engine, lang), "labels": _subject_labels(lang)}
     return _render("investor.html", lang, parts=maps.render_map(m), page_config=config, sectors=sectors,
-                   statuses=("tersedia", "dalam_penjajakan", "terealisasi"), examples=EXAMPLE_PRODUCTS)
+                   statuses=("tersedia", "dalam_penjajakan", "terealisasi"), examples=EXAMPLE_PRODUCTS,
+                   cards=_sector_cards(lang))
 
 
 @bp.get("/produk")
@@ -230,19 +254,22 @@ def perencana() -> Response:
 
     lang = _lang()
     engine = _engine()
-    subjects = {d: mappable_subjects(engine, d, lang) for d in ("agriculture", "fisheries")}
+    subjects = all_subjects(engine, lang)
     m = _new_map("perencana", lang)
-    first = subjects["agriculture"][0]["id"] if subjects["agriculture"] else None
-    maps.add_choropleth(m, lang, "agriculture", subjects["agriculture"], control=False, subject=first)
+    layers = stat_layers()
+    if layers:  # the first statistical layer, its first subject: the console's opening view
+        first = subjects[layers[0].id]
+        maps.add_choropleth(m, lang, layers[0].id, first, control=False, subject=first[0]["id"] if first else None)
     maps.add_boundaries(m, lang, "kecamatan")
     maps.add_producers(m, lang, show=False)
     maps.add_places(m, lang, region_bounds(_engine()))
     maps.add_controls(m, search=False)
     kecamatan = _kecamatan(engine, _region())
-    config = {"subjects": subjects, "region": _region(),
-              "measures": {d: list(stats.DATASETS[d].measures) for d in ("agriculture", "fisheries")}}
+    config = {"subjects": subjects, "region": _region()}
+    datasets = [(layer.id, layer.title(lang)) for layer in (*layers, LAYERS["producers"])]
     return _render("perencana.html", lang, parts=maps.render_map(m), page_config=config, kecamatan=kecamatan,
-                   methods=stats.METHODS, sections=[(s, section_label(s, lang)) for s in SECTIONS])
+                   methods=stats.METHODS, sections=[(s, section_label(s, lang)) for s in SECTIONS],
+                   datasets=datasets)
 
 
 def upload_kinds(lang: str) -> list[dict[str, Any]]:

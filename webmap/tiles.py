@@ -15,8 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from gis.filters import property_filters
-from gis.kbli import SECTIONS
-from gis.layers import LAYERS, Label, Layer
+from gis.layers import LAYERS, RAMPS, Label, Layer
 from gis.profiles import view_bbox
 from gis.tiles import (
     COUNT_FIELD,
@@ -42,17 +41,6 @@ ATTRIBUTION = ("Peta Ekonomi Kabupaten Indramayu; batas wilayah Kepmendagri 2025
                "idn-area-data, ODbL); data contoh ditandai di datasets/")
 WORLD_BOUNDS = (-180.0, -85.0511287798066, 180.0, 85.0511287798066)
 DEFAULT_CENTER = (108.2, -6.43, 9)
-RAMPS = {  # ColorBrewer, 5 classes
-    "YlGn": ["#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837"],
-    "PuBu": ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"],
-}
-SECTION_COLORS = dict(zip(SECTIONS, [
-    "#33a02c", "#8c510a", "#e65100", "#ffd600", "#00838f", "#6d4c41", "#1565c0", "#5e35b1", "#d81b60",
-    "#00897b", "#3949ab", "#7cb342", "#c0ca33", "#f4511e", "#546e7a", "#8e24aa", "#e53935", "#fb8c00",
-    "#795548", "#9e9e9e", "#212121",
-], strict=True))
-
-
 
 
 @bp.record_once
@@ -158,12 +146,12 @@ def get_tilejson(layer_id: str) -> Response:
 
 
 def _circle_layer(layer: Layer) -> dict[str, Any]:
-    color = str(layer.style.get("color", "#e65100"))
-    radius = float(layer.style.get("radius", 5))  # type: ignore[arg-type]
-    group = policy_for(layer).group_by
+    style = layer.style
+    color, radius = style.color or "#e65100", style.radius
     fill: Any = color
-    if group == "sector":
-        fill = ["match", ["coalesce", ["get", "sector"], ""], *[v for kv in SECTION_COLORS.items() for v in kv], color]
+    if style.color_by and style.palette:  # by the value of a property (producers: their KBLI section)
+        fill = ["match", ["coalesce", ["get", style.color_by], ""], *[v for kv in style.palette.items() for v in kv],
+                color]
     size: Any = radius
     if layer.is_points:  # grid cells grow with the points they stand for, within their 16 px spacing
         size = ["case", ["has", COUNT_FIELD],
@@ -200,7 +188,7 @@ def _label_layer(layer: Layer, label: Label, lang: str) -> dict[str, Any]:
     if label.caps:
         layout.update({"text-transform": "uppercase", "text-letter-spacing": 0.06})
     if label.beside:  # right of the symbol, or left when the right is taken; clear of the circle and its stroke
-        radius = float(layer.style.get("radius", 5)) + 2 + 3  # type: ignore[arg-type]
+        radius = layer.style.radius + 2 + 3
         layout.update({"text-variable-anchor": ["left", "right"], "text-radial-offset": round(radius / label.size, 2),
                        "text-justify": "auto"})
     else:  # on the area's point, or just above or below it when a neighbour's name is there already
@@ -222,7 +210,7 @@ def _label_layer(layer: Layer, label: Label, lang: str) -> dict[str, Any]:
 
 
 def _choropleth_layer(layer: Layer, choropleth: Choropleth | None) -> dict[str, Any]:
-    colors = RAMPS.get(str(layer.style.get("ramp")), RAMPS["YlGn"])
+    colors = layer.style.ramp_colors or RAMPS["YlGn"]
     color: Any = colors[len(colors) // 2]
     if choropleth and choropleth.breaks:
         steps = [v for pair in zip(choropleth.breaks, colors[1:], strict=False) for v in pair]
@@ -234,18 +222,18 @@ def _style_layers(layer: Layer, choropleth: Choropleth | None) -> list[dict[str,
     """Style layers of one registry layer (without id/source), each with its draw order."""
     style = layer.style
     found: list[dict[str, Any]] = []
-    if "ramp" in style:
+    if style.ramp:
         found.append({"order": 0, **_choropleth_layer(layer, choropleth)})
-    if style.get("fill"):
-        found.append({"order": 1, "type": "fill", "paint": {"fill-color": style["fill"], "fill-opacity": 0.3}})
-    if style.get("line"):
+    if style.fill:
+        found.append({"order": 1, "type": "fill", "paint": {"fill-color": style.fill, "fill-opacity": 0.3}})
+    if style.line:
         found.append({"order": 2, "type": "line", "layout": {"line-join": "round"},
-                      "paint": {"line-color": style["line"], "line-width": style.get("width", 1)}})
-    if "color" in style:
+                      "paint": {"line-color": style.line, "line-width": style.width}})
+    if style.color:
         if not layer.is_points:  # mixed geometries (opportunities): areas as fills as well
             found.append({"order": 1, "type": "fill", "filter": ["==", ["geometry-type"], "Polygon"],
-                          "paint": {"fill-color": style["color"], "fill-opacity": 0.35,
-                                    "fill-outline-color": style["color"]}})
+                          "paint": {"fill-color": style.color, "fill-opacity": 0.35,
+                                    "fill-outline-color": style.color}})
         found.append({"order": 3, **_circle_layer(layer)})
     return found
 
@@ -310,7 +298,7 @@ def _choropleths() -> dict[str, Choropleth | None]:
     engine = _engine()
     cache = _cache(current_app)
     return {layer.id: cache.get_or_make(engine, ("choropleth", layer.id), lambda lyr=layer: choropleth_default(
-        engine, lyr)) for layer in LAYERS.values() if "ramp" in layer.style}
+        engine, lyr)) for layer in LAYERS.values() if layer.style.ramp}
 
 
 def _center() -> tuple[float, float, float]:

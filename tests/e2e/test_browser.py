@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from app import create_app
+from gis.layers import LAYERS
 from gis.settings import PROJECT_ROOT, Settings
 from tests.live_server import serve
 
@@ -171,14 +172,15 @@ def test_economic_map_popup_legend_and_layer_switch(browser, live_server):
         page.get_by_label("Fisheries production").check()
         wait_for_layers(page, "economy", ("choropleth-fisheries",))
         assert "Marine capture" in legend.inner_text()
-        # the salt villages and the village boundaries, each with its legend
+        # the salt villages and the village boundaries (titled by the layer registry), each with its legend
+        villages = LAYERS["desa"].title("en")
         page.get_by_label("Salt-producing villages").check()
-        page.get_by_label("Village boundaries").check()
+        page.get_by_label(villages, exact=True).check()
         wait_for_layers(page, "economy", ("salt", "boundaries-desa"))
         page.wait_for_function("() => document.querySelector('.peta-legend').innerText.includes('Salt-producing')")
-        assert "Village boundaries" in legend.inner_text()
+        assert page.locator(".peta-legend section[data-layer='boundaries-desa'] h4").inner_text() == villages
         page.get_by_label("Salt-producing villages").uncheck()
-        page.get_by_label("Village boundaries").uncheck()
+        page.get_by_label(villages, exact=True).uncheck()
         page.mouse.move(5, 400)  # the layer control folds up again
         # a click on the map identifies the area under it, with a link to its profile
         box = page.locator(".leaflet-container").bounding_box()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import mapbox_vector_tile
 import pytest
@@ -12,7 +13,6 @@ from gis import tiles
 from gis.filters import QueryError, property_filters
 from gis.layers import LAYERS
 from gis.tiles import (
-    POLICIES,
     TileCache,
     TileNotFound,
     TilePolicy,
@@ -24,6 +24,8 @@ from gis.tiles import (
 )
 
 PRODUCERS = LAYERS["producers"]
+# The producers with a tile policy that turns any tile of more than five points into the dense grid.
+FEW_POINTS = replace(PRODUCERS, tiles=TilePolicy(aggregate_below=13, group_by="sector", max_points=5))
 REGENCY_Z7 = (7, 102, 66)  # one tile holding the whole regency
 
 
@@ -116,14 +118,13 @@ def test_grid_cells_at_low_zoom_account_for_every_point(engine, zoom):
 
 
 @pytest.mark.parametrize("dense", [False, True], ids=["grid below z13", "dense tile at z14"])
-def test_each_cell_carries_its_most_common_sector(engine, monkeypatch, dense):
+def test_each_cell_carries_its_most_common_sector(engine, dense):
     """Grid cells (by zoom, or in a dense tile) carry the most common sector, the first in order among equals."""
-    if dense:
-        monkeypatch.setitem(POLICIES, "producers", TilePolicy(aggregate_below=13, group_by="sector", max_points=5))
+    producers = FEW_POINTS if dense else PRODUCERS
     z, x, y = busiest_tile(engine, 14) if dense else REGENCY_Z7
-    features = decode(tile(engine, PRODUCERS, z, x, y), "producers")
+    features = decode(tile(engine, producers, z, x, y), "producers")
     biggest = max(features, key=lambda f: f["properties"]["point_count"])
-    grid = POLICIES["producers"].dense_grid if dense else POLICIES["producers"].grid
+    grid = producers.tiles.dense_grid if dense else producers.tiles.grid
     ex, ey = biggest["geometry"]["coordinates"]  # extent units, y up; the centroid lies in its cell
     col = x * grid + int(ex * grid // tiles.EXTENT)
     row = y * grid + int((tiles.EXTENT - ey) * grid // tiles.EXTENT)
@@ -152,10 +153,9 @@ def _add_cluster(engine, x: float, y: float, sectors: list[str | None], tag: str
 
 
 @pytest.mark.parametrize("zoom", [12, 14])
-def test_most_common_sector_wins_ties_go_to_the_first_and_no_sector_comes_last(engine, monkeypatch, zoom):
+def test_most_common_sector_wins_ties_go_to_the_first_and_no_sector_comes_last(engine, zoom):
     """Both ways of picking a cell's sector (per (cell, sector) group below z13, mode() in dense tiles)."""
-    monkeypatch.setitem(POLICIES, "producers", TilePolicy(aggregate_below=13, group_by="sector", max_points=5))
-    policy = POLICIES["producers"]
+    policy = FEW_POINTS.tiles
     size14 = 2 * tiles.WORLD_M / (1 << 14)
     cell = size14 / policy.dense_grid
     tx, ty = 13139, 8470  # the z14 tile of 108.7 E, 6.1 S: at sea, no producer within its z12 tile
@@ -172,7 +172,7 @@ def test_most_common_sector_wins_ties_go_to_the_first_and_no_sector_comes_last(e
         _add_cluster(engine, *centres[name], sectors, name)
     z, x, y = (14, tx, ty) if zoom == 14 else (12, tx >> 2, ty >> 2)
     size = 2 * tiles.WORLD_M / (1 << z)
-    data = tile(engine, PRODUCERS, z, x, y)
+    data = tile(engine, FEW_POINTS, z, x, y)
     features = mapbox_vector_tile.decode(data, default_options={"y_coord_down": True})["producers"]["features"]
     assert len(features) == len(clusters)
     for name, (sectors, expected) in clusters.items():
@@ -185,12 +185,11 @@ def test_most_common_sector_wins_ties_go_to_the_first_and_no_sector_comes_last(e
         assert found["properties"].get("sector") == expected
 
 
-def test_dense_tiles_fall_back_to_a_finer_grid(engine, monkeypatch):
-    monkeypatch.setitem(POLICIES, "producers", TilePolicy(aggregate_below=13, group_by="sector", max_points=5))
+def test_dense_tiles_fall_back_to_a_finer_grid(engine):
     z, x, y = busiest_tile(engine, 14)
     expected = count_in_tile(engine, z, x, y)
     assert expected > 5
-    features = decode(tile(engine, PRODUCERS, z, x, y), "producers")
+    features = decode(tile(engine, FEW_POINTS, z, x, y), "producers")
     assert sum(f["properties"]["point_count"] for f in features) == expected
 
 

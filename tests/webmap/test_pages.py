@@ -17,9 +17,11 @@ from markupsafe import escape
 from sqlalchemy import text
 
 from etl.jobs import JOBS
+from gis.layers import LAYERS
 from gis.settings import PROJECT_ROOT
 from webmap import assets, i18n, maps
 from webmap.i18n import CATALOG, format_idr, format_number, t
+from webmap.layer_config import pages_config
 
 PAGES = ["/", "/investor", "/produk", "/perencana", "/perencana/unggah", "/wilayah/32.12", "/wilayah/32.12.16",
          "/wilayah/32.12.16.2004"]
@@ -172,7 +174,8 @@ def test_investor_sector_filter_lists_the_sectors_of_the_loaded_opportunities(cl
     select = re.search(r'<select name="sector">(.*?)</select>', html, re.S).group(1)
     assert re.findall(r'<option value="([^"]+)"', select) == sectors
     assert '<option value="energi_terbarukan">Energi terbarukan</option>' in select  # no catalogue entry: tidied
-    assert f'<option value="fisheries">{t("sector.fisheries", "en")}</option>' in select
+    # a sector named after a statistical layer takes the registry's name of it
+    assert f'<option value="fisheries">{LAYERS["fisheries"].stats.sector("en")}</option>' in select
 
 
 def _csv_rows(data: bytes) -> list[dict[str, str]]:
@@ -274,7 +277,7 @@ def test_upload_page_in_both_languages(client, lang):
                                   re.S).group(1))
     assert config["messages"]["upload.status_validated"] == t("upload.status_validated", lang)
     assert config["messages"]["upload.error_429"] == t("upload.error_429", lang)
-    assert "layer.kecamatan" not in config["messages"]  # no map here: not the map pages' catalogue
+    assert "layer.labels" not in config["messages"]  # no map here: not the map pages' catalogue
     assert config["maxUploadBytes"] == 50 * 1024 * 1024 and config["maxUploadMb"] == "50"
     agriculture = next(k for k in config["kinds"] if k["kind"] == "agriculture")
     assert agriculture["roles"] == ["admin", "agriculture"]
@@ -347,8 +350,8 @@ def test_vendor_files_are_installed_and_served(client):
 
 def test_map_builders_add_to_a_given_map():
     m = folium.Map(tiles=None)
-    same = maps.economy_map("en", i18n.js_config("en"), [{"id": "padi", "level": "kecamatan", "label": "Rice"}], [],
-                            m=m)
+    same = maps.economy_map("en", i18n.js_config("en"),
+                            {"agriculture": [{"id": "padi", "level": "kecamatan", "label": "Rice"}]}, m=m)
     assert same is m
     kinds = [child.kind for child in m._children.values() if isinstance(child, maps.PetaLayer)]
     assert kinds == ["choropleth", "choropleth", "choropleth", "boundaries", "boundaries", "producers",
@@ -358,7 +361,7 @@ def test_map_builders_add_to_a_given_map():
     assert "Agricultural production" in parts.script
     assert "/tiles/" not in parts.script or "pbf" not in parts.script  # tile URLs are built by the page library
     assert assets.external_asset_urls(parts.header) == []
-    config = json.dumps(i18n.js_config("id"))
+    config = json.dumps({**i18n.js_config("id"), **pages_config("id")})  # the map pages' (webmap/pages.py)
     assert "Produksi pertanian" in config and "id-ID" in config
 
 

@@ -2,11 +2,14 @@
    Leaflet map with a legend and popups. Usage: PetaLayers.onMap(KEY, function (map) { PetaAnalysisMap.attach(KEY, map); }). */
 (function () {
   'use strict';
+  // The analyses offered (the page's choices): a sector is a statistical layer of the registry, its subject goes
+  // as ``commodity`` (the analysis API's one subject parameter, whatever the sector).
   var ANALYSES = {
-    lq_padi: { path: 'lq', params: { commodity: 'padi' }, method: 'analysis.lq_method', refs: true },
-    klassen_padi: { path: 'klassen', params: { commodity: 'padi', from: 2020, to: 2024 },
+    lq_padi: { path: 'lq', params: { sector: 'agriculture', commodity: 'padi' }, method: 'analysis.lq_method',
+      refs: true },
+    klassen_padi: { path: 'klassen', params: { sector: 'agriculture', commodity: 'padi', from: 2020, to: 2024 },
       method: 'analysis.klassen_method', refs: true },
-    lq_tambak: { path: 'lq', params: { sector: 'fisheries', kind: 'tambak', year: 2021 },
+    lq_tambak: { path: 'lq', params: { sector: 'fisheries', commodity: 'tambak', year: 2021 },
       method: 'analysis.lq_method', refs: false }
   };
   var COLORS = { basis: '#1b7837', non_basis: '#f1b6da', prime: '#1a9641', developed_depressed: '#fdae61',

@@ -9,17 +9,19 @@
     var cfg = map._peta.config;
     var lang = cfg.lang;
     function withLang(params) { params.lang = lang; return params; }
+    function unit(name) { return name === 'ton' ? P.msg(KEY, 'common.ton') : name; }
     function fail(box) { box.innerHTML = '<p class="muted">' + P.esc(P.msg(KEY, 'common.error')) + '</p>'; }
 
-    // Trends: the regency's own rows of each production table (one OGC request per table).
-    [['agriculture', 'commodity'], ['fisheries', 'kind']].forEach(function (pair) {
-      var dataset = pair[0], subjectField = pair[1];
+    // Trends: the regency's own rows of each statistical dataset of the registry (one OGC request per dataset).
+    P.statistics(KEY).forEach(function (declared) {
+      var dataset = declared.id;
       var labels = page.labels;
       var url = '/ogc/collections/' + dataset + '/items' +
         P.query({ filter: "area_code='" + page.region + "'", limit: 1000 });
       P.getJSON(url).then(function (fc) {
         var rows = fc.features.map(function (f) {
-          return { series: f.properties[subjectField], year: f.properties.year, value: f.properties.production_ton };
+          var p = f.properties;
+          return { series: p[declared.field], year: p.year, value: p[declared.measure] };
         });
         PetaCharts.trend(document.getElementById('trend-' + dataset), rows, cfg.locale, labels);
       }).catch(function () { fail(document.getElementById('trend-' + dataset).parentNode); });
@@ -29,14 +31,14 @@
       var subjects = (page.subjects[dataset] || []).filter(function (s) { return s.level === 'kecamatan'; });
       Promise.all(subjects.map(function (s) {
         var params = { level: 'kecamatan' };
-        params[subjectField] = s.id;
+        params[declared.subject] = s.id;
         return P.getJSON('/api/v1/stats/' + dataset + P.query(withLang(params)));
       })).then(function (all) {
         box.innerHTML = all.map(function (stats) {
           var top = stats.values.slice().sort(function (a, b) { return b.value - a.value; }).slice(0, 3);
           return '<h4>' + P.esc(stats.label) + ' (' + stats.year + ')</h4><ol>' + top.map(function (v) {
             return '<li><a href="/wilayah/' + P.esc(v.code) + (lang === 'en' ? '?lang=en' : '') + '">' +
-              P.esc(v.name) + '</a> · ' + P.fmt(KEY, v.value) + ' ' + P.esc(P.msg(KEY, 'common.ton')) + '</li>';
+              P.esc(v.name) + '</a> · ' + P.fmt(KEY, v.value) + ' ' + P.esc(unit(v.unit)) + '</li>';
           }).join('') + '</ol>';
         }).join('') || '<p class="muted">' + P.esc(P.msg(KEY, 'common.no_data')) + '</p>';
       }).catch(function () { fail(box); });

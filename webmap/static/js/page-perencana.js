@@ -13,7 +13,8 @@
     var table = document.getElementById('planner-table');
     var caption = document.getElementById('table-caption');
     var downloads = document.getElementById('downloads');
-    var choropleth = P.layer(KEY, 'choropleth-agriculture');
+    var first = P.statistics(KEY)[0] || {};  // the registry's first statistical dataset: the opening view
+    var choropleth = P.layer(KEY, 'choropleth-' + first.id);
     var producers = P.layer(KEY, 'producers');
     var field = function (name) { return form.elements[name]; };
     var lastStats = null;
@@ -30,7 +31,7 @@
           '">' + f[1] + '</a>';
       }).join('');
     }
-    function subjectParam(dataset) { return dataset === 'fisheries' ? 'kind' : 'commodity'; }
+    function declared(dataset) { return P.stats(KEY, dataset); }
     function withLang(params) { params.lang = lang; return params; }
 
     // Downloads carry the filters of the form: area (kecamatan), sector, subject, year, level.
@@ -43,12 +44,13 @@
           withLang({ sector: field('sector').value, area: area }));
       } else if (lastStats) {
         var stats = {};
-        stats[subjectParam(dataset)] = lastStats[subjectParam(dataset)];
+        var subject = lastStats[declared(dataset).subject];
+        stats[declared(dataset).subject] = subject;
         L.extend(stats, { year: lastStats.year, level: lastStats.level, measure: lastStats.measure, method: lastStats.method,
           area: area });
         html = links(t('planner.download_table'), '/api/v1/stats/' + dataset, withLang(stats));
         var raw = { level: lastStats.level, datetime: String(lastStats.year), area: area };
-        raw[subjectParam(dataset)] = lastStats[subjectParam(dataset)];
+        raw[declared(dataset).field] = subject;  // the export filters by the subject's property
         html += links(t('planner.download_rows'), '/api/v1/export/' + dataset, withLang(raw));
       }
       downloads.innerHTML = html;
@@ -58,7 +60,7 @@
       var area = field('area').value;
       var rows = stats.values.filter(function (v) { return !area || v.code.indexOf(area) === 0; });
       var total = rows.reduce(function (sum, v) { return sum + v.value; }, 0);
-      caption.textContent = stats.label + ' · ' + stats.year + ' · ' + t('measure.' + stats.measure) + ' · ' +
+      caption.textContent = stats.label + ' · ' + stats.year + ' · ' + P.measureTitle(KEY, stats.dataset, stats.measure) + ' · ' +
         t('level.' + stats.level);
       table.innerHTML = '<thead><tr><th>' + P.esc(t('common.code')) + '</th><th>' + P.esc(t('common.name')) +
         '</th><th class="num">' + P.esc(t('common.value')) + ' (' + P.esc(stats.unit) + ')</th><th class="num">' +
@@ -116,11 +118,11 @@
       if (!map.hasLayer(choropleth)) { map.addLayer(choropleth); }
       var subjects = page.subjects[dataset] || [];
       options(field('subject'), subjects.map(function (s) { return [s.id, s.label]; }), subjects[0] && subjects[0].id);
-      options(field('measure'), page.measures[dataset].map(function (m) { return [m, t('measure.' + m)]; }),
-        'production_ton');
+      var measures = declared(dataset).measures || [];
+      options(field('measure'), measures.map(function (m) { return [m.id, m.title]; }), declared(dataset).measure);
       field('level').value = (subjects[0] && subjects[0].level) || 'kecamatan';
       loadStats({ dataset: dataset, subjects: subjects, subject: field('subject').value, year: null,
-        level: field('level').value, measure: 'production_ton' });
+        level: field('level').value, measure: declared(dataset).measure });
     }
 
     function loadStats(changes) {

@@ -9,16 +9,18 @@
     var cfg = map._peta.config;
     var note = document.getElementById('chart-years-note');
     var filter = "area_code='" + page.code + "'";
-    var requests = [['agriculture', 'commodity'], ['fisheries', 'kind']].map(function (pair) {
-      return P.getJSON('/ogc/collections/' + pair[0] + '/items' + P.query({ filter: filter, limit: 1000 }))
+    // One request per statistical dataset of the registry: its subject and default measure (production, ton).
+    var requests = P.statistics(KEY).map(function (declared) {
+      return P.getJSON('/ogc/collections/' + declared.id + '/items' + P.query({ filter: filter, limit: 1000 }))
         .then(function (fc) {
           return fc.features.map(function (f) {
-            return { series: f.properties[pair[1]], year: f.properties.year, value: f.properties.production_ton };
+            var p = f.properties;
+            return { series: p[declared.field], year: p.year, value: p[declared.measure] };
           });
         });
     });
     Promise.all(requests).then(function (parts) {
-      var rows = parts[0].concat(parts[1]);
+      var rows = [].concat.apply([], parts);
       if (!rows.length) { note.textContent = P.msg(KEY, 'area.none'); return; }
       PetaCharts.trend(document.getElementById('chart-years'), rows, cfg.locale, page.labels);
     }).catch(function () { note.textContent = P.msg(KEY, 'common.error'); });

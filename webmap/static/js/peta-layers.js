@@ -1,5 +1,7 @@
 /* Peta Ekonomi: the layers, legend and search of the Folium maps.
  * Data come from vector tiles (/tiles/...) and the APIs (/api/v1/..., /ogc/...), never from the page.
+ * Titles, colours, ramps, subject parameters and measures come from the layer registry (gis/layers.py) through
+ * the page's configuration: config.layers (by layer id) and config.statistics (webmap/layer_config.py).
  * window.petaStatus tells tests and benchmarks what each layer has drawn. */
 (function () {
   'use strict';
@@ -10,11 +12,21 @@
   var maps = {};
   var status = window.petaStatus = window.petaStatus || { maps: {} };
   var GREY = '#cfd8dc';
+  var UNDECLARED = '#607d8b';  // a colour the registry did not give (never expected)
   var MAX_NATIVE_ZOOM = 16;
 
   // ---------------------------------------------------------------- helpers
 
   function peta(map) { return map._peta; }
+  // The registry's declaration of a layer (title and drawing), and of a statistical dataset.
+  function layerCfg(map, id) { return (peta(map).config.layers || {})[id] || {}; }
+  function statsCfg(map, id) {
+    return (peta(map).config.statistics || []).filter(function (s) { return s.id === id; })[0] || {};
+  }
+  function measureTitle(map, dataset, measure) {
+    var found = (statsCfg(map, dataset).measures || []).filter(function (m) { return m.id === measure; })[0];
+    return found ? found.title : measure;
+  }
   function msg(map, key, values) {
     var text = (peta(map).config.messages || {})[key] || key;
     Object.keys(values || {}).forEach(function (name) { text = text.replace('{' + name + '}', values[name]); });
@@ -152,10 +164,12 @@
 
   kinds.boundaries = function (map, o) {
     var st = track(map, o.id, 'boundaries');
-    var line = o.layer === 'desa' ? '#78909c' : '#37474f';
+    var declared = layerCfg(map, o.layer);
+    var line = declared.line || UNDECLARED;
+    var weight = declared.width || 1;
     var group = vectorGroup(map, st, o.layer, tileUrl(o.layer, o.filters), function (props) {
       var strong = o.highlight && props.code === o.highlight;
-      return { color: strong ? '#bf360c' : line, weight: strong ? 3 : (o.layer === 'desa' ? 0.8 : 1.6),
+      return { color: strong ? '#bf360c' : line, weight: strong ? 3 : weight,
         fill: true, fillColor: '#ffffff', fillOpacity: strong ? 0.15 : 0, opacity: 0.9 };
     });
     group._petaStatus = st;
@@ -173,6 +187,7 @@
 
   kinds.choropleth = function (map, o) {
     var st = track(map, o.id, 'choropleth');
+    o.colors = o.colors || statsCfg(map, o.dataset).ramp || [GREY];
     var state = { subject: o.subject || (o.subjects[0] && o.subjects[0].id), year: o.year, stats: null,
       level: null, measure: o.measure, method: o.method, area: o.area };
     var byCode = {};
@@ -193,11 +208,14 @@
     peta(map).layers[o.id] = group;
     group.state = state;
     group.load = function (changes) {
-      if (changes && changes.dataset) { o.dataset = changes.dataset; }
+      if (changes && changes.dataset && changes.dataset !== o.dataset) {
+        o.dataset = changes.dataset;
+        o.colors = statsCfg(map, o.dataset).ramp || o.colors;
+      }
       if (changes && changes.subjects) { o.subjects = changes.subjects; }
       L.extend(state, changes || {});
       var info = subjectInfo();
-      var param = o.dataset === 'fisheries' ? 'kind' : 'commodity';
+      var param = statsCfg(map, o.dataset).subject;
       state.level = (changes && changes.level) || state.level || info.level || 'kecamatan';
       if (changes && changes.subject && !changes.level) { state.level = info.level || 'kecamatan'; }
       st.loaded = false;
@@ -240,7 +258,7 @@
       var html = '';
       if (o.picker) {
         html += '<div class="peta-picker"><select data-role="subject" aria-label="' +
-          esc(msg(map, o.dataset === 'fisheries' ? 'control.fish_kind' : 'control.commodity')) + '">';
+          esc(statsCfg(map, o.dataset).subjectTitle || '') + '">';
         o.subjects.forEach(function (s) {
           html += '<option value="' + esc(s.id) + '"' + (s.id === state.subject ? ' selected' : '') + '>' +
             esc(s.label) + '</option>';
@@ -254,7 +272,7 @@
       if (st.error) { return html + '<div class="peta-legend-note">' + esc(msg(map, 'common.no_data')) + '</div>'; }
       if (!stats) { return html + '<div class="peta-legend-note">' + esc(msg(map, 'common.loading')) + '</div>'; }
       html += '<div class="peta-legend-note">' + esc(stats.label) + ' · ' + stats.year + ' · ' +
-        esc(msg(map, 'measure.' + stats.measure)) + '</div>';
+        esc(measureTitle(map, o.dataset, stats.measure)) + '</div>';
       var lower = stats.min;
       stats.breaks.forEach(function (upper, i) {
         html += '<div class="peta-legend-row"><span class="peta-swatch" style="background:' +
@@ -283,15 +301,18 @@
 
   kinds.producers = function (map, o) {
     var st = track(map, o.id, 'producers');
-    var colors = peta(map).config.sectorColors || {};
+    var declared = layerCfg(map, 'producers');
+    var colors = declared.palette || {};
+    var base = declared.color || UNDECLARED;
     var group = vectorGroup(map, st, 'producers', tileUrl('producers', o.filters), function (props) {
-      var color = colors[props.sector] || '#e65100';
+      var color = colors[props[declared.colorBy]] || base;
       var count = props.point_count;
       if (count) {
         var radius = Math.min(14, 3 + 2.2 * Math.log10(count + 1) * 2);
         return { radius: radius, fill: true, fillColor: color, fillOpacity: 0.7, color: '#ffffff', weight: 1 };
       }
-      return { radius: 5, fill: true, fillColor: color, fillOpacity: 0.9, color: '#ffffff', weight: 1.2 };
+      return { radius: declared.radius || 5, fill: true, fillColor: color, fillOpacity: 0.9, color: '#ffffff',
+        weight: 1.2 };
     }, 'markerPane');
     group._petaStatus = st;
     peta(map).layers[o.id] = group;
@@ -302,19 +323,23 @@
     group.setFilters = function (filters) { o.filters = filters; group.reload(tileUrl('producers', filters)); };
     group.legend = function () {
       var cfg = peta(map).config;
-      var html = '<div class="peta-legend-row"><span class="peta-dot peta-dot-big" style="background:#e65100">' +
-        '</span>' + esc(msg(map, 'legend.cell')) + '</div><div class="peta-legend-row">' +
-        '<span class="peta-dot" style="background:#e65100"></span>' + esc(msg(map, 'legend.producer')) + '</div>';
+      var html = '<div class="peta-legend-row"><span class="peta-dot peta-dot-big" style="background:' +
+        esc(base) + '"></span>' + esc(msg(map, 'legend.cell')) + '</div><div class="peta-legend-row">' +
+        '<span class="peta-dot" style="background:' + esc(base) + '"></span>' + esc(msg(map, 'legend.producer')) +
+        '</div>';
       (cfg.sectorLegend || []).forEach(function (s) {
         html += '<div class="peta-legend-row peta-legend-small"><span class="peta-dot" style="background:' +
-          esc(colors[s.section] || '#e65100') + '"></span>' + esc(s.section + ' ' + s.label) + '</div>';
+          esc(colors[s.section] || base) + '"></span>' + esc(s.section + ' ' + s.label) + '</div>';
       });
       return html;
     };
     return group;
   };
 
-  function pointLayer(map, o, kind, url, color, popup, legendKey) {
+  function pointLayer(map, o, kind, url, popup, legendKey) {
+    var declared = layerCfg(map, o.id);
+    var color = declared.color || UNDECLARED;
+    var radius = declared.radius || 8;
     var st = track(map, o.id, kind);
     var group = L.featureGroup();
     group._petaStatus = st;
@@ -326,7 +351,7 @@
         group.clearLayers();
         var layer = L.geoJSON(fc, {
           pointToLayer: function (feature, latlng) {
-            return L.circleMarker(latlng, { radius: 8, color: '#263238', weight: 2, fillColor: color,
+            return L.circleMarker(latlng, { radius: radius, color: '#263238', weight: 2, fillColor: color,
               fillOpacity: 0.9, bubblingMouseEvents: false });
           },
           style: function () { return { color: color, weight: 2, fillOpacity: 0.3, bubblingMouseEvents: false }; },
@@ -349,7 +374,7 @@
 
   kinds.landing_sites = function (map, o) {
     o.query = { limit: 500 };
-    return pointLayer(map, o, 'landing_sites', '/ogc/collections/landing-sites/items', '#0277bd', function (p) {
+    return pointLayer(map, o, 'landing_sites', '/ogc/collections/' + o.id + '/items', function (p) {
       return '<div class="peta-popup"><h3>' + esc(p.name) + '</h3><table>' + row(msg(map, 'common.area'),
         esc(p.area_code)) + row('', esc(p.note)) + '</table>' + profileLink(map, p.area_code) + '</div>';
     }, 'legend.tpi');
@@ -357,7 +382,7 @@
 
   kinds.opportunities = function (map, o) {
     o.query = L.extend({ limit: 500 }, o.query || {});
-    return pointLayer(map, o, 'opportunities', '/api/v1/opportunities', '#2e7d32', function (p) {
+    return pointLayer(map, o, 'opportunities', '/api/v1/opportunities', function (p) {
       return opportunityHtml(map, p);
     }, 'legend.opportunity');
   };
@@ -371,7 +396,8 @@
       group.clearLayers();
       features.forEach(function (f) {
         var c = f.geometry.coordinates;
-        var marker = L.circleMarker([c[1], c[0]], { radius: 9, color: '#ffffff', weight: 2, fillColor: '#e65100',
+        var marker = L.circleMarker([c[1], c[0]], { radius: 9, color: '#ffffff', weight: 2,
+          fillColor: layerCfg(map, 'producers').color || UNDECLARED,
           fillOpacity: 0.95, bubblingMouseEvents: false });
         marker.feature = f;
         marker.on('click', function () { if (onClick) { onClick(f); } });
@@ -422,8 +448,9 @@
     var st = track(map, o.id, 'outline');
     paneFor(map, 'petaOutline', 450);  // over the fills and boundaries (400), under producers (600)
     var b = o.bounds;
+    var declared = layerCfg(map, o.layer);
     var group = vectorGroup(map, st, o.layer, tileUrl(o.layer, {}), function () {
-      return { color: '#263238', weight: 2.2, opacity: 0.9, fill: false };
+      return { color: declared.line || UNDECLARED, weight: declared.width || 2, opacity: 0.9, fill: false };
     }, 'petaOutline', b ? { bounds: L.latLngBounds([b[1], b[0]], [b[3], b[2]]) } : {});
     group._petaStatus = st;
     peta(map).layers[o.id] = group;
@@ -842,6 +869,10 @@
     fmtIdr: function (key, value) { return fmtIdr(maps[key], value); },
     msg: function (key, name, values) { return msg(maps[key], name, values); },
     label: function (key, prefix, value) { return label(maps[key], prefix, value); },
+    // The registry's statistical datasets (config.statistics: id, subject parameter, measures, ramp, labels).
+    statistics: function (key) { return (maps[key]._peta.config.statistics || []).slice(); },
+    stats: function (key, id) { return statsCfg(maps[key], id); },
+    measureTitle: function (key, dataset, measure) { return measureTitle(maps[key], dataset, measure); },
     esc: esc,
     query: query,
     getJSON: getJSON,
