@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, text
 
+from gis import stats
 from gis.cql2 import CqlError
 from gis.errors import InvalidRequest
 from gis.features import Selection, build_where, order_sql, shown_properties
@@ -367,7 +368,7 @@ def _shapes(records: Sequence[Mapping[str, Any]]) -> list[Any]:
 
 def stats_export(result: Mapping[str, Any], fmt: str) -> Export:
     """Export a choropleth result of gis.stats (values with class, unit, year and subject)."""
-    subject_key = "commodity" if "commodity" in result else "kind"
+    subject_key = stats.DATASETS[result["dataset"]].subject_param
     base = {"year": result["year"], subject_key: result[subject_key], "measure": result["measure"]}
     records = [{**base, **item} for item in result["values"]]
     columns = [Column("code"), Column("name"), Column(subject_key), Column("year", "integer"),

@@ -10,6 +10,7 @@ from gis.area_codes import AREA_CODE
 from gis.errors import NotFoundError
 from gis.features import Memo
 from gis.kbli import SECTIONS, section_label
+from gis.layers import Layer, stat_layers
 from gis.stats import subject_label
 
 TOP_COMMODITIES = 10
@@ -91,22 +92,22 @@ def _identity(area: Any, lang: str) -> dict[str, Any]:
 
 def top_commodities(conn: Connection, code: str, lang: str = "id", limit: int = TOP_COMMODITIES) -> list[dict]:
     """Largest productions of the area, each commodity (or fisheries kind) at its latest year."""
-    sql = """
-        WITH produced AS (
-            SELECT 'agriculture' AS sector, commodity AS subject, year, sum(production_ton) AS ton
-            FROM agriculture_production WHERE area_code = :code AND production_ton IS NOT NULL
-            GROUP BY commodity, year
-            UNION ALL
-            SELECT 'fisheries', kind, year, sum(production_ton)
-            FROM fisheries_production WHERE area_code = :code AND production_ton IS NOT NULL
-            GROUP BY kind, year
-        ), latest AS (
+    layers = [layer for layer in stat_layers() if layer.stats and "production_ton" in layer.stats.measures]
+    if not layers:
+        return []
+    produced = " UNION ALL ".join(  # tables and columns from the registry (ours); the sector ids are bound
+        f"SELECT CAST(:sector{i} AS text) AS sector, t.{_subject(layer)} AS subject, t.year, "
+        f"sum(t.production_ton) AS ton FROM {layer.table} t WHERE t.area_code = :code "
+        f"AND t.production_ton IS NOT NULL GROUP BY 2, 3" for i, layer in enumerate(layers))
+    sql = f"""
+        WITH produced AS ({produced}), latest AS (
             SELECT DISTINCT ON (sector, subject) sector, subject, year, ton
             FROM produced ORDER BY sector, subject, year DESC
         )
         SELECT sector, subject, year, ton FROM latest ORDER BY ton DESC, subject LIMIT :limit
     """
-    rows = conn.execute(text(sql), {"code": code, "limit": limit}).all()
+    sectors = {f"sector{i}": layer.id for i, layer in enumerate(layers)}
+    rows = conn.execute(text(sql), {"code": code, "limit": limit, **sectors}).all()
     return [{"sector": sector, "subject": subject, "label": subject_label(subject, lang), "year": int(year),
              "production_ton": float(ton), "unit": "ton"} for sector, subject, year, ton in rows]
 
@@ -145,3 +146,9 @@ def _children(conn: Connection, code: str) -> list[dict[str, str]]:
     rows = conn.execute(text("SELECT code, name FROM areas WHERE parent_code = :code ORDER BY code"),
                         {"code": code}).all()
     return [{"code": c, "name": n} for c, n in rows]
+
+
+def _subject(layer: Layer) -> str:
+    """The subject column of a statistical layer."""
+    assert layer.stats is not None
+    return layer.stats.subject

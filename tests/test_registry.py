@@ -185,16 +185,12 @@ def test_rest_statistics(client, livestock):
     assert wrong.status_code == 400 and "jenis" in wrong.get_json()["detail"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs gis/exports.py (stats_export) to take the subject key from the "
-                                       "registry: it assumes commodity or kind")
 def test_rest_statistics_as_a_file(client, livestock):
     response = client.get(f"/api/v1/stats/{ID}?jenis=sapi&level=kecamatan&f=csv")
     assert response.status_code == 200
     assert response.data.decode("utf-8-sig").splitlines()[0].startswith("code,name,jenis,year")
 
 
-@pytest.mark.xfail(strict=True, reason="needs gis/profiles.py (top_commodities) to read the statistical layers "
-                                       "and the REST OpenAPI's AreaProfile schema (sector enum) to list them")
 def test_area_profile_lists_the_dataset(client, livestock):
     profile = client.get(f"/api/v1/areas/{KECAMATAN}?lang=en").get_json()
     assert ID in {item["sector"] for item in profile["top_commodities"]}
