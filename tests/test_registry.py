@@ -4,9 +4,7 @@ every interface (issue 14, item 1).
 A livestock dataset (``peternakan``: cattle, goats and free-range chickens per area and year) gets a table and a
 few rows in the test database and a ``Layer`` registered for the test: OGC API Features, vector tiles, the
 MapLibre style, REST exports and statistics, both OpenAPI documents, the pages' script configuration and the
-analysis must find it with no other edit. Interfaces that still keep their own list of datasets are marked
-``xfail(strict=True)``, with the file that must read the registry; a strict xfail that starts passing fails,
-so that its mark goes once the file is wired.
+analysis must find it with no other edit.
 """
 
 from __future__ import annotations
@@ -211,8 +209,6 @@ def test_openapi_documents(client, livestock):
     assert f"/collections/{ID}/items" in ogc["paths"] and ID in {tag["name"] for tag in ogc["tags"]}
 
 
-@pytest.mark.xfail(strict=True, reason="needs gis/analysis (SECTORS) and webmap/analysis_api.py (the sector "
-                                       "parameter's enum, built at import) to read the registry")
 def test_openapi_of_the_analysis_lists_the_sector(client, livestock):
     rest = client.get("/api/v1/openapi.json").get_json()
     sector = next(p for p in rest["paths"]["/api/v1/analysis/lq"]["get"]["parameters"] if p["name"] == "sector")
@@ -254,8 +250,6 @@ def test_pages_configuration(client, livestock):
 # --- analysis ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="needs gis/analysis (SECTORS, SECTOR_TITLES) and webmap/analysis_api.py "
-                                       "(parse_query's sector choices) to read the registry")
 def test_location_quotient_of_a_livestock_subject(client, livestock):
     response = client.get(f"/api/v1/analysis/lq?sector={ID}&commodity=sapi&year=2024&lang=en")
     assert response.status_code == 200, response.get_json()
@@ -265,8 +259,6 @@ def test_location_quotient_of_a_livestock_subject(client, livestock):
     assert set(result["commodities_considered"]) == set(SUBJECTS)
 
 
-@pytest.mark.xfail(strict=True, reason="needs gis/analysis (result_collections iterates SECTORS) to read the "
-                                       "registry")
 def test_analysis_results_are_collections(client, livestock):
-    collections = client.get("/api/v1/analysis/ogc/collections").get_json()["collections"]
+    collections = client.get("/ogc/collections").get_json()["collections"]
     assert f"lq-{ID}-sapi" in {c["id"] for c in collections}

@@ -1,8 +1,9 @@
 """OGC API – Features at ``/ogc`` (Part 1 core, GeoJSON, HTML, OpenAPI 3.0; Part 3 CQL2-text filters).
 
-Every collection comes from the layer registry (``gis.layers.LAYERS``); the queries live in
-``gis.features``. JSON by default, HTML when ``f=html`` or a browser asks for ``text/html``;
-Bahasa Indonesia by default, ``?lang=en`` for English.
+The one OGC API of the platform. Collections come from providers (``webmap.ogc_providers``): the layer
+registry (``gis.layers.LAYERS``, queried by ``gis.features``) and the analysis results
+(``webmap.ogc_analysis``); the routes here do not know which provider answers. JSON by default, HTML
+when ``f=html`` or a browser asks for ``text/html``; Bahasa Indonesia by default, ``?lang=en`` for English.
 """
 
 from __future__ import annotations
@@ -14,17 +15,18 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template_string, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template_string, request, url_for
 
-from gis import exports, features
 from gis.cql2 import GEOMETRY_NAMES
-from gis.features import FeaturePage, Selection
-from gis.layers import LAYERS, Layer, Prop
+from gis.features import Extent, Selection
 from webmap.current import api_lang as _lang
 from webmap.current import data_memo
 from webmap.current import engine as _engine
 from webmap.http import stream_export
-from webmap.openapi_ogc import CRS84, DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, build_openapi, operations, property_schema
+from webmap.ogc_analysis import AnalysisProvider
+from webmap.ogc_html import PAGE, TEXT, cell, svg_preview
+from webmap.ogc_providers import Collection, Field, ItemsPage, LayerProvider, Provider, shown_fields
+from webmap.openapi_ogc import CRS84, DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, build_openapi, operations
 from webmap.params import BadParameter, parse_bbox, parse_int, parse_year_interval
 from webmap.problems import NotFound
 
@@ -56,10 +58,14 @@ CRS84_NAMES = frozenset({CRS84, "[OGC:CRS84]", "OGC:CRS84", "CRS84", "urn:ogc:de
                          "urn:ogc:def:crs:OGC::CRS84", "https://www.opengis.net/def/crs/OGC/1.3/CRS84"})
 ITEMS_PARAMETERS = ("bbox", "limit", "offset", "datetime", "filter", "filter-lang", "filter-crs", "bbox-crs",
                     "crs", "properties", "sortby", "f", "lang")
+ITEM_PARAMETERS = ("crs", "properties", "f", "lang")
+CQL_PARAMETERS = ("filter", "filter-lang", "filter-crs")
 TOLERATED = ("_",)  # cache busters that some JavaScript clients add
 PAGE_FORMATS = ("json", "html")
-
-
+# The one place where the items' format (``f`` or Accept) is dispatched: json (GeoJSON) and html pages, or a
+# download of every selected feature, which each provider writes (``Provider.download``).
+DOWNLOAD_FORMATS = ("csv", "gpkg", "xlsx")
+ITEM_FORMATS: tuple[str, ...] = (*PAGE_FORMATS, *DOWNLOAD_FORMATS)
 
 
 # --- request helpers ------------------------------------------------------------------------------
@@ -69,11 +75,23 @@ def _t(key: str) -> str:
     return TEXT[key][_lang() == "en"]
 
 
-def _layer(cid: str) -> Layer:
-    layer = LAYERS.get(cid)
-    if layer is None:
-        raise NotFound(f"no collection {cid!r}; collections: {', '.join(LAYERS)}")
-    return layer
+def _providers() -> tuple[Provider, ...]:
+    """The providers of this request's collections, layers first."""
+    if "ogc_providers" not in g:
+        region = str(current_app.extensions["peta"].settings.region_code)
+        g.ogc_providers = (LayerProvider(_engine(), data_memo()), AnalysisProvider(_engine(), region))
+    return g.ogc_providers
+
+
+def _find(cid: str) -> tuple[Provider, Collection]:
+    """The provider that has collection ``cid`` and the collection; NotFound listing every collection."""
+    lang = _lang()
+    for provider in _providers():
+        found = provider.collection(cid, lang)
+        if found is not None:
+            return provider, found
+    ids = [c.id for provider in _providers() for c in provider.collections(lang)]
+    raise NotFound(f"no collection {cid[:80]!r}; collections: {', '.join(ids)}")
 
 
 def negotiate(formats: tuple[str, ...] = PAGE_FORMATS) -> str:
@@ -121,6 +139,9 @@ def _here(**changes: Any) -> str:
 
 
 def _link(href: str, rel: str, type_: str, title: str | None = None) -> dict[str, str]:
+    """A link object; ``href`` is absolute, or a path on this host."""
+    if href.startswith("/"):
+        href = request.host_url.rstrip("/") + href
     link = {"href": href, "rel": rel, "type": type_}
     if title:
         link["title"] = title
@@ -186,7 +207,7 @@ def conformance() -> Response:
 
 @bp.get("/api")
 def api() -> Response:
-    """The OpenAPI 3.0 document, generated from the layer registry."""
+    """The OpenAPI 3.0 document, generated from the layer registry and the analyses."""
     if negotiate() == "html":
         return api_html()
     doc = build_openapi(_url("ogc.landing").rstrip("/"))
@@ -204,19 +225,20 @@ def api_html() -> Response:
 
 # --- collections ------------------------------------------------------------------------------------
 
-def collection_doc(layer: Layer, extent: features.Extent, lang: str) -> dict[str, Any]:
+def collection_doc(collection: Collection, extent: Extent) -> dict[str, Any]:
     """The description of one collection: id, titles, extent, CRS and links."""
-    doc: dict[str, Any] = {
-        "id": layer.id, "title": layer.title(lang), "description": layer.description(lang),
-        "itemType": "feature", "crs": [CRS84],
-        "links": [
-            _link(_url("ogc.collection", cid=layer.id), "self", "application/json", layer.title(lang)),
-            _link(_url("ogc.collection", cid=layer.id, f="html"), "alternate", "text/html", layer.title(lang)),
-            _link(_url("ogc.items", cid=layer.id), "items", GEOJSON, _t("features")),
-            _link(_url("ogc.items", cid=layer.id, f="html"), "items", "text/html", _t("features")),
-            _link(_url("ogc.queryables", cid=layer.id), REL + "queryables", SCHEMA_TYPE, "Queryables"),
-        ],
-    }
+    cid, title = collection.id, collection.title
+    links = [
+        _link(_url("ogc.collection", cid=cid), "self", "application/json", title),
+        _link(_url("ogc.collection", cid=cid, f="html"), "alternate", "text/html", title),
+        _link(_url("ogc.items", cid=cid), "items", GEOJSON, _t("features")),
+        _link(_url("ogc.items", cid=cid, f="html"), "items", "text/html", _t("features")),
+    ]
+    if collection.cql:
+        links.append(_link(_url("ogc.queryables", cid=cid), REL + "queryables", SCHEMA_TYPE, "Queryables"))
+    links += [_link(path, rel, type_, text) for rel, path, type_, text in collection.related]
+    doc: dict[str, Any] = {"id": cid, "title": title, "description": collection.description,
+                           "itemType": "feature", "crs": [CRS84], **collection.members, "links": links}
     if extent.bbox is not None:
         doc["extent"] = {"spatial": {"bbox": [list(extent.bbox)], "crs": CRS84}}
         if extent.years is not None:
@@ -229,11 +251,10 @@ def collection_doc(layer: Layer, extent: features.Extent, lang: str) -> dict[str
 
 @bp.get("/collections")
 def collections() -> Response:
-    """Every collection of the registry with its extent."""
+    """Every collection of every provider, with its extent."""
     fmt = negotiate()
     lang = _lang()
-    with _engine().connect() as conn:
-        docs = [collection_doc(layer, features.extent(conn, layer), lang) for layer in LAYERS.values()]
+    docs = [collection_doc(c, provider.extent(c.id)) for provider in _providers() for c in provider.collections(lang)]
     if fmt == "html":
         rows = [[(d["title"], _nav("ogc.collection", cid=d["id"])), d["id"], d["description"]] for d in docs]
         return _html(_t("collections"), [("OGC API", _nav("ogc.landing"))],
@@ -245,53 +266,59 @@ def collections() -> Response:
 @bp.get("/collections/<cid>")
 def collection(cid: str) -> Response:
     """One collection: titles, extent, links to its items and queryables."""
-    layer = _layer(cid)
+    provider, found = _find(cid)
     fmt = negotiate()
-    lang = _lang()
-    with _engine().connect() as conn:
-        doc = collection_doc(layer, features.extent(conn, layer), lang)
+    doc = collection_doc(found, provider.extent(found.id))
     if fmt == "html":
         extent = doc.get("extent", {})
-        rows = [["id", layer.id], [_t("description"), doc["description"]],
+        rows = [["id", found.id], [_t("description"), doc["description"]],
                 ["bbox", ", ".join(f"{v:.5f}" for v in extent["spatial"]["bbox"][0]) if extent else "—"],
                 ["CRS", CRS84]]
         if "temporal" in extent:
             rows.append([_t("years"), " – ".join(v[:4] for v in extent["temporal"]["interval"][0])])
-        nav = [(_t("features"), _nav("ogc.items", cid=cid)),
-               ("Queryables", _nav("ogc.queryables", cid=cid))]
-        return _html(layer.title(lang), _crumbs(), table={"head": [], "rows": rows}, links=nav)
+        nav = [(_t("features"), _nav("ogc.items", cid=cid))]
+        if found.cql:
+            nav.append(("Queryables", _nav("ogc.queryables", cid=cid)))
+        return _html(found.title, _crumbs(), table={"head": [], "rows": rows}, links=nav)
     doc["links"][:2] = _self_links()
     return _json(doc)
 
 
-def _crumbs(layer: Layer | None = None) -> list[tuple[str, str]]:
-    lang = _lang()
+def _crumbs(found: Collection | None = None) -> list[tuple[str, str]]:
     crumbs = [("OGC API", _nav("ogc.landing")), (_t("collections"), _nav("ogc.collections"))]
-    if layer is not None:
-        crumbs.append((layer.title(lang), _nav("ogc.collection", cid=layer.id)))
+    if found is not None:
+        crumbs.append((found.title, _nav("ogc.collection", cid=found.id)))
     return crumbs
+
+
+def field_schema(field: Field) -> dict[str, Any]:
+    """JSON Schema of one property (arrays hold strings)."""
+    if field.type == "array":
+        return {"title": field.title, "type": "array", "items": {"type": "string"}}
+    return {"title": field.title, "type": field.type}
 
 
 @bp.get("/collections/<cid>/queryables")
 def queryables(cid: str) -> Response:
     """The properties usable in ``filter`` (JSON Schema); ``?name=value`` filters are marked."""
-    layer = _layer(cid)
+    _, found = _find(cid)
+    if not found.cql:
+        raise NotFound(f"{found.id} takes no filter= and has no queryables; its ?name= filters: "
+                       f"{', '.join(found.filters) or 'none'}")
     fmt = negotiate()
-    lang = _lang()
-    props: dict[str, Any] = {p.name: property_schema(p, lang) for p in layer.properties}
+    props: dict[str, Any] = {f.name: field_schema(f) for f in found.fields}
     if "id" not in props:
-        props["id"] = {"title": "id", "type": layer.id_type}
+        props["id"] = {"title": "id", "type": found.id_type}
     geometry_format = {"Point": "geometry-point", "MultiPolygon": "geometry-multipolygon"}
     props["geometry"] = {"title": _t("geometry"), "x-ogc-role": "primary-geometry",
-                         "format": geometry_format.get(layer.geometry_type, "geometry-any")}
+                         "format": geometry_format.get(found.geometry_type, "geometry-any")}
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": _url("ogc.queryables", cid=cid),
-              "type": "object", "title": layer.title(lang), "properties": props, "additionalProperties": False}
+              "type": "object", "title": found.title, "properties": props, "additionalProperties": False}
     if fmt == "html":
         rows = [[name, p.get("type", p.get("format", "")), p.get("title", ""),
-                 "✓" if name in layer.filters else ""] for name, p in props.items()]
-        head = [_t("name"), _t("type"), _t("title"),
-                f"?{_t('name').lower()}=…"]
-        return _html(f"Queryables: {layer.title(lang)}", _crumbs(layer), table={"head": head, "rows": rows},
+                 "✓" if name in found.filters else ""] for name, p in props.items()]
+        head = [_t("name"), _t("type"), _t("title"), f"?{_t('name').lower()}=…"]
+        return _html(f"Queryables: {found.title}", _crumbs(found), table={"head": head, "rows": rows},
                      intro=_t("queryables_intro"))
     return _json(schema, SCHEMA_TYPE)
 
@@ -307,9 +334,9 @@ class ItemsQuery:
     offset: int
 
 
-def parse_items_query(layer: Layer, args: Mapping[str, str]) -> ItemsQuery:
+def parse_items_query(found: Collection, args: Mapping[str, str]) -> ItemsQuery:
     """Check and parse the query parameters of ``/collections/{id}/items``; BadParameter says what to fix."""
-    _check_parameter_names(layer, args)
+    _check_parameter_names(found, args, ITEMS_PARAMETERS, with_filters=True)
     for name in ("crs", "bbox-crs", "filter-crs"):
         _check_crs(args, name)
     # OGC API Features /req/core/fc-limit-response-1: a limit above the maximum is served as the maximum.
@@ -321,9 +348,8 @@ def parse_items_query(layer: Layer, args: Mapping[str, str]) -> ItemsQuery:
     if lang != "cql2-text":
         raise BadParameter(f"filter-lang must be cql2-text (the only filter language served), got {lang!r}")
     if cql is not None and not cql.strip():
-        raise BadParameter("filter is empty; give a CQL2-text expression such as " + _cql_hint(layer))
-    filters = {name: args[name] for name in layer.filters if name in args}
-    selection = Selection(bbox=parse_bbox(args.get("bbox")), filters=filters,
+        raise BadParameter("filter is empty; give a CQL2-text expression such as " + _cql_hint(found))
+    selection = Selection(bbox=parse_bbox(args.get("bbox")), filters=_named(found, args, with_filters=True),
                           years=parse_year_interval(args.get("datetime")), cql=cql,
                           properties=parse_properties(args.get("properties")), sortby=parse_sortby(args.get("sortby")))
     return ItemsQuery(selection, limit, offset)
@@ -350,58 +376,52 @@ def parse_sortby(raw: str | None) -> tuple[tuple[str, bool], ...]:
     return tuple(keys)
 
 
-def _check_parameter_names(layer: Layer, args: Mapping[str, str]) -> None:
-    known = set(ITEMS_PARAMETERS) | set(TOLERATED) | set(layer.filters)
+def _check_parameter_names(found: Collection, args: Mapping[str, str], common: tuple[str, ...], *,
+                           with_filters: bool) -> None:
+    """Reject a parameter the collection does not take, the same way for every collection and provider."""
+    served = [n for n in common if found.cql or n not in CQL_PARAMETERS]
+    parameters = tuple(dict.fromkeys([*served, *found.options]))
+    filters = found.filters if with_filters else ()
+    known = set(parameters) | set(TOLERATED) | set(filters)
     for name in args:
         if name in known:
             continue
-        filters = ", ".join(layer.filters) or "none"
-        if layer.prop(name) is not None or name in GEOMETRY_NAMES:
-            raise BadParameter(f"{name!r} cannot be used as ?{name}=; filters of {layer.id}: {filters}; "
-                               f"any property works in filter=, e.g. filter={_cql_hint(layer)}")
-        raise BadParameter(f"unknown parameter {name!r}; parameters: {', '.join(ITEMS_PARAMETERS)}; "
-                           f"filters of {layer.id}: {filters}")
+        listed = ", ".join(filters) or "none"
+        if with_filters and (found.field(name) is not None or name in GEOMETRY_NAMES):
+            hint = f"; any property works in filter=, e.g. filter={_cql_hint(found)}" if found.cql else ""
+            raise BadParameter(f"{name!r} cannot be used as ?{name}=; filters of {found.id}: {listed}{hint}")
+        raise BadParameter(f"unknown parameter {name!r}; parameters: {', '.join(parameters)}; "
+                           f"filters of {found.id}: {listed}")
 
 
-def _cql_hint(layer: Layer) -> str:
-    prop = next((p for p in layer.properties if p.type == "string"), None)
+def _named(found: Collection, args: Mapping[str, str], *, with_filters: bool) -> dict[str, str]:
+    """The collection's own ``?name=value`` parameters given: its filters (items only) and options."""
+    names = (*(found.filters if with_filters else ()), *found.options)
+    return {n: args[n] for n in names if n in args and n not in ITEMS_PARAMETERS}
+
+
+def _cql_hint(found: Collection) -> str:
+    prop = next((f for f in found.fields if f.type == "string"), None)
     return f"{prop.name} = '...'" if prop else "S_INTERSECTS(geometry, BBOX(108.2, -6.5, 108.4, -6.3))"
 
 
 @bp.get("/collections/<cid>/items")
 def items(cid: str) -> Response:
     """Features of a collection: bbox, datetime, property and CQL2 filters, paging with next/prev links."""
-    layer = _layer(cid)
-    query = parse_items_query(layer, request.args)
+    provider, found = _find(cid)
+    query = parse_items_query(found, request.args)
     fmt = negotiate(ITEM_FORMATS)
-    return render_items(layer, query, fmt)
-
-
-# The one place where the items' format (``f`` or Accept) is dispatched. To add a format (csv, gpkg ...),
-# add its name to ITEM_FORMATS and a branch at the top of render_items that turns (layer, query) into a
-# Response; query.selection (bbox, filters, datetime, CQL2) is what gis.features.build_where compiles.
-DOWNLOAD_FORMATS = ("csv", "gpkg", "xlsx")
-ITEM_FORMATS: tuple[str, ...] = (*PAGE_FORMATS, *DOWNLOAD_FORMATS)
-
-
-def render_items(layer: Layer, query: ItemsQuery, fmt: str) -> Response:
-    """The items response in format ``fmt`` (``json`` -> GeoJSON, ``html``, or a whole-selection download)."""
     if fmt in DOWNLOAD_FORMATS:  # every matching feature, streamed: paging does not apply to a download
-        return stream_export(exports.export_layer(_engine(), layer, fmt, query.selection, lang=_lang()))
+        return stream_export(provider.download(found.id, query.selection, fmt, _lang()))
+    page = provider.items(found.id, query.selection, query.limit, query.offset, _lang())
     if fmt == "html":
-        return _items_html(layer, query, _read_page(layer, query))
-    return _items_geojson(layer, query, _read_page(layer, query))
+        return _items_html(found, query, page)
+    return _items_geojson(found, query, page)
 
 
-def _read_page(layer: Layer, query: ItemsQuery) -> FeaturePage:
-    with _engine().connect() as conn:
-        return features.items(conn, layer, query.selection, limit=query.limit, offset=query.offset,
-                      memo=data_memo())
-
-
-def _paging_links(query: ItemsQuery, page: FeaturePage, fmt: str, media: str) -> list[dict[str, str]]:
+def _paging_links(query: ItemsQuery, page: ItemsPage, fmt: str, media: str) -> list[dict[str, str]]:
     links = []
-    if page.has_more:
+    if page.page.has_more:
         links.append(_link(_here(offset=query.offset + query.limit, f=fmt), "next", media, "next page"))
     if query.offset > 0:
         links.append(_link(_here(offset=max(0, query.offset - query.limit) or None, f=fmt), "prev", media,
@@ -409,195 +429,68 @@ def _paging_links(query: ItemsQuery, page: FeaturePage, fmt: str, media: str) ->
     return links
 
 
-def _items_geojson(layer: Layer, query: ItemsQuery, page: FeaturePage) -> Response:
+def _items_geojson(found: Collection, query: ItemsQuery, page: ItemsPage) -> Response:
     links = [
         _link(_here(f="json"), "self", GEOJSON, "this page"),
         _link(_here(f="html"), "alternate", "text/html", "this page as HTML"),
-        _link(_url("ogc.collection", cid=layer.id), "collection", "application/json", layer.title(_lang())),
+        _link(_url("ogc.collection", cid=found.id), "collection", "application/json", found.title),
         *_paging_links(query, page, "json", GEOJSON),
     ]
-    members = {"numberMatched": page.number_matched, "numberReturned": page.number_returned,
+    members = {**page.members, "numberMatched": page.page.number_matched,
+               "numberReturned": page.page.number_returned,
                "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "links": links}
-    response = _json(page.feature_collection(members), GEOJSON)
+    response = _json(page.page.feature_collection(members), GEOJSON)
     response.headers["Content-Crs"] = f"<{CRS84}>"
     return response
 
 
-def _items_html(layer: Layer, query: ItemsQuery, page: FeaturePage) -> Response:
+def _items_html(found: Collection, query: ItemsQuery, page: ItemsPage) -> Response:
     lang = _lang()
-    feats = json.loads(page.features_json)
-    shown = features.shown_properties(layer, query.selection)
-    names = [p.name for p in shown]
-    head = ["id", *(_prop_title(p, lang) for p in shown)]
-    rows = [[(str(f["id"]), _nav("ogc.item", cid=layer.id, fid=f["id"])),
-             *(_cell(f["properties"].get(n)) for n in names)] for f in feats]
-    first = query.offset + 1 if page.number_returned else 0
+    feats = json.loads(page.page.features_json)
+    shown = shown_fields(found, query.selection)
+    rows = [[(str(f["id"]), _nav("ogc.item", cid=found.id, fid=f["id"])),
+             *(cell(f["properties"].get(s.name), lang) for s in shown)] for f in feats]
+    first = query.offset + 1 if page.page.number_returned else 0
     summary = _t("showing").format(
-        first=first, last=query.offset + page.number_returned,
-        total=("" if page.matched_exact else "~") + f"{page.number_matched:,}")
-    pager = [(TEXT[link["rel"]][lang == "en"], link["href"]) for link in _paging_links(query, page, "html",
-                                                                                       "text/html")]
-    return _html(f"{layer.title(lang)}", _crumbs(layer), intro=summary, table={"head": head, "rows": rows},
-                 pager=pager, svg=_svg_preview([f.get("geometry") for f in feats]))
+        first=first, last=query.offset + page.page.number_returned,
+        total=("" if page.page.matched_exact else "~") + f"{page.page.number_matched:,}")
+    pager = [(TEXT[link["rel"]][lang == "en"], link["href"])
+             for link in _paging_links(query, page, "html", "text/html")]
+    return _html(found.title, _crumbs(found), intro=summary, table={"head": ["id", *(s.title for s in shown)],
+                                                                    "rows": rows},
+                 pager=pager, svg=svg_preview([f.get("geometry") for f in feats]))
 
 
 @bp.get("/collections/<cid>/items/<fid>")
 def item(cid: str, fid: str) -> Response:
     """One feature by id."""
-    layer = _layer(cid)
+    provider, found = _find(cid)
     fmt = negotiate()
+    _check_parameter_names(found, request.args, ITEM_PARAMETERS, with_filters=False)
     _check_crs(request.args, "crs")
-    selection = Selection(properties=parse_properties(request.args.get("properties")))
-    with _engine().connect() as conn:
-        feature = features.item(conn, layer, fid, selection)
+    selection = Selection(filters=_named(found, request.args, with_filters=False),
+                          years=parse_year_interval(request.args.get("datetime")),
+                          properties=parse_properties(request.args.get("properties")))
+    feature = provider.item(found.id, fid, selection, _lang())
     if feature is None:
-        raise NotFound(f"collection {cid!r} has no feature {fid!r}")
-    lang = _lang()
+        raise NotFound(f"collection {cid!r} has no feature {fid[:80]!r}")
     if fmt == "html":
-        data = json.loads(feature)
-        rows = [[_prop_title(p, lang), _cell(data["properties"].get(p.name))]
-                for p in features.shown_properties(layer, selection)]
-        geometry = data.get("geometry") or {}
-        if geometry.get("type") == "Point":
-            lon, lat = geometry["coordinates"][:2]
-            rows.append([_t("coordinates"), f"{lat:.6f}, {lon:.6f}"])
-        return _html(f"{layer.title(lang)}: {fid}", _crumbs(layer), table={"head": [], "rows": rows},
-                     svg=_svg_preview([data.get("geometry")]))
+        return _item_html(found, fid, json.loads(feature), selection)
     links = [_link(_here(f="json"), "self", GEOJSON, "this feature"),
              _link(_here(f="html"), "alternate", "text/html", "this feature as HTML"),
-             _link(_url("ogc.collection", cid=cid), "collection", "application/json", layer.title(lang))]
+             _link(_url("ogc.collection", cid=cid), "collection", "application/json", found.title)]
     body = feature[:-1] + ', "links": ' + json.dumps(links, ensure_ascii=False) + "}"
     response = _json(body, GEOJSON)
     response.headers["Content-Crs"] = f"<{CRS84}>"
     return response
 
 
-# --- HTML ---------------------------------------------------------------------------------------------
-
-def _prop_title(prop: Prop, lang: str) -> str:
-    return (prop.title_en if lang == "en" else prop.title_id) or prop.name
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return TEXT["yes" if value else "no"][_lang() == "en"]
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return str(value)
-
-
-def _positions(geometry: Mapping[str, Any] | None) -> list[list[tuple[float, float]]]:
-    """The geometry's coordinate sequences (each a list of lon/lat); a point is a sequence of one."""
-    if not geometry:
-        return []
-    kind, coords = geometry.get("type"), geometry.get("coordinates")
-    if kind == "GeometryCollection":
-        return [seq for g in geometry.get("geometries", []) for seq in _positions(g)]
-    if kind == "MultiPoint" and isinstance(coords, list):
-        return [[(float(p[0]), float(p[1]))] for p in coords]
-    depth = {"Point": 0, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
-    level = depth.get(str(kind))
-    if level is None or coords is None:
-        return []
-    seqs: list[Any] = [[coords]] if level == 0 else [coords] if level == 1 else coords
-    for _ in range(max(0, level - 2)):
-        seqs = [ring for part in seqs for ring in part]
-    return [[(float(x[0]), float(x[1])) for x in seq] for seq in seqs]
-
-
-def _svg_preview(geometries: list[Mapping[str, Any] | None], width: int = 640) -> str:
-    """A small inline SVG drawing of the features (no map tiles, no external assets)."""
-    seqs = [seq for g in geometries for seq in _positions(g)]
-    points = [p for seq in seqs for p in seq]
-    if not points:
-        return ""
-    west, east = min(p[0] for p in points), max(p[0] for p in points)
-    south, north = min(p[1] for p in points), max(p[1] for p in points)
-    if east - west < 1e-4 and north - south < 1e-4:  # a single point: centre it in a small frame
-        west, east, south, north = west - 0.02, east + 0.02, south - 0.01, north + 0.01
-    dx, dy = max(east - west, 1e-6), max(north - south, 1e-6)
-    height = int(min(max(dy / dx * (width - 20) + 20, 160), width))  # the data's shape, within bounds
-    scale = min((width - 20) / dx, (height - 20) / dy)
-
-    def xy(p: tuple[float, float]) -> str:
-        return f"{10 + (p[0] - west) * scale:.1f},{10 + (north - p[1]) * scale:.1f}"
-
-    shapes = []
-    for seq in seqs:
-        if len(seq) == 1:
-            x, y = xy(seq[0]).split(",")
-            shapes.append(f'<circle cx="{x}" cy="{y}" r="3"/>')
-        else:
-            shapes.append(f'<polyline points="{" ".join(xy(p) for p in seq)}"/>')
-    return (f'<svg class="preview" viewBox="0 0 {width} {height}" role="img" aria-label="preview">'
-            + "".join(shapes) + "</svg>")
-
-
-TEXT: dict[str, tuple[str, str]] = {
-    "api_title": ("Peta Ekonomi — OGC API Features", "Peta Ekonomi — OGC API Features"),
-    "api_description": (
-        "Potensi ekonomi Kabupaten Indramayu: wilayah, produsen UMKM/IKM, TPI, peluang investasi, produksi "
-        "pertanian dan perikanan. Bisa dibaca QGIS, GDAL dan OWSLib.",
-        "Economic potential of Kabupaten Indramayu: areas, UMKM/IKM producers, fish landing sites, investment "
-        "opportunities, agriculture and fisheries production. Readable by QGIS, GDAL and OWSLib."),
-    "docs": ("Dokumentasi API", "API documentation"),
-    "collections": ("Koleksi", "Collections"),
-    "features": ("Fitur", "Features"),
-    "title": ("Judul", "Title"),
-    "description": ("Deskripsi", "Description"),
-    "years": ("Tahun", "Years"),
-    "geometry": ("Geometri", "Geometry"),
-    "name": ("Nama", "Name"),
-    "type": ("Tipe", "Type"),
-    "next": ("Berikutnya →", "Next →"),
-    "prev": ("← Sebelumnya", "← Previous"),
-    "showing": ("Menampilkan {first}–{last} dari {total} fitur.", "Showing {first}–{last} of {total} features."),
-    "queryables_intro": (
-        "Properti yang dapat dipakai di parameter filter (CQL2-text). Tanda ✓: juga sebagai ?nama=nilai.",
-        "Properties usable in the filter parameter (CQL2-text). ✓: also usable as ?name=value."),
-    "parameters": ("Parameter", "Parameters"),
-    "language": ("English", "Bahasa Indonesia"),
-    "coordinates": ("Koordinat (lintang, bujur)", "Coordinates (lat, lon)"),
-    "yes": ("ya", "yes"),
-    "no": ("tidak", "no"),
-}
-
-PAGE = """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;color:#263238}
-header{display:flex;justify-content:space-between;gap:1rem;flex-wrap:wrap;border-bottom:1px solid #cfd8dc}
-header span a{margin-left:.6rem}a{color:#01579b}table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{border-bottom:1px solid #eceff1;padding:.3rem .5rem;text-align:left;vertical-align:top}
-.scroll{overflow-x:auto}.preview{width:100%;max-width:640px;background:#f5f7f8;border:1px solid #cfd8dc}
-.preview circle{fill:#e65100}.preview polyline{fill:none;stroke:#37474f;stroke-width:1}
-code{background:#eceff1;padding:0 .2rem}.op{margin:1rem 0;border-top:1px solid #cfd8dc}
-</style></head><body>
-<header><nav>{% for name, href in crumbs %}{% if not loop.first %} › {% endif %}<a href="{{ href }}">{{ name }}</a>
-{%- endfor %}</nav>
-<span><a href="{{ other_lang }}">{{ t('language') }}</a> <a href="{{ json_url }}">JSON</a></span></header>
-<main><h1>{{ title }}</h1>
-{% if intro %}<p>{{ intro }}</p>{% endif %}
-{% if svg %}{{ svg|safe }}{% endif %}
-{% if links %}<ul>{% for name, href in links %}<li><a href="{{ href }}">{{ name }}</a></li>{% endfor %}</ul>{% endif %}
-{% if table %}<div class="scroll"><table>
-{% if table.head %}<thead><tr>{% for h in table.head %}<th>{{ h }}</th>{% endfor %}</tr></thead>{% endif %}
-<tbody>{% for row in table.rows %}<tr>{% for cell in row %}<td>
-{%- if cell is not string %}<a href="{{ cell[1] }}">{{ cell[0] }}</a>{% else %}{{ cell }}{% endif -%}
-</td>{% endfor %}</tr>{% endfor %}</tbody></table></div>{% endif %}
-{% if pager %}<p>{% for name, href in pager %}<a href="{{ href }}">{{ name }}</a> {% endfor %}</p>{% endif %}
-{% for op in operations or [] %}<section class="op"><h2><code>{{ op.method }} {{ prefix }}{{ op.path }}</code></h2>
-<p><strong>{{ op.summary }}</strong> {{ op.description }}</p>
-{% if op.parameters %}<table><thead><tr><th>{{ t('parameters') }}</th><th>in</th><th>schema</th><th></th></tr></thead>
-<tbody>{% for p in op.parameters %}<tr><td><code>{{ p.name }}</code></td><td>{{ p['in'] }}</td>
-<td>{{ p.schema.type }}{% if p.schema.enum %}: {{ p.schema.enum|join(', ') }}{% endif %}</td>
-<td>{{ p.description }}</td></tr>{% endfor %}</tbody></table>{% endif %}
-<p>→ {{ op.responses|join(', ') }}</p></section>{% endfor %}
-</main></body></html>
-"""
+def _item_html(found: Collection, fid: str, data: Mapping[str, Any], selection: Selection) -> Response:
+    lang = _lang()
+    rows = [[s.title, cell(data["properties"].get(s.name), lang)] for s in shown_fields(found, selection)]
+    geometry = data.get("geometry") or {}
+    if geometry.get("type") == "Point":
+        lon, lat = geometry["coordinates"][:2]
+        rows.append([_t("coordinates"), f"{lat:.6f}, {lon:.6f}"])
+    return _html(f"{found.title}: {fid}", _crumbs(found), table={"head": [], "rows": rows},
+                 svg=svg_preview([data.get("geometry")]))

@@ -1,10 +1,14 @@
-"""The OpenAPI 3.0 document of ``/ogc``, generated from the layer registry (every collection, its filters)."""
+"""The OpenAPI 3.0 document of ``/ogc``, generated from the layer registry (every collection, its filters) and
+the analyses (``gis.analysis``): their collections depend on the loaded data, so each analysis has parametrised
+paths (``/collections/lq-{sector}-{commodity}``, ``/collections/leading-{sector}``) instead of one per collection.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from gis import analysis
 from gis.cql2 import queryable_names
 from gis.exports import FORMATS
 from gis.layers import LAYERS, Layer, Prop
@@ -238,6 +242,129 @@ def _base_schemas() -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- the analysis collections
+
+_ANALYSIS_TIME = {
+    "lq": "The year (default: the latest with data), e.g. 2024.",
+    "leading": "The year, or start/year for the growth since start (default: the latest, growth since the first).",
+}
+
+
+def _analysis_op(name: str) -> str:
+    return "analysis_" + name.replace("-", "_")
+
+
+def _analysis_segment(name: str) -> str:
+    return f"{name}-{{sector}}" + ("" if name == "leading" else "-{commodity}")
+
+
+def _analysis_path_params(name: str) -> list[dict[str, Any]]:
+    params = [_param("sector", "agriculture (commodities) or fisheries (kinds such as tambak, laut).",
+                     {"type": "string", "enum": list(analysis.sectors())}, "path", True)]
+    if name != "leading":
+        params.append(_param("commodity", "A commodity or fisheries kind with data, e.g. padi or tambak "
+                             "(/collections lists those there are).",
+                             {"type": "string", "pattern": "^[a-z0-9_]{1,40}$", "example": "padi"}, "path", True))
+    return params
+
+
+def _analysis_options(name: str) -> list[dict[str, Any]]:
+    when = _ANALYSIS_TIME.get(name, "The period start/end, e.g. 2020/2024 (default: the first and latest years "
+                                    "with data; '..' for an open end).")
+    params = [
+        _param("datetime", when, {"type": "string"}, style="form", explode=False),
+        _param("level", "Area level of the items.", {"type": "string", "enum": list(analysis.LEVELS),
+                                                     "default": "kecamatan"}),
+        _param("reference", "kabupaten: the sum of the areas of the level; provinsi / nasional: comparison totals.",
+               {"type": "string", "enum": list(analysis.SCOPES), "default": "kabupaten"}),
+    ]
+    if name == "klassen":
+        params.append(_param("share", "Share axis: contribution (of the regency's production) or specialisation.",
+                             {"type": "string", "enum": list(analysis.SHARES), "default": "contribution"}))
+    return params
+
+
+def _analysis_items_params(name: str) -> list[dict[str, Any]]:
+    fields = [field for field, _ in analysis.row_fields(name)]
+    sortable = [field for field, kind in analysis.row_fields(name) if kind != "array"]
+    return [
+        *_analysis_path_params(name),
+        _param("bbox", "Only areas intersecting minLon,minLat,maxLon,maxLat (CRS84).",
+               {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
+               style="form", explode=False),
+        _param("limit", f"Areas per page, 1..{MAX_LIMIT}; larger values are served as {MAX_LIMIT}.",
+               {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+               style="form", explode=False),
+        _param("offset", "Areas to skip (paging; follow the next link).",
+               {"type": "integer", "minimum": 0, "default": 0}, style="form", explode=False),
+        _param("area_code", "Only areas inside the given Kemendagri area (32.12, 32.12.16 or 32.12.16.2004: any "
+               "level); several separated by commas.", {"type": "string"}, style="form", explode=False),
+        *_analysis_options(name),
+        _param("bbox-crs", "CRS of bbox: CRS84 only.", {"type": "string", "enum": [CRS84]}),
+        _param("crs", "CRS of the response: CRS84 only.", {"type": "string", "enum": [CRS84]}),
+        _param("properties", "The properties to return, in this order (none when empty).",
+               {"type": "array", "items": {"type": "string", "enum": fields}}, style="form", explode=False),
+        _param("sortby", f"Order by these properties, '-' before a name for descending (then by code), "
+               f"e.g. -{sortable[-1]}.", {"type": "array", "items": {"type": "string", "enum": [
+                   f"{sign}{field}" for field in sortable for sign in ("", "-")]}}, style="form", explode=False),
+        *_common_params(("json", "html", "csv", "gpkg", "xlsx")),
+    ]
+
+
+def _analysis_paths(name: str) -> dict[str, Any]:
+    op, tag = _analysis_op(name), f"analysis-{name}"
+    ref = f"#/components/schemas/{op}"
+    base = f"/collections/{_analysis_segment(name)}"
+    summary = analysis.SUMMARIES[name]
+    feature_id = _param("featureId", "Kemendagri code of an area of the level, e.g. 32.12.15.",
+                        {"type": "string", "example": "32.12.15"}, "path", True)
+    fields = [field for field, _ in analysis.row_fields(name)]
+    properties = _param("properties", "The properties to return, in this order (none when empty).",
+                        {"type": "array", "items": {"type": "string", "enum": fields}}, style="form", explode=False)
+    crs = _param("crs", "CRS of the response: CRS84 only.", {"type": "string", "enum": [CRS84]})
+    return {
+        base: _get(f"describe_{op}", tag, f"{summary}: description", "One collection per commodity with data.",
+                   [*_analysis_path_params(name), *_common_params()],
+                   _responses({"$ref": "#/components/schemas/collection"}, "application/json", not_found=True)),
+        f"{base}/items": _get(
+            f"items_{op}", tag, f"{summary}: areas", "The areas of the level with the analysis row as properties, "
+            "computed for the options; the method, thresholds and warnings come as members.",
+            _analysis_items_params(name),
+            _responses({"$ref": f"{ref}_collection"}, GEOJSON, not_found=True, downloads=True)),
+        f"{base}/items/{{featureId}}": _get(
+            f"item_{op}", tag, f"{summary}: one area", "One area with the analysis row, computed for the options.",
+            [*_analysis_path_params(name), feature_id, crs, properties, *_analysis_options(name),
+             *_common_params()],
+            _responses({"$ref": f"{ref}_feature"}, GEOJSON, not_found=True)),
+    }
+
+
+def _analysis_schemas(name: str) -> dict[str, Any]:
+    op = _analysis_op(name)
+    feature = {
+        "type": "object", "required": ["type", "id", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]}, "id": {"type": "string"},
+            "geometry": {"$ref": "#/components/schemas/multipolygonGeoJSON", "nullable": True},
+            "properties": analysis.row_schema(name, required=False),
+            "links": {"type": "array", "items": {"$ref": "#/components/schemas/link"}},
+        },
+    }
+    collection = {
+        "type": "object", "required": ["type", "features", "numberMatched", "numberReturned"],
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "analysis": {"type": "string", "enum": [name]}, "method": {"type": "object"},
+            "features": {"type": "array", "items": {"$ref": f"#/components/schemas/{op}_feature"}},
+            "links": {"type": "array", "items": {"$ref": "#/components/schemas/link"}},
+            "numberMatched": {"type": "integer", "minimum": 0},
+            "numberReturned": {"type": "integer", "minimum": 0},
+            "timeStamp": {"type": "string", "format": "date-time"},
+        },
+    }
+    return {f"{op}_feature": feature, f"{op}_collection": collection}
+
+
 def build_openapi(server_url: str) -> dict[str, Any]:
     """The OpenAPI 3.0 document of the OGC API at ``server_url`` (e.g. ``http://host/ogc``)."""
     json_ok = _responses({"type": "object"}, "application/vnd.oai.openapi+json;version=3.0")
@@ -256,15 +383,22 @@ def build_openapi(server_url: str) -> dict[str, Any]:
     for layer in LAYERS.values():
         paths.update(_collection_paths(layer))
         schemas.update(_layer_schemas(layer))
+    for name in analysis.ANALYSES:
+        paths.update(_analysis_paths(name))
+        schemas.update(_analysis_schemas(name))
     return {
         "openapi": OPENAPI_VERSION,
         "info": {"title": "Peta Ekonomi — OGC API Features", "version": "1.0.0",
                  "description": "Economic potential map: areas, producers (UMKM/IKM), landing sites, investment "
-                                "opportunities, agriculture and fisheries production. CRS84 coordinates.",
+                                "opportunities, agriculture and fisheries production, and the analysis results "
+                                "per area (LQ, DLQ, shift-share, Klassen typology, leading commodities: one "
+                                "collection per analysis and commodity with data). CRS84 coordinates.",
                  "license": {"name": "MIT (code); data: see datasets/README.md"}},
         "servers": [{"url": server_url}],
         "tags": [{"name": "server"}, *({"name": layer.id, "description": layer.title_en}
-                                       for layer in LAYERS.values())],
+                                       for layer in LAYERS.values()),
+                 *({"name": f"analysis-{name}", "description": analysis.SUMMARIES[name]}
+                   for name in analysis.ANALYSES)],
         "paths": paths,
         "components": {"schemas": schemas},
     }

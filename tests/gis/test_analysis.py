@@ -28,6 +28,7 @@ from gis.analysis import (
     plan,
     report,
     result_collections,
+    row_fields,
     shift_share,
     years_text,
 )
@@ -289,6 +290,21 @@ def inputs_for(query, coverage=None, reference=None):
         reference_totals=pd.DataFrame(totals, columns=["subject", "year", "value"]),
         region={"code": "K", "name": "Kabupaten K"}, reference_code="K" if reference is None else reference,
     )
+
+
+@pytest.mark.parametrize("query", [
+    AnalysisQuery("lq", commodity="padi"), AnalysisQuery("dlq", commodity="padi"),
+    AnalysisQuery("shift-share", commodity="padi"), AnalysisQuery("klassen", commodity="padi"),
+    AnalysisQuery("leading"),
+])
+def test_the_published_fields_are_the_keys_of_the_rows_in_their_order(query):
+    """The OGC collections describe a row by row_fields (properties, sortby, HTML): what report gives."""
+    from gis.analysis import FIELD_TITLES
+
+    rows = report(inputs_for(query), "en")["rows"]
+    names = [name for name, _ in row_fields(query.analysis)]
+    assert all(list(row) == names for row in rows)
+    assert all(name in FIELD_TITLES for name in names)
 
 
 def test_lq_report_rows_method_and_labels():

@@ -36,7 +36,7 @@ COLLECTION = {
     "type": "object",
     "required": ["id", "title", "description", "links", "itemType", "crs", "extent"],
     "properties": {
-        "id": {"enum": list(LAYERS)}, "itemType": {"const": "feature"}, "crs": {"const": [CRS84]}, "links": LINKS,
+        "id": {"type": "string"}, "itemType": {"const": "feature"}, "crs": {"const": [CRS84]}, "links": LINKS,
         "extent": {"type": "object", "required": ["spatial"],
                    "properties": {"spatial": {"type": "object", "required": ["bbox", "crs"],
                                               "properties": {"bbox": {"type": "array", "items": BBOX,
@@ -189,9 +189,12 @@ def assert_no_external_assets(page: str) -> None:
 # --- collections and queryables ---------------------------------------------------------------------
 
 def test_collections_come_from_the_registry_with_extents_and_links(client):
+    """The registry's layers first, in its order; then the analysis results (tests/webmap/test_analysis_ogc.py)."""
     body = get_json(client, "/ogc/collections", COLLECTIONS)
-    assert [c["id"] for c in body["collections"]] == list(LAYERS)
-    for doc in body["collections"]:
+    ids = [c["id"] for c in body["collections"]]
+    assert ids[:len(LAYERS)] == list(LAYERS) and len(ids) > len(LAYERS)
+    assert all(doc["id"].startswith(doc["analysis"] + "-") for doc in body["collections"][len(LAYERS):])
+    for doc in body["collections"][:len(LAYERS)]:
         west, south, east, north = doc["extent"]["spatial"]["bbox"][0]
         assert 107.5 < west < east < 108.8 and -6.8 < south < north < -5.7  # the islands of Pasekan reach -5.8
         assert relative(rel(doc["links"], "items", GEOJSON)["href"]) == f"/ogc/collections/{doc['id']}/items"
@@ -357,6 +360,7 @@ def test_one_feature(client):
                 "/ogc/collections/nope/items/1"):
         assert problem(client, url, 404)
     assert problem(client, "/ogc/collections/producers/items/1?crs=EPSG:3857")
+    assert "unknown parameter 'sector'" in problem(client, "/ogc/collections/producers/items/1?sector=C")
     html = client.get("/ogc/collections/producers/items/1", headers=BROWSER).get_data(as_text=True)
     assert "<svg" in html and "Krupuk" in html and "Koordinat (lintang, bujur)" in html
 
@@ -440,7 +444,8 @@ def test_owslib_reads_collections_and_items(live_server, engine):
 
     api = Features(f"{live_server}/ogc")
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in api.conformance()["conformsTo"]
-    assert [c["id"] for c in api.collections()["collections"]] == list(LAYERS)
+    ids = [c["id"] for c in api.collections()["collections"]]
+    assert ids[:len(LAYERS)] == list(LAYERS) and "lq-agriculture-padi" in ids
     assert api.collection("producers")["itemType"] == "feature"
     items = api.collection_items("producers", limit=5, sector="C")
     assert len(items["features"]) == 5
@@ -458,19 +463,19 @@ def test_gdal_ogrinfo_reads_the_feature_count(live_server, engine):
     assert "Geometry: Point" in result.stdout and "kbli: String" in result.stdout
     listing = subprocess.run(["ogrinfo", "-ro", f"OAPIF:{live_server}/ogc"], capture_output=True, text=True,
                              timeout=120, check=False)
-    for layer_id in LAYERS:
+    for layer_id in (*LAYERS, "lq-agriculture-padi", "leading-fisheries"):
         assert f": {layer_id} (" in listing.stdout, listing.stdout
 
 
 def test_svg_preview_draws_points_as_dots_and_lines_as_polylines():
-    from webmap.ogc import _svg_preview
+    from webmap.ogc_html import svg_preview
 
-    svg = _svg_preview([{"type": "MultiPoint", "coordinates": [[108, -6], [108.1, -6.1]]},
+    svg = svg_preview([{"type": "MultiPoint", "coordinates": [[108, -6], [108.1, -6.1]]},
                         {"type": "Polygon", "coordinates": [[[108, -6], [108.1, -6], [108, -6.1], [108, -6]]]},
                         {"type": "GeometryCollection", "geometries": [{"type": "Point", "coordinates": [108, -6]}]},
                         None])
     assert svg.count("<circle") == 3 and svg.count("<polyline") == 1
-    assert _svg_preview([None]) == ""
+    assert svg_preview([None]) == ""
 
 
 def test_items_download_every_matching_feature_as_csv(client):
