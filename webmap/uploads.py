@@ -22,14 +22,16 @@ from etl.jobs import JOBS
 from etl.pipeline import run_job
 from gis import keys
 from webmap.current import engine as _engine
-from webmap.params import parse_bool, parse_int
+from webmap.params import Param, Spec, boolean, choice, integer, string
 from webmap.problems import PROBLEM_TYPE, ApiError, problem
 
 bp = Blueprint("uploads", __name__, url_prefix="/api/v1")
 
 MAX_LOADS_LIMIT = 500
+MAX_LOADS_OFFSET = 1_000_000
 MAX_NAME_CHARS = 80
 MAX_SOURCE_CHARS = 200
+MAX_COMMODITY_CHARS = 100
 SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
 # The private folders of an upload and of an unpacked archive: server paths, not for the uploader's eyes.
 TEMP_FOLDER = re.compile(re.escape(tempfile.gettempdir().rstrip("/")) + r"/peta-[a-z]+-[A-Za-z0-9_]+/")
@@ -51,11 +53,32 @@ class Forbidden(ApiError):
     title = "Forbidden"
 
 
-class UnknownKind(ApiError):
-    """A kind of file the ETL has no job for."""
+class UnsupportedMediaType(ApiError):
+    """A body that is not multipart/form-data: there is no file field to read."""
 
-    status = 404
-    title = "Not found"
+    status = 415
+    title = "Unsupported media type"
+
+
+# The kind (path) and the form fields of an upload; the fields may also come as query parameters.
+UPLOAD = Spec(
+    Param("kind", choice(*JOBS), "Kind of file: " + "; ".join(f"{k}: {job.title}" for k, job in JOBS.items()) + ".",
+          where="path", example="agriculture"),
+    Param("dry_run", boolean(), "Validate only: load nothing.", default=False, where="form"),
+    Param("skip_invalid", boolean(), "Load the valid rows and report the others (default: any invalid row rejects "
+          "the whole file).", default=False, where="form"),
+    Param("commodity", string(MAX_COMMODITY_CHARS), "Commodity of a table that has no commodity column.",
+          where="form"),
+    Param("year", integer(1900, 2100), "Year of a table that has no year column.", where="form"),
+    Param("source", string(MAX_SOURCE_CHARS), "Source name (default: the file name): a later file with the same "
+          "source replaces exactly the rows of this one.", where="form"),
+)
+
+
+LOADS = Spec(
+    Param("limit", integer(1, MAX_LOADS_LIMIT), "Page size.", default=50),
+    Param("offset", integer(0, MAX_LOADS_OFFSET), "Runs to skip.", default=0),
+)
 
 
 @bp.errorhandler(Unauthorized)
@@ -97,17 +120,13 @@ def safe_upload_name(filename: str | None) -> str:
     return stem + ext
 
 
-def _options(key: keys.Key, source_key: str) -> LoadOptions:
-    values = request.values
-    year_text = values.get("year")
-    year = None if not year_text else parse_int(year_text, "year", default=0, minimum=1900, maximum=2100)
-    commodity = (values.get("commodity") or "").strip() or None
+def _options(key: keys.Key, fields: dict[str, Any], file_name: str) -> LoadOptions:
     return LoadOptions(
-        dry_run=parse_bool(values.get("dry_run"), "dry_run"),
-        skip_invalid=parse_bool(values.get("skip_invalid"), "skip_invalid"),
-        commodity=commodity,
-        year=year,
-        source_key=source_key,
+        dry_run=fields["dry_run"],
+        skip_invalid=fields["skip_invalid"],
+        commodity=(fields["commodity"] or "").strip() or None,
+        year=fields["year"],
+        source_key=(fields["source"] or "").strip() or file_name,
         loaded_by=f"key:{key.name}",
     )
 
@@ -116,18 +135,17 @@ def _options(key: keys.Key, source_key: str) -> LoadOptions:
 def upload(kind: str) -> Response:
     """Validate and load one file as ``kind``; 200 with the report, 400 with it when the file is invalid."""
     key = _authenticate()
-    if kind not in JOBS:
-        raise UnknownKind(f"unknown kind {kind!r}: use one of {', '.join(sorted(JOBS))}")
+    fields = UPLOAD.parse(request.values, {"kind": kind})  # 404 for an unknown kind, 400 for a bad field
     if not keys.can_load(key.role, kind):
         raise Forbidden(f"the role {key.role!r} of key {key.name!r} may not load {kind!r} files")
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType(f"send multipart/form-data with the file in the field 'file', not "
+                                   f"{request.mimetype or 'no body'}")
     file: FileStorage | None = request.files.get("file")
     if file is None or not file.filename:
         raise ApiError("send the file as the multipart/form-data field 'file'")
     name = safe_upload_name(file.filename)
-    source = (request.values.get("source") or "").strip()
-    if len(source) > MAX_SOURCE_CHARS:
-        raise ApiError(f"'source' must have at most {MAX_SOURCE_CHARS} characters")
-    options = _options(key, source_key=source or name)
+    options = _options(key, fields, name)
     with tempfile.TemporaryDirectory(prefix="peta-upload-") as folder:
         path = Path(folder) / name
         try:
@@ -182,8 +200,8 @@ def recent_loads(engine: Engine, limit: int, offset: int) -> list[dict[str, Any]
 @bp.get("/loads")
 def loads() -> Response:
     """Recent load runs, newest first (public: who loaded what, when, with how many rows)."""
-    limit = parse_int(request.args.get("limit"), "limit", default=50, minimum=1, maximum=MAX_LOADS_LIMIT)
-    offset = parse_int(request.args.get("offset"), "offset", default=0, minimum=0, maximum=1_000_000)
+    fields = LOADS.parse(request.args)
+    limit, offset = fields["limit"], fields["offset"]
     items = recent_loads(_engine(), limit, offset)
     response = jsonify({"loads": items, "limit": limit, "offset": offset, "numberReturned": len(items)})
     response.headers["Cache-Control"] = "no-cache"  # a log that changes with every load: always revalidate

@@ -1,21 +1,23 @@
 import csv
 import io
 import json
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
-from etl.jobs import JOBS
+from app import create_app
 from gis import keys
 from gis.exports import FORMATS
 from gis.layers import LAYERS
-from tests.webmap.openapi_schemas import json_schema
+from tests.webmap.openapi_schemas import assert_declared, json_schema
 from webmap.api_v1 import openapi_document
 
 KENANGA = "32.12.16.2004"
 PROBLEM = "application/problem+json"
+UPLOAD = "/api/v1/uploads/{kind}"
 
 
 @pytest.fixture(scope="module")
@@ -217,8 +219,7 @@ def test_openapi_document_describes_every_route(client, app):
     assert doc["openapi"].startswith("3.0")
     documented = set(doc["paths"])
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("api_v1.", "uploads.")) and rule.endpoint not in (
-                "api_v1.openapi", "api_v1.docs", "api_v1.docs_asset"):
+        if rule.endpoint.startswith(("api_v1.", "uploads.")):
             path = rule.rule.rstrip("/").replace("<", "{").replace(">", "}")
             if "{layer_id}" in path:
                 assert all(path.replace("{layer_id}", layer) in documented for layer in LAYERS)
@@ -237,29 +238,81 @@ def test_openapi_document_is_valid_openapi_3():
     validate_openapi(openapi_document("http://localhost/"))
 
 
-def test_openapi_describes_uploads_with_bearer_auth_and_every_answer():
+def test_openapi_uploads_need_a_bearer_key_and_reads_stay_public():
     doc = openapi_document("")
     scheme = doc["components"]["securitySchemes"]["bearerAuth"]
     assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
-    upload = doc["paths"]["/api/v1/uploads/{kind}"]["post"]
-    assert upload["security"] == [{"bearerAuth": []}]
-    kind = next(p for p in upload["parameters"] if p["name"] == "kind")
-    assert kind["in"] == "path" and kind["schema"]["enum"] == list(JOBS)
-    form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
-    assert form["required"] == ["file"]
-    assert form["properties"]["file"]["type"] == "string" and form["properties"]["file"]["format"] == "binary"
-    assert {"dry_run", "skip_invalid", "commodity", "year", "source"} <= set(form["properties"])
-    assert set(upload["responses"]) == {"200", "400", "401", "403", "404", "413", "429", "503"}
-    assert upload["responses"]["200"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/UploadReport"}
-    assert upload["responses"]["400"]["content"][PROBLEM]["schema"] == {"$ref": "#/components/schemas/UploadProblem"}
-    assert "Retry-After" in upload["responses"]["429"]["headers"] and "Retry-After" in upload["responses"]["503"][
-        "headers"]
-    assert "WWW-Authenticate" in upload["responses"]["401"]["headers"]
-    loads = doc["paths"]["/api/v1/loads"]["get"]
-    assert "security" not in loads and "security" not in doc  # reads stay public
-    assert loads["responses"]["200"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/LoadList"}
+    assert doc["paths"][UPLOAD]["post"]["security"] == [{"bearerAuth": []}]
+    assert "security" not in doc  # reads stay public
+    assert not [path for path, item in doc["paths"].items() if "security" in item.get("get", {})]
+
+
+def _concrete(path: str) -> str:
+    """A URL of a documented path that answers 200 on the test data."""
+    queries = {"/api/v1/stats/agriculture": "?commodity=padi", "/api/v1/stats/fisheries": "?kind=laut"}
+    return path.format(code="32.12", name="swagger-ui.css") + queries.get(path, "")
+
+
+def _reads(doc) -> list[str]:
+    return [path for path, item in doc["paths"].items() if "get" in item and not path.startswith("/api/v1/analysis")]
+
+
+def test_every_answer_is_declared_with_its_media_type(client, engine):
+    doc = openapi_document("")
+    etag = client.get("/api/v1/areas/32.12").headers["ETag"]
+    fisheries, admin = (keys.create_key(engine, role, role)[1] for role in ("fisheries", keys.ADMIN))
+    good = b"kode_wilayah,komoditas,tahun,produksi_ton\n32.12.01,jagung,2024,10\n"
+    answers = [  # (documented path, URL, headers, status)
+        ("/api/v1/areas/{code}", "/api/v1/areas/32.12", {"If-None-Match": etag}, 304),
+        ("/api/v1/areas/{code}", "/api/v1/areas/99.99", {}, 404),
+        ("/api/v1/producers", "/api/v1/producers?near=1,2,3", {}, 400),
+        ("/api/v1/stats/agriculture", "/api/v1/stats/agriculture?commodity=durian", {}, 404),
+        ("/api/v1/stats/agriculture", "/api/v1/stats/agriculture?commodity=padi&f=xlsx", {}, 200),
+        ("/api/v1/export/producers", "/api/v1/export/producers?f=gpkg&sector=C", {}, 200),
+        ("/api/v1/docs/assets/{name}", "/api/v1/docs/assets/favicon-32x32.png", {}, 200),
+        ("/api/v1/docs/assets/{name}", "/api/v1/docs/assets/swagger-ui.js", {}, 404),
+        ("/api/v1/openapi.json", "/api/v1/openapi.json?v=2", {}, 400),
+    ]
+    for path, url, headers, status in answers:
+        with client.get(url, headers=headers) as response:
+            assert response.status_code == status, (url, response.get_data(as_text=True)[:300])
+            assert_declared(doc, response, path)
+    uploads = [
+        (_upload(client, good), 401),
+        (_upload(client, good, fisheries), 403),
+        (_upload(client, good, admin, kind="weather"), 404),
+        (_upload(client, good, admin, year="soon"), 400),
+        (client.post("/api/v1/uploads/agriculture", json={"file": "x"}, headers={"Authorization": f"Bearer {admin}"}),
+         415),
+    ]
+    for response, status in uploads:
+        assert response.status_code == status, response.get_data(as_text=True)[:300]
+        assert_declared(doc, response, UPLOAD, "post")
+
+
+def test_over_the_rate_limit_every_read_answers_a_declared_429(loaded_db):
+    doc = openapi_document("")
+    client = create_app({"TESTING": True, "SETTINGS": loaded_db, "RATELIMIT_ENABLED": True,
+                         "RATELIMIT_DEFAULT": "1/minute"}).test_client()
+    for path in _reads(doc):
+        client.get(_concrete(path)).close()
+        response = client.get(_concrete(path))
+        assert response.status_code == 429, path
+        assert_declared(doc, response, path)
+
+
+def test_without_the_database_every_read_of_data_answers_a_declared_503(loaded_db):
+    doc = openapi_document("")
+    away = replace(loaded_db, database_url="postgresql+psycopg://peta@127.0.0.1:1/peta")  # nothing listens on 1
+    client = create_app({"TESTING": True, "SETTINGS": away}).test_client()
+    statuses = {}
+    for path in _reads(doc):
+        response = client.get(_concrete(path))
+        statuses[path] = response.status_code
+        assert_declared(doc, response, path)
+    assert {path for path, status in statuses.items() if status == 200} == {
+        "/api/v1", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/assets/{name}"}, statuses
+    assert_declared(doc, _upload(client, b"x", "peta_some-key"), UPLOAD, "post")
 
 
 def _upload(client, data: bytes, token: str | None = None, kind: str = "agriculture", **form):

@@ -22,6 +22,8 @@ from etl import readers
 from etl.report import MAX_LISTED
 from gis import keys
 from tests.conftest import table_checksums
+from tests.webmap.openapi_schemas import assert_declared
+from webmap.api_v1 import openapi_document
 from webmap.uploads import bearer_token, safe_upload_name
 
 GOOD_CSV = b"kode_wilayah,komoditas,tahun,produksi_ton\n32.12.01,jagung,2024,10\n"
@@ -170,6 +172,7 @@ def test_oversize_upload_is_413(loaded_db, engine):
     resp = client.post("/api/v1/uploads/agriculture", data=body, headers={"Authorization": f"Bearer {token}"},
                        content_type=f"multipart/form-data; boundary={boundary}")
     _assert_problem(resp, 413)
+    assert_declared(openapi_document(""), resp, "/api/v1/uploads/{kind}", "post")
     assert table_checksums(engine) == before
 
 
