@@ -33,6 +33,7 @@ from gis.cql2 import CqlError
 from gis.errors import InvalidRequest
 from gis.features import Selection, build_where, order_sql, shown_properties
 from gis.filters import QueryError
+from gis.i18n import normalize_lang, t
 from gis.layers import LAYERS, Layer, Prop
 
 FORMATS: dict[str, tuple[str, str]] = {
@@ -327,12 +328,11 @@ def _with_shapes(batches: Iterable[list[Any]]) -> Iterator[list[tuple[Sequence[A
 
 def _about(layer: Layer, columns: Sequence[Column], lang: str) -> list[list[Any]]:
     """The XLSX "about" sheet: what the layer is and what each column means."""
-    english = lang == "en"
+    english = normalize_lang(lang) == "en"
     rows: list[list[Any]] = [[layer.title(lang)], [layer.description(lang)], [],
-                             ["column", "title", "type"] if english else ["kolom", "judul", "jenis"]]
-    rows += [[c.name, c.title_en if english else c.title_id, c.type] for c in columns]
-    rows += [["lon", "Longitude (WGS84)" if english else "Bujur (WGS84)", "number"],
-             ["lat", "Latitude (WGS84)" if english else "Lintang (WGS84)", "number"]]
+                             [t("export.column", lang), t("export.title", lang), t("export.type", lang)]]
+    rows += [[c.name, c.title_en if english else c.title_id, c.type] for c in columns]  # the registry's titles
+    rows += [["lon", t("export.lon", lang), "number"], ["lat", t("export.lat", lang), "number"]]
     return rows
 
 

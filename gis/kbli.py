@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-# section letter -> (first division, last division, label id, label en)
-SECTIONS: dict[str, tuple[int, int, str, str]] = {
-    "A": (1, 3, "Pertanian, Kehutanan dan Perikanan", "Agriculture, forestry and fishing"),
-    "B": (5, 9, "Pertambangan dan Penggalian", "Mining and quarrying"),
-    "C": (10, 33, "Industri Pengolahan", "Manufacturing"),
-    "D": (35, 35, "Pengadaan Listrik, Gas, Uap/Air Panas dan Udara Dingin", "Electricity and gas supply"),
-    "E": (36, 39, "Pengelolaan Air, Limbah dan Daur Ulang Sampah", "Water supply, waste and remediation"),
-    "F": (41, 43, "Konstruksi", "Construction"),
-    "G": (45, 47, "Perdagangan Besar dan Eceran; Reparasi Mobil dan Sepeda Motor",
-          "Wholesale and retail trade; repair of motor vehicles"),
-    "H": (49, 53, "Transportasi dan Pergudangan", "Transportation and storage"),
-    "I": (55, 56, "Penyediaan Akomodasi dan Makan Minum", "Accommodation and food service"),
-    "J": (58, 63, "Informasi dan Komunikasi", "Information and communication"),
-    "K": (64, 66, "Aktivitas Keuangan dan Asuransi", "Financial and insurance activities"),
-    "L": (68, 68, "Real Estat", "Real estate"),
-    "M": (69, 75, "Aktivitas Profesional, Ilmiah dan Teknis", "Professional, scientific and technical"),
-    "N": (77, 82, "Aktivitas Penyewaan dan Sewa Guna Usaha, Ketenagakerjaan, Agen Perjalanan",
-          "Administrative and support services"),
-    "O": (84, 84, "Administrasi Pemerintahan, Pertahanan dan Jaminan Sosial Wajib",
-          "Public administration and defence"),
-    "P": (85, 85, "Pendidikan", "Education"),
-    "Q": (86, 88, "Aktivitas Kesehatan Manusia dan Aktivitas Sosial", "Human health and social work"),
-    "R": (90, 93, "Kesenian, Hiburan dan Rekreasi", "Arts, entertainment and recreation"),
-    "S": (94, 96, "Aktivitas Jasa Lainnya", "Other service activities"),
-    "T": (97, 98, "Aktivitas Rumah Tangga sebagai Pemberi Kerja", "Activities of households as employers"),
-    "U": (99, 99, "Aktivitas Badan Internasional dan Badan Ekstra Internasional Lainnya",
-          "Extraterritorial organisations"),
+from gis.i18n import t
+
+# section letter -> (first division, last division); the section's label is the catalogue's ``kbli.<letter>``
+SECTIONS: dict[str, tuple[int, int]] = {
+    "A": (1, 3), "B": (5, 9), "C": (10, 33), "D": (35, 35), "E": (36, 39), "F": (41, 43), "G": (45, 47),
+    "H": (49, 53), "I": (55, 56), "J": (58, 63), "K": (64, 66), "L": (68, 68), "M": (69, 75), "N": (77, 82),
+    "O": (84, 84), "P": (85, 85), "Q": (86, 88), "R": (90, 93), "S": (94, 96), "T": (97, 98), "U": (99, 99),
 }
-_DIVISION_TO_SECTION = {d: s for s, (lo, hi, _, _) in SECTIONS.items() for d in range(lo, hi + 1)}
+_DIVISION_TO_SECTION = {d: s for s, (lo, hi) in SECTIONS.items() for d in range(lo, hi + 1)}
 
 
 def section_of(kbli: str) -> str | None:
@@ -41,6 +21,7 @@ def section_of(kbli: str) -> str | None:
 
 
 def section_label(section: str, lang: str = "id") -> str:
-    """Label of a KBLI section in Indonesian or English."""
-    _, _, label_id, label_en = SECTIONS[section]
-    return label_en if lang == "en" else label_id
+    """Label of a KBLI section in Indonesian or English (KeyError for an unknown section)."""
+    if section not in SECTIONS:
+        raise KeyError(section)
+    return t(f"kbli.{section}", lang)

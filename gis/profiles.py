@@ -9,16 +9,12 @@ from sqlalchemy import Connection, Engine, text
 from gis.area_codes import AREA_CODE
 from gis.errors import NotFoundError
 from gis.features import Memo
+from gis.i18n import CATALOG, t
 from gis.kbli import SECTIONS, section_label
 from gis.layers import Layer, stat_layers
 from gis.stats import subject_label
 
 TOP_COMMODITIES = 10
-LEVEL_LABELS = {
-    "kabupaten": ("Kabupaten", "Regency"),
-    "kecamatan": ("Kecamatan", "District"),
-    "desa": ("Desa/Kelurahan", "Village"),
-}
 
 
 class UnknownArea(NotFoundError):
@@ -73,14 +69,15 @@ def _area(conn: Connection, code: str) -> Any:
 
 
 def _identity(area: Any, lang: str) -> dict[str, Any]:
-    level_id, level_en = LEVEL_LABELS.get(area["level"], (area["level"], area["level"]))
+    level_key = f"level.{area['level']}"
+    level_label = t(level_key, lang) if level_key in CATALOG else area["level"]
     parent = {"code": area["parent_code"], "name": area["parent_name"]} if area["parent_code"] else None
     density = None
     if area["population"] and area["area_km2"]:
         density = round(area["population"] / area["area_km2"], 1)
     return {
         "code": area["code"], "bps_code": area["bps_code"], "name": area["name"], "level": area["level"],
-        "level_label": level_en if lang == "en" else level_id, "type": area["type"], "parent": parent,
+        "level_label": level_label, "type": area["type"], "parent": parent,
         "population": area["population"], "population_year": area["population_year"],
         "population_source": area["population_source"],
         "area_km2": area["area_km2"], "area_source": area["area_source"], "area_year": area["area_year"],

@@ -19,6 +19,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, redirect, request
 
 from gis import analysis, analysis_data, exports
+from gis.i18n import t
 from webmap.current import allow_only as _allow
 from webmap.params import (
     BadParameter,
@@ -206,15 +207,15 @@ def _cell(value: Any) -> Any:
 
 
 def _about(result: Mapping[str, Any], lang: str) -> list[list[Any]]:
-    english = lang == "en"
+    """The XLSX "about" sheet: the method, thresholds, reference, commodities, warnings and classes."""
     rows: list[list[Any]] = [["Peta Ekonomi: " + result["analysis"]],
-                             ["method" if english else "metode", result["method"]["formula"]],
+                             [t("export.method", lang), result["method"]["formula"]],
                              ["", result["method"]["text"]]]
-    rows += [["threshold" if english else "ambang", key, str(value)] for key, value in result["thresholds"].items()]
-    rows += [["reference" if english else "referensi", result["reference"]["scope"], result["reference"]["code"]],
-             ["commodities" if english else "komoditas", ", ".join(result["commodities_considered"])]]
-    rows += [["warning" if english else "peringatan", text] for text in result["warnings"]]
-    rows += [["class" if english else "kelas", key, label] for key, label in result["classes"].items()]
+    rows += [[t("export.threshold", lang), key, str(value)] for key, value in result["thresholds"].items()]
+    rows += [[t("export.reference", lang), result["reference"]["scope"], result["reference"]["code"]],
+             [t("export.commodities", lang), ", ".join(result["commodities_considered"])]]
+    rows += [[t("export.warning", lang), text] for text in result["warnings"]]
+    rows += [[t("export.class", lang), key, label] for key, label in result["classes"].items()]
     return rows
 
 

@@ -19,12 +19,13 @@ from flask import Blueprint, Response, current_app, g, render_template_string, r
 
 from gis.cql2 import GEOMETRY_NAMES
 from gis.features import Extent, Selection
+from gis.i18n import t
 from webmap.current import api_lang as _lang
 from webmap.current import data_memo
 from webmap.current import engine as _engine
 from webmap.http import stream_export
 from webmap.ogc_analysis import AnalysisProvider
-from webmap.ogc_html import PAGE, TEXT, cell, svg_preview
+from webmap.ogc_html import PAGE, cell, svg_preview
 from webmap.ogc_providers import Collection, Field, ItemsPage, LayerProvider, Provider, shown_fields
 from webmap.openapi_ogc import CRS84, DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, build_openapi, operations
 from webmap.params import BadParameter, parse_bbox, parse_int, parse_year_interval
@@ -70,9 +71,9 @@ ITEM_FORMATS: tuple[str, ...] = (*PAGE_FORMATS, *DOWNLOAD_FORMATS)
 
 # --- request helpers ------------------------------------------------------------------------------
 
-def _t(key: str) -> str:
-    """A text of the page in the request's language."""
-    return TEXT[key][_lang() == "en"]
+def _t(key: str, **values: Any) -> str:
+    """A text of the catalogue (``gis.i18n``) in the request's language."""
+    return t(key, _lang(), **values)
 
 
 def _providers() -> tuple[Provider, ...]:
@@ -163,7 +164,7 @@ def _json(body: Any, mimetype: str = "application/json") -> Response:
 def _html(title: str, crumbs: list[tuple[str, str]], **content: Any) -> Response:
     lang = _lang()
     page = render_template_string(
-        PAGE, lang=lang, t=lambda key: TEXT[key][lang == "en"], title=title, crumbs=crumbs,
+        PAGE, lang=lang, t=lambda key: t(key, lang), title=title, crumbs=crumbs,
         json_url=_here(f="json"), other_lang=_here(lang="id" if lang == "en" else "en"), **content)
     response = Response(page, mimetype="text/html")
     response.vary.update(("Accept", "Accept-Language"))
@@ -177,21 +178,21 @@ def _html(title: str, crumbs: list[tuple[str, str]], **content: Any) -> Response
 def landing() -> Response:
     """Landing page: links to the API description, conformance and the collections."""
     fmt = negotiate()
-    title = _t("api_title")
+    title = _t("ogc.api_title")
     links = [
         *_self_links(),
         _link(_url("ogc.api"), "service-desc", OPENAPI_TYPE, "OpenAPI 3.0"),
-        _link(_url("ogc.api_html"), "service-doc", "text/html", _t("docs")),
+        _link(_url("ogc.api_html"), "service-doc", "text/html", _t("ogc.docs")),
         _link(_url("ogc.conformance"), "conformance", "application/json", "Conformance"),
         _link(_url("ogc.conformance"), REL + "conformance", "application/json", "Conformance"),
-        _link(_url("ogc.collections"), "data", "application/json", _t("collections")),
-        _link(_url("ogc.collections"), REL + "data", "application/json", _t("collections")),
+        _link(_url("ogc.collections"), "data", "application/json", _t("ogc.collections")),
+        _link(_url("ogc.collections"), REL + "data", "application/json", _t("ogc.collections")),
     ]
-    body = {"title": title, "description": _t("api_description"), "links": links}
+    body = {"title": title, "description": _t("ogc.api_description"), "links": links}
     if fmt == "html":
-        nav = [(_t("collections"), _nav("ogc.collections")),
+        nav = [(_t("ogc.collections"), _nav("ogc.collections")),
                ("Conformance", _nav("ogc.conformance")),
-               (_t("docs"), _nav("ogc.api_html")),
+               (_t("ogc.docs"), _nav("ogc.api_html")),
                ("OpenAPI (JSON)", url_for("ogc.api", f="json"))]
         return _html(title, [], intro=body["description"], links=nav)
     return _json(body)
@@ -218,7 +219,7 @@ def api() -> Response:
 def api_html() -> Response:
     """The API documentation as a plain HTML page (no external assets)."""
     doc = build_openapi(_url("ogc.landing").rstrip("/"))
-    return _html(_t("docs"), [("OGC API", _nav("ogc.landing"))],
+    return _html(_t("ogc.docs"), [("OGC API", _nav("ogc.landing"))],
                  intro=doc["info"]["description"], operations=operations(doc),
                  prefix=url_for("ogc.landing").rstrip("/"), links=[("OpenAPI (JSON)", url_for("ogc.api", f="json"))])
 
@@ -231,8 +232,8 @@ def collection_doc(collection: Collection, extent: Extent) -> dict[str, Any]:
     links = [
         _link(_url("ogc.collection", cid=cid), "self", "application/json", title),
         _link(_url("ogc.collection", cid=cid, f="html"), "alternate", "text/html", title),
-        _link(_url("ogc.items", cid=cid), "items", GEOJSON, _t("features")),
-        _link(_url("ogc.items", cid=cid, f="html"), "items", "text/html", _t("features")),
+        _link(_url("ogc.items", cid=cid), "items", GEOJSON, _t("ogc.features")),
+        _link(_url("ogc.items", cid=cid, f="html"), "items", "text/html", _t("ogc.features")),
     ]
     if collection.cql:
         links.append(_link(_url("ogc.queryables", cid=cid), REL + "queryables", SCHEMA_TYPE, "Queryables"))
@@ -257,8 +258,8 @@ def collections() -> Response:
     docs = [collection_doc(c, provider.extent(c.id)) for provider in _providers() for c in provider.collections(lang)]
     if fmt == "html":
         rows = [[(d["title"], _nav("ogc.collection", cid=d["id"])), d["id"], d["description"]] for d in docs]
-        return _html(_t("collections"), [("OGC API", _nav("ogc.landing"))],
-                     table={"head": [_t("title"), "id", _t("description")],
+        return _html(_t("ogc.collections"), [("OGC API", _nav("ogc.landing"))],
+                     table={"head": [_t("ogc.title"), "id", _t("ogc.description")],
                             "rows": rows})
     return _json({"links": _self_links(), "collections": docs})
 
@@ -271,12 +272,12 @@ def collection(cid: str) -> Response:
     doc = collection_doc(found, provider.extent(found.id))
     if fmt == "html":
         extent = doc.get("extent", {})
-        rows = [["id", found.id], [_t("description"), doc["description"]],
+        rows = [["id", found.id], [_t("ogc.description"), doc["description"]],
                 ["bbox", ", ".join(f"{v:.5f}" for v in extent["spatial"]["bbox"][0]) if extent else "—"],
                 ["CRS", CRS84]]
         if "temporal" in extent:
-            rows.append([_t("years"), " – ".join(v[:4] for v in extent["temporal"]["interval"][0])])
-        nav = [(_t("features"), _nav("ogc.items", cid=cid))]
+            rows.append([_t("ogc.years"), " – ".join(v[:4] for v in extent["temporal"]["interval"][0])])
+        nav = [(_t("ogc.features"), _nav("ogc.items", cid=cid))]
         if found.cql:
             nav.append(("Queryables", _nav("ogc.queryables", cid=cid)))
         return _html(found.title, _crumbs(), table={"head": [], "rows": rows}, links=nav)
@@ -285,7 +286,7 @@ def collection(cid: str) -> Response:
 
 
 def _crumbs(found: Collection | None = None) -> list[tuple[str, str]]:
-    crumbs = [("OGC API", _nav("ogc.landing")), (_t("collections"), _nav("ogc.collections"))]
+    crumbs = [("OGC API", _nav("ogc.landing")), (_t("ogc.collections"), _nav("ogc.collections"))]
     if found is not None:
         crumbs.append((found.title, _nav("ogc.collection", cid=found.id)))
     return crumbs
@@ -310,16 +311,16 @@ def queryables(cid: str) -> Response:
     if "id" not in props:
         props["id"] = {"title": "id", "type": found.id_type}
     geometry_format = {"Point": "geometry-point", "MultiPolygon": "geometry-multipolygon"}
-    props["geometry"] = {"title": _t("geometry"), "x-ogc-role": "primary-geometry",
+    props["geometry"] = {"title": _t("ogc.geometry"), "x-ogc-role": "primary-geometry",
                          "format": geometry_format.get(found.geometry_type, "geometry-any")}
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": _url("ogc.queryables", cid=cid),
               "type": "object", "title": found.title, "properties": props, "additionalProperties": False}
     if fmt == "html":
         rows = [[name, p.get("type", p.get("format", "")), p.get("title", ""),
                  "✓" if name in found.filters else ""] for name, p in props.items()]
-        head = [_t("name"), _t("type"), _t("title"), f"?{_t('name').lower()}=…"]
+        head = [_t("common.name"), _t("ogc.type"), _t("ogc.title"), f"?{_t('common.name').lower()}=…"]
         return _html(f"Queryables: {found.title}", _crumbs(found), table={"head": head, "rows": rows},
-                     intro=_t("queryables_intro"))
+                     intro=_t("ogc.queryables_intro"))
     return _json(schema, SCHEMA_TYPE)
 
 
@@ -451,10 +452,10 @@ def _items_html(found: Collection, query: ItemsQuery, page: ItemsPage) -> Respon
     rows = [[(str(f["id"]), _nav("ogc.item", cid=found.id, fid=f["id"])),
              *(cell(f["properties"].get(s.name), lang) for s in shown)] for f in feats]
     first = query.offset + 1 if page.page.number_returned else 0
-    summary = _t("showing").format(
-        first=first, last=query.offset + page.page.number_returned,
+    summary = _t(
+        "ogc.showing", first=first, last=query.offset + page.page.number_returned,
         total=("" if page.page.matched_exact else "~") + f"{page.page.number_matched:,}")
-    pager = [(TEXT[link["rel"]][lang == "en"], link["href"])
+    pager = [(t(f"ogc.{link['rel']}", lang), link["href"])
              for link in _paging_links(query, page, "html", "text/html")]
     return _html(found.title, _crumbs(found), intro=summary, table={"head": ["id", *(s.title for s in shown)],
                                                                     "rows": rows},
@@ -491,6 +492,6 @@ def _item_html(found: Collection, fid: str, data: Mapping[str, Any], selection: 
     geometry = data.get("geometry") or {}
     if geometry.get("type") == "Point":
         lon, lat = geometry["coordinates"][:2]
-        rows.append([_t("coordinates"), f"{lat:.6f}, {lon:.6f}"])
+        rows.append([_t("ogc.coordinates"), f"{lat:.6f}, {lon:.6f}"])
     return _html(f"{found.title}: {fid}", _crumbs(found), table={"head": [], "rows": rows},
                  svg=svg_preview([data.get("geometry")]))

@@ -1,6 +1,7 @@
-"""The HTML side of the OGC API at ``/ogc``: the page template, its texts (id / en), cells and an SVG preview.
+"""The HTML side of the OGC API at ``/ogc``: the page template, cells and an SVG preview.
 
-Plain server-rendered pages without external assets, for people who open an ``/ogc`` link in a browser.
+Plain server-rendered pages without external assets, for people who open an ``/ogc`` link in a browser;
+their texts are the catalogue's ``ogc.*`` (``gis.i18n``).
 """
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from gis.i18n import t
+
 
 def cell(value: Any, lang: str) -> str:
     """A property value as the text of a table cell (lists joined, objects by their label, numbers grouped)."""
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return TEXT["yes" if value else "no"][lang == "en"]
+        return t("ogc.yes", lang) if value else t("ogc.no", lang)
     if isinstance(value, list):
         return ", ".join(_part(v) for v in value)
     if isinstance(value, float):
@@ -77,37 +80,6 @@ def svg_preview(geometries: list[Mapping[str, Any] | None], width: int = 640) ->
             + "".join(shapes) + "</svg>")
 
 
-TEXT: dict[str, tuple[str, str]] = {
-    "api_title": ("Peta Ekonomi — OGC API Features", "Peta Ekonomi — OGC API Features"),
-    "api_description": (
-        "Potensi ekonomi Kabupaten Indramayu: wilayah, produsen UMKM/IKM, TPI, peluang investasi, produksi "
-        "pertanian dan perikanan, dan hasil analisis per wilayah (LQ, DLQ, shift-share, tipologi Klassen, "
-        "komoditas unggulan). Bisa dibaca QGIS, GDAL dan OWSLib.",
-        "Economic potential of Kabupaten Indramayu: areas, UMKM/IKM producers, fish landing sites, investment "
-        "opportunities, agriculture and fisheries production, and analysis results per area (LQ, DLQ, "
-        "shift-share, Klassen typology, leading commodities). Readable by QGIS, GDAL and OWSLib."),
-    "docs": ("Dokumentasi API", "API documentation"),
-    "collections": ("Koleksi", "Collections"),
-    "features": ("Fitur", "Features"),
-    "title": ("Judul", "Title"),
-    "description": ("Deskripsi", "Description"),
-    "years": ("Tahun", "Years"),
-    "geometry": ("Geometri", "Geometry"),
-    "name": ("Nama", "Name"),
-    "type": ("Tipe", "Type"),
-    "next": ("Berikutnya →", "Next →"),
-    "prev": ("← Sebelumnya", "← Previous"),
-    "showing": ("Menampilkan {first}–{last} dari {total} fitur.", "Showing {first}–{last} of {total} features."),
-    "queryables_intro": (
-        "Properti yang dapat dipakai di parameter filter (CQL2-text). Tanda ✓: juga sebagai ?nama=nilai.",
-        "Properties usable in the filter parameter (CQL2-text). ✓: also usable as ?name=value."),
-    "parameters": ("Parameter", "Parameters"),
-    "language": ("English", "Bahasa Indonesia"),
-    "coordinates": ("Koordinat (lintang, bujur)", "Coordinates (lat, lon)"),
-    "yes": ("ya", "yes"),
-    "no": ("tidak", "no"),
-}
-
 PAGE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -123,7 +95,7 @@ code{background:#eceff1;padding:0 .2rem}.op{margin:1rem 0;border-top:1px solid #
 </style></head><body>
 <header><nav>{% for name, href in crumbs %}{% if not loop.first %} › {% endif %}<a href="{{ href }}">{{ name }}</a>
 {%- endfor %}</nav>
-<span><a href="{{ other_lang }}">{{ t('language') }}</a> <a href="{{ json_url }}">JSON</a></span></header>
+<span><a href="{{ other_lang }}">{{ t('lang.switch') }}</a> <a href="{{ json_url }}">JSON</a></span></header>
 <main><h1>{{ title }}</h1>
 {% if intro %}<p>{{ intro }}</p>{% endif %}
 {% if svg %}{{ svg|safe }}{% endif %}
@@ -136,7 +108,8 @@ code{background:#eceff1;padding:0 .2rem}.op{margin:1rem 0;border-top:1px solid #
 {% if pager %}<p>{% for name, href in pager %}<a href="{{ href }}">{{ name }}</a> {% endfor %}</p>{% endif %}
 {% for op in operations or [] %}<section class="op"><h2><code>{{ op.method }} {{ prefix }}{{ op.path }}</code></h2>
 <p><strong>{{ op.summary }}</strong> {{ op.description }}</p>
-{% if op.parameters %}<table><thead><tr><th>{{ t('parameters') }}</th><th>in</th><th>schema</th><th></th></tr></thead>
+{% if op.parameters %}<table><thead><tr><th>{{ t('ogc.parameters') }}</th><th>in</th><th>schema</th>{#
+#}<th></th></tr></thead>
 <tbody>{% for p in op.parameters %}<tr><td><code>{{ p.name }}</code></td><td>{{ p['in'] }}</td>
 <td>{{ p.schema.type }}{% if p.schema.enum %}: {{ p.schema.enum|join(', ') }}{% endif %}</td>
 <td>{{ p.description }}</td></tr>{% endfor %}</tbody></table>{% endif %}

@@ -1,7 +1,8 @@
 """The HTML pages: ``/`` map, ``/investor``, ``/produk``, ``/perencana`` (and its upload page
 ``/perencana/unggah``), ``/wilayah/<code>`` (thin routes).
 
-Maps come from ``webmap.maps`` (Folium), texts from ``webmap.i18n``, assets from ``webmap.assets``.
+Maps come from ``webmap.maps`` (Folium), texts from ``webmap.i18n`` (the catalogue of ``gis.i18n``), assets from
+``webmap.assets``.
 Pages carry no data tables: their scripts read vector tiles and the APIs. ``webmap.maps`` is imported by
 the views that draw a map, not here: Folium takes a tenth of a second to import, and the CLI
 (``flask etl load``) creates the app without drawing any.

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from gis.errors import InvalidRequest, NotFoundError
+from gis.i18n import CATALOG, LANGS, labels, normalize_lang
 
 ANALYSES: tuple[str, ...] = ("lq", "dlq", "shift-share", "klassen", "leading")
 LEVELS: tuple[str, ...] = ("kecamatan", "desa")
@@ -20,41 +21,15 @@ TOLERANCE = 1e-9
 
 Labels = Mapping[str, tuple[str, str]]  # id -> (Indonesian, English)
 
-LQ_CLASSES: Labels = {
-    "basis": ("Basis (LQ > 1)", "Basic (LQ > 1)"),
-    "non_basis": ("Non-basis (LQ ≤ 1)", "Non-basic (LQ ≤ 1)"),
-}
-DLQ_CLASSES: Labels = {
-    "leading": ("Unggulan: basis dan spesialisasi menguat (tetap basis)", "Leading: basic, specialisation rising"),
-    "weakening": ("Basis melemah: spesialisasi menurun (dapat menjadi non-basis)",
-                  "Weakening: basic, specialisation falling"),
-    "emerging": ("Prospektif: non-basis, spesialisasi menguat (dapat menjadi basis)",
-                 "Emerging: non-basic, specialisation rising"),
-    "lagging": ("Tertinggal: non-basis dan spesialisasi menurun", "Lagging: non-basic, specialisation falling"),
-}
-SHIFT_CLASSES: Labels = {
-    "competitive": ("Berdaya saing: tumbuh lebih cepat dari referensi", "Competitive: grew faster than the reference"),
-    "not_competitive": ("Kurang berdaya saing: tidak tumbuh lebih cepat dari referensi",
-                        "Less competitive: did not grow faster than the reference"),
-}
-QUADRANTS: Labels = {
-    "prime": ("Kuadran I: maju dan tumbuh cepat", "Quadrant I: prime (developed and fast-growing)"),
-    "developed_depressed": ("Kuadran II: maju tapi tertekan", "Quadrant II: developed but depressed"),
-    "potential": ("Kuadran III: berkembang cepat", "Quadrant III: potential (fast-developing)"),
-    "lagging": ("Kuadran IV: relatif tertinggal", "Quadrant IV: relatively lagging"),
-}
-LEADING_CLASSES: Labels = {
-    "leading": ("Unggulan: basis dan tumbuh lebih cepat dari referensi", "Leading: basic and outgrowing the reference"),
-    "basis_slower": ("Basis, tumbuh tidak lebih cepat dari referensi", "Basic, not outgrowing the reference"),
-    "emerging": ("Potensial: non-basis, tumbuh lebih cepat dari referensi",
-                 "Emerging: non-basic, outgrowing the reference"),
-    "other": ("Bukan unggulan: non-basis, tumbuh tidak lebih cepat", "Not leading: non-basic, not outgrowing"),
-    "basis": ("Basis (pertumbuhan tidak tersedia)", "Basic (growth not available)"),
-    "non_basis": ("Non-basis (pertumbuhan tidak tersedia)", "Non-basic (growth not available)"),
-}
-NO_PRODUCTION = ("Tidak ada produksi", "No production")
-NO_START = ("Tidak ada produksi di tahun awal: pertumbuhan tidak terdefinisi",
-            "No production in the start year: growth undefined")
+# The class labels are the catalogue's (gis.i18n, ``analysis.class.*``); the ids and their order are the model's.
+LQ_CLASSES: Labels = labels("analysis.class.lq", ("basis", "non_basis"))
+DLQ_CLASSES: Labels = labels("analysis.class.dlq", ("leading", "weakening", "emerging", "lagging"))
+SHIFT_CLASSES: Labels = labels("analysis.class.shift", ("competitive", "not_competitive"))
+QUADRANTS: Labels = labels("analysis.class.klassen", ("prime", "developed_depressed", "potential", "lagging"))
+LEADING_CLASSES: Labels = labels("analysis.class.leading",
+                                 ("leading", "basis_slower", "emerging", "other", "basis", "non_basis"))
+NO_PRODUCTION: tuple[str, str] = CATALOG["analysis.class.no_production"]
+NO_START: tuple[str, str] = CATALOG["analysis.class.no_start"]
 
 
 class InvalidAnalysis(InvalidRequest):
@@ -138,4 +113,4 @@ class Inputs:
 
 def lang_index(lang: str) -> int:
     """Index of ``lang`` in the (Indonesian, English) pairs of labels."""
-    return 1 if lang == "en" else 0
+    return LANGS.index(normalize_lang(lang))

@@ -19,8 +19,8 @@ from gis.analysis.model import (
     SHIFT_CLASSES,
     Coverage,
     Labels,
-    lang_index,
 )
+from gis.i18n import labels, t
 from gis.layers import sector_ids, stat_layer
 from gis.stats import subject_label
 
@@ -41,19 +41,12 @@ class ResultCollection:
 
     def title(self, lang: str = "id") -> str:
         """``LQ Padi`` / ``Klassen typology Padi``: the analysis and the commodity in the reader's language."""
-        i = lang_index(lang)
-        name = ANALYSIS_TITLES[self.analysis][i]
+        name = t(f"analysis.name.{self.analysis}", lang)
         subject = subject_label(self.commodity, lang) if self.commodity else sector_title(self.sector, lang)
         return f"{name}: {subject}"
 
 
-ANALYSIS_TITLES: Labels = {
-    "lq": ("Location quotient (LQ)", "Location quotient (LQ)"),
-    "dlq": ("Dynamic LQ (DLQ)", "Dynamic LQ (DLQ)"),
-    "shift-share": ("Shift-share", "Shift-share"),
-    "klassen": ("Tipologi Klassen", "Klassen typology"),
-    "leading": ("Komoditas unggulan", "Leading commodities"),
-}
+ANALYSIS_TITLES: Labels = labels("analysis.name", ("lq", "dlq", "shift-share", "klassen", "leading"))
 
 
 def sectors() -> tuple[str, ...]:
@@ -109,24 +102,11 @@ ROW_FIELDS: Mapping[str, Sequence[str]] = {
 }
 CLASSES: Mapping[str, Labels] = {"lq": LQ_CLASSES, "dlq": DLQ_CLASSES, "shift-share": SHIFT_CLASSES,
                                  "klassen": QUADRANTS, "leading": LEADING_CLASSES}
-FIELD_TITLES: Labels = {
-    "code": ("Kode wilayah", "Area code"), "name": ("Nama", "Name"), "parent_code": ("Kode induk", "Parent code"),
-    "production": ("Produksi (ton)", "Production (ton)"), "area_total": ("Produksi wilayah (ton)", "Area total (ton)"),
-    "share_in_area": ("Pangsa di wilayah", "Share in the area"),
-    "share_of_reference": ("Pangsa dari referensi", "Share of the reference"), "lq": ("LQ", "LQ"),
-    "start": ("Produksi awal (ton)", "Start (ton)"), "end": ("Produksi akhir (ton)", "End (ton)"),
-    "change": ("Perubahan (ton)", "Change (ton)"), "growth": ("Pertumbuhan", "Growth"),
-    "annual_growth": ("Pertumbuhan per tahun", "Annual growth"), "area_growth": ("Pertumbuhan wilayah", "Area growth"),
-    "lq_start": ("LQ awal", "LQ at the start"), "lq_end": ("LQ akhir", "LQ at the end"), "dlq": ("DLQ", "DLQ"),
-    "national_share": ("Komponen referensi (N)", "National share (N)"),
-    "proportional_shift": ("Pergeseran proporsional (M)", "Proportional shift (M)"),
-    "differential_shift": ("Pergeseran diferensial (C)", "Differential shift (C)"),
-    "net_shift": ("Pergeseran bersih", "Net shift"), "share": ("Pangsa", "Share"),
-    "rank": ("Peringkat", "Rank"), "class": ("Kelas", "Class"), "class_label": ("Keterangan kelas", "Class label"),
-    "quadrant": ("Kuadran", "Quadrant"), "leading": ("Komoditas unggulan", "Leading commodities"),
-    "leading_count": ("Jumlah unggulan", "Leading count"), "top_commodity": ("Komoditas teratas", "Top commodity"),
-    "commodities": ("Komoditas", "Commodities"),
-}
+FIELD_TITLES: Labels = labels("analysis.field", (
+    "code", "name", "parent_code", "production", "area_total", "share_in_area", "share_of_reference", "lq", "start",
+    "end", "change", "growth", "annual_growth", "area_growth", "lq_start", "lq_end", "dlq", "national_share",
+    "proportional_shift", "differential_shift", "net_shift", "share", "rank", "class", "class_label", "quadrant",
+    "leading", "leading_count", "top_commodity", "commodities"))
 _TEXT, _NUM, _INT = {"type": "string"}, {"type": "number"}, {"type": "integer"}
 
 

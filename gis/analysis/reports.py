@@ -37,6 +37,7 @@ from gis.analysis.model import (
     lang_index,
 )
 from gis.analysis.texts import dlq_method, klassen_method, leading_method, lq_method, shift_share_method
+from gis.i18n import t
 from gis.stats import subject_label
 
 # --------------------------------------------------------------------------- inputs as tables
@@ -304,15 +305,9 @@ def warnings_for(inputs: Inputs, lang: str) -> list[str]:
                                                                and query.share == "specialisation")
     if len(plan_.commodities) != 1 or not uses_mix:
         return []
-    only, level = plan_.commodities[0], query.level
-    both = " dan " if lang == "id" else " and "
-    years = str(plan_.end) if query.analysis in ("lq", "leading") else both.join(map(str, plan_.years))
-    if lang == "id":
-        return [f"Hanya {only} yang berdata di tingkat {level} untuk {years}: pangsanya di setiap wilayah dan di "
-                f"referensi sama dengan 1, sehingga LQ (dan DLQ) = 1 menurut definisinya. Muat komoditas lain "
-                f"untuk tingkat ini agar LQ bermakna."]
-    return [f"Only {only} has data at {level} level for {years}: its share is 1 in every area and in the reference, "
-            f"so LQ (and DLQ) = 1 by construction. Load other commodities at this level for a meaningful LQ."]
+    years = (str(plan_.end) if query.analysis in ("lq", "leading")
+             else t("analysis.note.period", lang, start=plan_.years[0], end=plan_.years[-1]))
+    return [t("analysis.note.single_commodity", lang, commodity=plan_.commodities[0], level=query.level, years=years)]
 
 
 def _area_cells(area: Area) -> dict[str, Any]:
