@@ -25,6 +25,10 @@ Pair = tuple[str, str]  # (Indonesian, English)
 CATALOG: dict[str, Pair] = {
     # layout
     "site.title": ("Peta Ekonomi Indramayu", "Indramayu Economic Map"),
+    "tiles.grid_below": ("Di bawah zoom {zoom}: sel grid dengan {field}.",
+                         "Below zoom {zoom}: grid cells with {field}."),
+    "api.description": ("Profil wilayah, pencarian produsen, statistik, peluang investasi, ekspor",
+                        "Area profiles, producer search, statistics, investment opportunities, exports"),
     "site.tagline": ("Potensi ekonomi Kabupaten Indramayu", "The economic potential of Indramayu Regency"),
     "nav.map": ("Peta", "Map"),
     "nav.investor": ("Investor", "Investors"),

@@ -23,6 +23,7 @@ from flask import Blueprint, Response, jsonify, request
 from gis import exports, profiles, search, stats
 from gis.area_codes import is_inside
 from gis.features import Selection
+from gis.i18n import t
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Layer, Prop
 from webmap import analysis_api, openapi_uploads, openapi_v1
@@ -176,8 +177,7 @@ def landing() -> Response:
     lang = _lang(LANDING.parse(request.args))
     return jsonify({
         "title": "Peta Ekonomi REST API v1",
-        "description": ("Profil wilayah, pencarian produsen, statistik, peluang investasi, ekspor" if lang == "id"
-                        else "Area profiles, producer search, statistics, investment opportunities, exports"),
+        "description": t("api.description", lang),
         "links": [
             _link("self", _url("/api/v1")),
             _link("service-desc", _url("/api/v1/openapi.json"), OPENAPI_TYPE),

@@ -15,6 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from gis.filters import property_filters
+from gis.i18n import t
 from gis.layers import LAYERS, RAMPS, Label, Layer
 from gis.profiles import view_bbox
 from gis.tiles import (
@@ -108,8 +109,7 @@ def build_tilejson(layer: Layer, base_url: str, filters: Mapping[str, str], lang
     description = layer.description(lang)
     if layer.is_points and policy_for(layer).aggregate_below:
         below = policy_for(layer).aggregate_below
-        description += (f" Di bawah zoom {below}: sel grid dengan {COUNT_FIELD}." if lang == "id"
-                        else f" Below zoom {below}: grid cells with {COUNT_FIELD}.")
+        description += " " + t("tiles.grid_below", lang, zoom=below, field=COUNT_FIELD)
     url = f"{base_url}/tiles/{quote(layer.id)}/{{z}}/{{x}}/{{y}}.pbf"
     return {
         "tilejson": "3.0.0",
@@ -274,7 +274,7 @@ def build_style(base_url: str, lang: str, choropleths: Mapping[str, Choropleth |
     layers += [spec for _, _, spec in sorted(drawn, key=lambda item: (item[0], item[1]))]
     return {
         "version": 8,
-        "name": "Peta Ekonomi Indramayu" if lang == "id" else "Indramayu Economic Map",
+        "name": t("site.title", lang),
         "metadata": {"peta:lang": lang, "peta:attribution": ATTRIBUTION},
         "center": [center[0], center[1]],
         "zoom": center[2],
