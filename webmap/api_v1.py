@@ -64,6 +64,8 @@ AREA_CODE = r"[0-9]{2}\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?"
 AREA_HINT = "a Kemendagri code such as 32.12, 32.12.16 or 32.12.16.2004"
 AREA = Param("area", string(13, AREA_CODE, AREA_HINT), "Kemendagri code of a kabupaten, kecamatan or desa: "
              "only what lies inside it.", example="32.12.16")
+AREA_CODE_ALIAS = Param("area_code", string(13, AREA_CODE, AREA_HINT), "The same as area, under the name of the "
+                        "OGC API's filter (either may be given, not both).", example="32.12.16")
 LANDING = Spec(LANG)
 AREA_PROFILE = Spec(Param("code", string(13, AREA_CODE, AREA_HINT), "Kemendagri code (32.12, 32.12.16, "
                           "32.12.16.2004).", where="path", example="32.12.16"), LANG)
@@ -73,6 +75,7 @@ PRODUCERS = Spec(
     Param("sector", choice(*sorted(SECTIONS)), "KBLI 2020 section letter."),
     Param("tag", string(64, r"[\w-]+", "letters, digits, '-' or '_'"), "A tag, e.g. krupuk."),
     AREA,
+    AREA_CODE_ALIAS,
     Param("near", point(), "lon,lat: only producers within radius, nearest first, with distance_m."),
     Param("radius", number(1, search.MAX_RADIUS_M), "Metres around near.", default=search.DEFAULT_RADIUS_M),
     Param("limit", integer(1, search.MAX_LIMIT), "Page size.", default=search.DEFAULT_LIMIT),
@@ -84,6 +87,7 @@ OPPORTUNITIES = Spec(
     Param("status", string(32), "Status, e.g. tersedia."),
     Param("readiness", string(32), "Readiness, e.g. siap_investasi."),
     AREA,
+    AREA_CODE_ALIAS,
     Param("min_value", number(0, MAX_VALUE_IDR), "Smallest investment value (IDR)."),
     Param("max_value", number(0, MAX_VALUE_IDR), "Largest investment value (IDR)."),
     Param("limit", integer(1, 500), "Page size.", default=100),
@@ -109,6 +113,7 @@ def stats_spec(dataset: stats.Dataset) -> Spec:
               default=stats.DEFAULT_CLASSES),
         Param("geometry", boolean(), "Include the area geometries (f=geojson and f=gpkg always do).", default=False),
         AREA,
+        AREA_CODE_ALIAS,
         Param("f", choice("json", *EXPORT_FORMATS), "json, or a file format to download.", default="json"),
         LANG,
     )
@@ -148,6 +153,14 @@ def export_spec(layer: Layer) -> Spec:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _area(fields: dict[str, Any]) -> str | None:
+    """The area filter, given as ``area`` or as ``area_code`` (the OGC API's name); both at once must agree."""
+    area, alias = fields.get("area"), fields.get("area_code")
+    if area and alias and area != alias:
+        raise BadParameter(f"area and area_code name the same filter; give one (got {area!r} and {alias!r})")
+    return area or alias
 
 
 def _lang(fields: Mapping[str, Any]) -> str:
@@ -214,7 +227,7 @@ def producers() -> Response:
     if request.args.get("radius") and fields["near"] is None:
         raise BadParameter("radius needs near=lon,lat")
     query = search.ProducerQuery(
-        q=fields["q"], sector=fields["sector"], tag=fields["tag"], area=fields["area"], near=fields["near"],
+        q=fields["q"], sector=fields["sector"], tag=fields["tag"], area=_area(fields), near=fields["near"],
         radius_m=fields["radius"], limit=fields["limit"], cursor=fields["cursor"],
     )
     body = search.search_producers(_engine(), query, _lang(fields))
@@ -241,8 +254,9 @@ def statistics(dataset: str) -> Response:
         geometry=fields["geometry"] or fields["f"] in ("geojson", "gpkg"),
     )
     result = stats.choropleth(_engine(), query, _lang(fields))
-    if fields["area"]:  # the classes stay those of the whole level, as on the map
-        result = {**result, "values": [v for v in result["values"] if is_inside(v["code"], fields["area"])]}
+    area = _area(fields)
+    if area:  # the classes stay those of the whole level, as on the map
+        result = {**result, "values": [v for v in result["values"] if is_inside(v["code"], area)]}
     if fields["f"] != "json":
         return stream_export(exports.stats_export(result, fields["f"]))
     return jsonify(result)
@@ -253,7 +267,7 @@ def opportunities() -> Response:
     """Investment opportunities filtered by sector, status, readiness, area and value."""
     fields = OPPORTUNITIES.parse(request.args)
     query = search.OpportunityQuery(
-        sector=fields["sector"], status=fields["status"], readiness=fields["readiness"], area=fields["area"],
+        sector=fields["sector"], status=fields["status"], readiness=fields["readiness"], area=_area(fields),
         min_value=fields["min_value"], max_value=fields["max_value"], limit=fields["limit"], offset=fields["offset"],
     )
     body = search.list_opportunities(_engine(), query, _lang(fields))

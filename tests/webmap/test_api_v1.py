@@ -376,3 +376,18 @@ def test_self_link_keeps_the_query(client):
     body = client.get("/api/v1/producers?sector=C&limit=3").get_json()
     self_link = next(link["href"] for link in body["links"] if link["rel"] == "self")
     assert parse_qs(urlsplit(self_link).query) == {"sector": ["C"], "limit": ["3"]}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/producers?limit=100", "/api/v1/opportunities?limit=500",
+                                  "/api/v1/stats/agriculture?commodity=padi&level=desa"])
+def test_area_code_is_the_area_filter_under_the_ogc_name(client, path):
+    """``area_code`` (the OGC API's name) keeps what ``area`` keeps; both at once must agree."""
+    def keys(response) -> set[str]:
+        body = response.get_json()
+        return {str(f["id"]) for f in body["features"]} if "features" in body else {v["code"] for v in body["values"]}
+    by_area = client.get(f"{path}&area=32.12.16")
+    by_code = client.get(f"{path}&area_code=32.12.16")
+    assert by_area.status_code == by_code.status_code == 200
+    assert keys(by_area) == keys(by_code) and keys(by_area) and keys(by_area) != keys(client.get(path))
+    both = client.get(f"{path}&area=32.12.16&area_code=32.12.01")
+    assert both.status_code == 400 and "area_code" in both.get_json()["detail"]
