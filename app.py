@@ -54,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_uploads(app)
     app.register_blueprint(pages.bp)
     app.cli.add_command(_db_group(settings))
-    app.cli.add_command(make_etl_group(lambda: (get_engine(settings), settings)))
+    app.cli.add_command(make_etl_group(lambda: (get_engine(settings), settings), lambda: not app.testing))
     app.cli.add_command(make_keys_group(lambda: get_engine(settings)))
     return app
 

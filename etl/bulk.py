@@ -17,16 +17,31 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Engine,
+    Index,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from etl.jobs import Job
 from etl.staging import CopyStream, csv_rows
+from gis.models import Base
+
+if TYPE_CHECKING:
+    from etl.runner import LoadRunner
 
 WORK_SCHEMA = "etl_work"
 INDEX_MEMORY = "512MB"  # maintenance_work_mem of an index build: enough to sort a million rows in memory
@@ -51,8 +66,58 @@ def holds_only(conn: Connection, table: str, runs: list[int]) -> bool:
         f"SELECT NOT EXISTS (SELECT 1 FROM {table} WHERE NOT (load_run_id = ANY(:runs)))"), {"runs": runs}).scalar())
 
 
+@dataclass(frozen=True)
+class DeclaredIndex:
+    """An index of a table as gis.models declares it, with the constraint it backs (if any)."""
+
+    name: str
+    expressions: tuple[str | ColumnElement, ...]  # column names, or SQL expressions
+    unique: bool = False
+    method: str = "btree"
+    operators: tuple[str, ...] = ()  # operator classes, e.g. "gin_trgm_ops"
+    constraint: str | None = None  # "PRIMARY KEY" or "UNIQUE" when the index backs that constraint
+
+    @classmethod
+    def of(cls, index: Index) -> DeclaredIndex:
+        """The declaration of a model's index."""
+        options = index.dialect_options["postgresql"]
+        return cls(str(index.name), tuple(e.name if isinstance(e, Column) else e for e in index.expressions),
+                   bool(index.unique), options["using"] or "btree", tuple(options["ops"].values()))
+
+    @property
+    def build_cost(self) -> int:
+        """Rank of the build's duration, slowest 0: trigram, GiST, GIN over an expression (words: several
+        entries a row), unique keys over several columns, other GIN, other B-trees. The slowest start
+        first, so that the longest one starts at once and the short ones fill the gaps."""
+        if any("_trgm_ops" in op for op in self.operators):
+            return 0
+        if self.method == "gin" and any(not isinstance(e, str) for e in self.expressions):
+            return 2
+        if self.unique and self.method == "btree" and len(self.expressions) > 1:
+            return 3
+        return {"gist": 1, "gin": 4}.get(self.method, 5)
+
+    def index(self) -> Index:
+        """A new index object of this declaration, for a table with the declared column names."""
+        columns = [e for e in self.expressions if isinstance(e, str)]
+        return Index(self.name, *self.expressions, unique=self.unique, postgresql_using=self.method,
+                     postgresql_ops=dict(zip(columns, self.operators, strict=False)))
+
+
+def declared_indexes(table: str) -> list[DeclaredIndex]:
+    """Every index of ``table`` that gis.models declares, those behind its primary key and unique
+    constraints included; the slowest builds first."""
+    model = Base.metadata.tables[table]
+    kinds = {PrimaryKeyConstraint: "PRIMARY KEY", UniqueConstraint: "UNIQUE"}
+    backing = [DeclaredIndex(str(c.name), tuple(column.name for column in c.columns), unique=True,
+                             constraint=kinds[type(c)]) for c in model.constraints if type(c) in kinds]
+    plain = [DeclaredIndex.of(index) for index in model.indexes]
+    return sorted(backing + plain, key=lambda declared: (declared.build_cost, declared.name))
+
+
 class SuspendedIndexes:
-    """A table's secondary indexes and unique constraints, dropped for a bulk load and rebuilt after.
+    """A table's secondary indexes and unique constraints (as gis.models declares them), dropped for a
+    bulk load and built again after it.
 
     DROP and CREATE are transactional in PostgreSQL, so a failed load still leaves the table
     as it was.
@@ -60,29 +125,21 @@ class SuspendedIndexes:
 
     def __init__(self, conn: Connection, table: str) -> None:
         self.conn = conn
-        self.table = table
-        params = {"t": table}
-        self.constraints = conn.execute(text(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = CAST(:t AS regclass) AND contype = 'u'"), params).all()
-        self.indexes = conn.execute(text(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
-            "AND i.tablename = :t AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
-            "WHERE c.conrelid = CAST(:t AS regclass) AND c.conname = i.indexname)"), params).all()
-        quote = conn.dialect.identifier_preparer.quote
-        for name, _ in self.constraints:
-            conn.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}"))
-        for name, _ in self.indexes:
-            conn.execute(text(f"DROP INDEX {quote(name)}"))
+        model = Base.metadata.tables[table]
+        self.constraints = [c for c in model.constraints if isinstance(c, UniqueConstraint)]
+        self.indexes = sorted(model.indexes, key=lambda index: str(index.name))
+        for constraint in self.constraints:
+            conn.execute(DropConstraint(constraint))
+        for index in self.indexes:
+            conn.execute(DropIndex(index))
 
     def finish(self) -> None:
         """Build the indexes and constraints again, with memory enough for sorted builds."""
-        quote = self.conn.dialect.identifier_preparer.quote
         self.conn.execute(text(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'"))
-        for name, definition in self.constraints:
-            self.conn.execute(text(f"ALTER TABLE {self.table} ADD CONSTRAINT {quote(name)} {definition}"))
-        for _, definition in self.indexes:
-            self.conn.execute(text(definition))
+        for constraint in self.constraints:
+            self.conn.execute(AddConstraint(constraint))
+        for index in self.indexes:
+            self.conn.execute(CreateIndex(index))
 
     def discard(self) -> None:
         """Nothing to do: the rolled-back transaction restored the indexes."""
@@ -96,8 +153,9 @@ class ShadowTable:
     schema, so its indexes take the target's names from the start.
     """
 
-    def __init__(self, engine: Engine, conn: Connection, job: Job, load_run_id: int) -> None:
+    def __init__(self, engine: Engine, conn: Connection, job: Job, load_run_id: int, runner: LoadRunner) -> None:
         self.engine = engine
+        self.runner = runner
         self.conn = conn
         self.job = job
         self.load_run_id = load_run_id
@@ -111,11 +169,7 @@ class ShadowTable:
         self.not_null = set(conn.execute(text(
             "SELECT attname FROM pg_attribute WHERE attrelid = CAST(:t AS regclass) AND attnum > 0 "
             "AND attnotnull AND NOT attisdropped"), {"t": self.table}).scalars())
-        self.indexes = conn.execute(text(
-            "SELECT i.relname, pg_get_indexdef(i.oid), c.contype FROM pg_index x "
-            "JOIN pg_class i ON i.oid = x.indexrelid "
-            "LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid "
-            "WHERE x.indrelid = CAST(:t AS regclass)"), {"t": self.table}).all()
+        self.indexes = declared_indexes(self.table)
         self.work = _unlimited(engine, autocommit=False)
         try:
             self.work.execute(text(f"CREATE SCHEMA IF NOT EXISTS {WORK_SCHEMA}"))
@@ -190,19 +244,17 @@ class ShadowTable:
             _release(self.work)
 
     def _build_indexes(self) -> None:
-        on_target = re.compile(rf" ON (ONLY )?(\w+\.)?{re.escape(self.table)} USING ")
-        definitions = sorted((on_target.sub(f" ON {self.name} USING ", d, count=1) for _, d, _ in self.indexes),
-                             key=_build_cost_rank)
-        workers = max(1, min(len(definitions), os.cpu_count() or 2))
-        with ThreadPoolExecutor(workers, thread_name_prefix="etl-index") as pool:
-            for future in [pool.submit(self._build, d) for d in definitions]:
-                future.result()
+        """Build the target's indexes on the copy, as many at once as the server has cores."""
+        columns = [Column(c.name) for c in Base.metadata.tables[self.table].columns]  # names are enough
+        indexes = [declared.index() for declared in self.indexes]
+        Table(self.base, MetaData(), *columns, *indexes, schema=WORK_SCHEMA)  # the copy, for the statements
+        self.runner.run_all(self._build, [CreateIndex(index) for index in indexes], at_once=os.cpu_count() or 2)
 
-    def _build(self, definition: str) -> None:
+    def _build(self, statement: CreateIndex) -> None:
         conn = _unlimited(self.engine)
         try:
             conn.execute(text(f"SET maintenance_work_mem = '{INDEX_MEMORY}'"))
-            conn.execute(text(definition))
+            conn.execute(statement)
         finally:
             _release(conn)
 
@@ -222,11 +274,11 @@ class ShadowTable:
         conn.execute(text(f"ALTER TABLE {quote(self.schema)}.{quote(self.base)} RENAME TO {quote(self.table)}"))
         for sequence, column in owned:
             conn.execute(text(f"ALTER SEQUENCE {sequence} OWNED BY {target}.{quote(column)}"))
-        kinds = {"p": "PRIMARY KEY", "u": "UNIQUE"}
-        for name, _, contype in self.indexes:
-            if contype in kinds:
-                conn.execute(text(f"ALTER TABLE {target} ADD CONSTRAINT {quote(name)} "
-                                  f"{kinds[contype]} USING INDEX {quote(name)}"))
+        for declared in self.indexes:
+            if declared.constraint is not None:
+                name = quote(declared.name)
+                conn.execute(text(f"ALTER TABLE {target} ADD CONSTRAINT {name} {declared.constraint} "
+                                  f"USING INDEX {name}"))
 
 
 def _unlimited(engine: Engine, autocommit: bool = True) -> Connection:
@@ -252,17 +304,3 @@ def _release(conn: Connection) -> None:
         conn.invalidate()
     finally:
         conn.close()
-
-
-def _build_cost_rank(definition: str) -> int:
-    """Slowest builds first, so that the longest one starts at once and the short ones fill the gaps:
-    trigram, GiST, GIN over an expression (words: several entries a row), unique keys (several
-    text columns), other GIN, other B-trees."""
-    method, columns = definition.rsplit(" USING ", 1)[1].split(" ", 1)
-    if "_trgm_ops" in definition:
-        return 0
-    if method == "gin" and "(" in columns.strip()[1:]:  # an expression, not a column list
-        return 2
-    if definition.startswith("CREATE UNIQUE") and method == "btree" and "," in columns:
-        return 3
-    return {"gist": 1, "gin": 4}.get(method, 5)

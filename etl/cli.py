@@ -26,12 +26,11 @@ SHOWN_ISSUES = 30
 EXIT_INVALID = 1  # invalid input, or a load the database could not complete
 
 
-def make_etl_group(get_context: ContextFactory) -> click.Group:
-    """The ``etl`` command group, bound to a factory for the engine and settings."""
+def make_etl_group(get_context: ContextFactory, tune_process: Callable[[], bool] = lambda: False) -> click.Group:
+    """The ``etl`` group, bound to a factory for the engine and settings; ``tune_process()`` true: a load tunes
+    the process for good (:mod:`etl.process`), as the ``flask`` program does and a test does not."""
 
-    @click.group("etl", help="Load agency files (CSV, XLSX, GeoJSON, Shapefile, GeoPackage).")
-    def etl() -> None:
-        pass
+    etl = click.Group("etl", help="Load agency files (CSV, XLSX, GeoJSON, Shapefile, GeoPackage).")
 
     @etl.command("load")
     @click.argument("kind", type=click.Choice(sorted(JOBS)))
@@ -48,7 +47,8 @@ def make_etl_group(get_context: ContextFactory) -> click.Group:
              commodity: str | None, year: int | None, source_key: str | None) -> None:
         """Load one file as KIND."""
         engine, settings = get_context()
-        tune_for_loading()
+        if tune_process():
+            tune_for_loading()
         options = LoadOptions(dry_run, skip_invalid, commodity, year, source_key, _who())
         report = _run(engine, settings, kind, path, options, report_path)
         _print_summary([report])
@@ -60,11 +60,12 @@ def make_etl_group(get_context: ContextFactory) -> click.Group:
     def load_all(folder: Path, dry_run: bool) -> None:
         """Load every file described by FOLDER/datapackage.json, in its order."""
         engine, settings = get_context()
-        tune_for_loading()
         try:
             resources = read_package(folder)
         except EtlError as exc:
             raise click.UsageError(str(exc)) from exc
+        if tune_process():
+            tune_for_loading()
         reports = []
         for res in resources:
             options = LoadOptions(dry_run, False, res.commodity, res.year, None, _who())

@@ -1,5 +1,8 @@
 """The process of a command-line load: set up once, before the first file is read.
 
+Only the ``etl load`` and ``etl load-all`` commands apply it, in the ``flask`` program (etl/cli.py):
+it lasts as long as the process, so a web server, a test run or other library code never gets it.
+
 A load allocates and frees hundreds of megabytes per chunk (numpy and pyarrow buffers). By
 default that memory goes back to the operating system after each chunk, and the kernel then
 zeroes it again for the next one: a sixth of the CPU time of a large load. Here freed memory

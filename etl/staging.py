@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import queue
-import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, wait
 from typing import Any, Protocol
 
 import numpy as np
@@ -18,11 +17,10 @@ from sqlalchemy import Connection, text
 
 from etl.columns import on_distinct
 from etl.jobs import Job
+from etl.runner import SerialLane
 from gis.text import arrow_text, text_series
 
 _INT_TYPES = ("integer", "smallint", "bigint")
-PREPARE_THREADS = 1  # chunks encoded at once (pyarrow writes CSV without the GIL; a second thread only
-# competed with the checks for the cores: 0.1 s more CPU and 60 MB more memory on 1M rows)
 QUEUED_CHUNKS = 2  # prepared or being prepared, waiting for the writing thread (more only holds memory)
 # Of the CSV that COPY reads: the unit separator (text files cannot hold it; a cell that does is quoted).
 DELIMITER = "\x1f"
@@ -170,40 +168,59 @@ class Stage:
 
 
 class BackgroundWriter:
-    """Writes chunks on a thread while the next chunks are validated.
+    """Writes chunks in file order on a worker of the load's pool while the next chunks are validated.
 
-    PostgreSQL does the writing in its own process. Chunks are made ready (encoded) on a
-    thread of their own (PREPARE_THREADS), so the writing thread only sends and the server
-    never waits for Python between chunks. Only the writing thread uses the sink's
-    connection between the writer's creation and ``close``.
+    PostgreSQL does the writing in its own process. Chunks are made ready (encoded) one at a time
+    on a lane of the pool (a second encoder only competed with the checks for the cores: 0.1 s
+    more CPU and 60 MB more memory on 1M rows), so the writing loop only sends and the server
+    never waits for Python between chunks. Only the writing loop uses the sink's connection
+    between the writer's creation and :meth:`close` (or :meth:`stop`). The pool needs a worker
+    besides the loop for the encoding.
     """
 
-    def __init__(self, sink: Sink) -> None:
+    def __init__(self, sink: Sink, pool: Executor) -> None:
         self.sink = sink
         self.written = 0
-        self._preparing = ThreadPoolExecutor(PREPARE_THREADS, thread_name_prefix="etl-prepare")
+        self._encoding = SerialLane(pool)
         self._queue: queue.Queue[Future | None] = queue.Queue(maxsize=QUEUED_CHUNKS)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="etl-writer", daemon=True)
-        self._thread.start()
+        self._stopping = False
+        self._ended = False
+        self._loop = pool.submit(self._run)
 
     def submit(self, frame: pd.DataFrame, rows: np.ndarray) -> None:
         """Queue valid rows for writing (blocks while enough chunks are waiting)."""
-        if not frame.empty:
-            self._queue.put(self._preparing.submit(self.sink.prepare, frame, rows))
+        if not frame.empty and not self._ended:
+            self._queue.put(self._encoding.submit(self.sink.prepare, frame, rows))
 
     def close(self) -> int:
-        """Wait for every queued chunk; re-raise a failure of the threads; return rows written."""
-        self._queue.put(None)
-        self._thread.join()
-        self._preparing.shutdown()
+        """Wait for every queued chunk; re-raise a failure of the encoding or writing; return rows written."""
+        self._end()
         if self._error is not None:
             raise self._error
         return self.written
 
+    def stop(self) -> None:
+        """Write nothing more: drop the queued chunks and wait until the writing loop has ended."""
+        self._stopping = True
+        self._end()
+
+    def __enter__(self) -> BackgroundWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: Any) -> None:
+        self.stop()
+
+    def _end(self) -> None:
+        if not self._ended:
+            self._ended = True
+            self._queue.put(None)
+            wait([self._loop])
+
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
-            if self._error is not None:
+            if self._error is not None or self._stopping:
+                item.cancel()
                 continue  # keep draining so that the producer never blocks
             try:
                 self.written += self.sink.write(item.result())

@@ -548,3 +548,147 @@ def test_bulk_copy_quotes_a_chunk_whose_values_need_it(loaded_db, tmp_path, monk
     assert tags == ["null", "kue-kering"]
     assert scalar(loaded_db, "SELECT tags FROM producers WHERE name = 'Toko B'") == []
     assert scalar(loaded_db, "SELECT products IS NULL FROM producers WHERE name = 'Toko B'") is True
+
+
+# ------------------------------------------------------------------ threads and files of a load
+
+def _etl_threads() -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name.startswith("etl")]
+
+
+def _open_descriptors(path: Path) -> list[str]:
+    """This process's file descriptors open on ``path`` (Linux: /proc/self/fd)."""
+    import os
+
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        pytest.skip("needs /proc/self/fd to see open files")
+    target, found = str(path.resolve()), []
+    for fd in fds.iterdir():
+        try:
+            if os.readlink(fd) == target:
+                found.append(fd.name)
+        except OSError:  # closed while listed
+            continue
+    return found
+
+
+def _large_producers(tmp_path: Path, rows: int, bad_row: int | None = None) -> Path:
+    """A producers CSV of ``rows`` rows in Kenanga; data row ``bad_row`` (1-based) names an unknown desa."""
+    lines = ["nama,kode_wilayah,produk"]
+    for i in range(1, rows + 1):
+        code = "32.12.16.9999" if i == bad_row else KENANGA
+        lines.append(f"Usaha Uji {i},{code},krupuk")
+    return write(tmp_path / "producers.csv", "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("exit_path", ["invalid-row", "dry-run", "unchanged", "missing-column", "write-fails"])
+def test_every_way_out_of_a_load_leaves_no_worker_thread_and_the_file_closed(loaded_db, tmp_path, monkeypatch,
+                                                                             exit_path):
+    """An early failure (an invalid row in the first of many chunks, in strict mode), a dry run, a file
+    already loaded, a missing column, a write the database refuses: no thread of the load survives it,
+    the file is closed, and the database is as it was."""
+    import etl.sources
+    import etl.staging
+
+    monkeypatch.setattr(etl.sources, "CHUNK_ROWS", 500)  # 40 chunks
+    path = _large_producers(tmp_path, 20_000, bad_row=3 if exit_path == "invalid-row" else None)
+    if exit_path == "missing-column":
+        write(path, path.read_text(encoding="utf-8").replace("nama,", "judul,", 1))
+    if exit_path == "unchanged":
+        assert load(loaded_db, "producers", path).status == "loaded"
+    if exit_path == "write-fails":
+        def refuse(self, prepared):
+            raise RuntimeError("the database refused the rows")
+
+        monkeypatch.setattr(etl.staging.Stage, "write", refuse)
+    before = table_checksums(get_engine(loaded_db))
+    if exit_path == "write-fails":
+        with pytest.raises(RuntimeError, match="refused the rows"):
+            load(loaded_db, "producers", path)
+    else:
+        report = load(loaded_db, "producers", path, dry_run=exit_path == "dry-run")
+        expected = {"invalid-row": "invalid", "dry-run": "validated", "unchanged": "unchanged",
+                    "missing-column": "invalid"}
+        assert report.status == expected[exit_path], report.to_dict()["issues"][:3]
+    if exit_path == "invalid-row":
+        first = next(i for i in report.issues if i.severity == "error")
+        assert (first.row, first.column, first.value, first.type) == (4, "kode_wilayah", "32.12.16.9999",
+                                                                      "unknown-area")
+    assert _etl_threads() == []
+    assert _open_descriptors(path) == []
+    assert table_checksums(get_engine(loaded_db)) == before
+
+
+def test_a_load_runs_its_work_on_one_pool_of_few_threads(loaded_db, tmp_path, monkeypatch):
+    """Beside the main thread, a load (here a bulk load: checks, encoding, writing, index builds) uses only
+    the threads of its runner's one pool."""
+    import threading
+
+    import etl.pipeline
+    import etl.sources
+    from etl.runner import WORKERS
+
+    monkeypatch.setattr(etl.pipeline, "BULK_BYTES", 0)
+    monkeypatch.setattr(etl.sources, "CHUNK_ROWS", 500)
+    seen: set[str] = set()
+
+    def progress(rows: int) -> None:
+        seen.update(t.name for t in threading.enumerate() if t is not threading.main_thread())
+
+    path = _large_producers(tmp_path, 5_000)
+    report = run_job(get_engine(loaded_db), loaded_db, "producers", path, LoadOptions(), progress=progress)
+    assert report.status == "loaded" and any("fresh table" in n for n in report.notes), report.notes
+    ours = {name for name in seen if name.startswith("etl")}
+    assert ours and all(name.startswith("etl-load_") for name in ours)
+    assert len(ours) <= WORKERS
+    assert _etl_threads() == []
+
+
+def test_the_models_declare_the_indexes_the_migrations_made(empty_db):
+    """Bulk loads rebuild indexes from gis.models: they must be the ones the database has."""
+    from sqlalchemy import Column, MetaData, Table
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex
+
+    from etl.bulk import declared_indexes
+    from etl.jobs import JOBS
+
+    dialect = postgresql.dialect()
+    with get_engine(empty_db).connect() as conn:
+        for table in sorted({job.table for job in JOBS.values()}):
+            in_database = dict(conn.execute(text(
+                "SELECT indexname, regexp_replace(indexdef, ' ON \\S+ ', ' ON t ') FROM pg_indexes "
+                "WHERE schemaname = current_schema() AND tablename = :t"), {"t": table}).all())
+            declared = declared_indexes(table)
+            indexes = [d.index() for d in declared]
+            Table("t", MetaData(), *(Column(c) for c in _columns(conn, table)), *indexes)
+            built = {d.name: str(CreateIndex(i).compile(dialect=dialect)) for d, i in zip(declared, indexes,
+                                                                                          strict=True)}
+            assert set(built) == set(in_database), table
+            for name, statement in built.items():
+                made = conn.execute(text("SELECT pg_get_indexdef(CAST(:i AS regclass))"), {"i": name}).scalar()
+                assert _same_index(statement, made, table), (statement, made)
+            kinds = dict(conn.execute(text(
+                "SELECT conname, contype FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
+                "AND contype IN ('p', 'u')"), {"t": table}).all())
+            assert {d.name: d.constraint for d in declared if d.constraint} == {
+                name: {"p": "PRIMARY KEY", "u": "UNIQUE"}[kind] for name, kind in kinds.items()}
+
+
+def _columns(conn, table: str) -> list[str]:
+    return list(conn.execute(text("SELECT attname FROM pg_attribute WHERE attrelid = CAST(:t AS regclass) "
+                                  "AND attnum > 0 AND NOT attisdropped"), {"t": table}).scalars())
+
+
+def _same_index(statement: str, indexdef: str, table: str) -> bool:
+    """A compiled CREATE INDEX and pg_get_indexdef's, up to the table's name, btree spelled out, casts."""
+    import re
+
+    def canonical(sql: str) -> str:
+        sql = re.sub(r" ON (ONLY )?\S+ ", " ON t ", sql)
+        sql = re.sub(r"::\w+", "", sql)
+        return sql if " USING " in sql else sql.replace(" ON t ", " ON t USING btree ")
+    return canonical(statement) == canonical(indexdef)

@@ -15,10 +15,9 @@ import pytest
 from openpyxl import Workbook
 from shapely.geometry import Point, Polygon
 
-from etl import readers
 from etl.errors import ReadError
 from etl.numbers import parse_numbers
-from etl.readers import TableChunk, normalize_header, open_table, read_vector, sniff_kind
+from etl.readers import TableChunk, csv_source, normalize_header, open_table, read_vector, sniff_kind, text_scan
 from tests.conftest import REAL_DATA
 
 REAL = REAL_DATA
@@ -758,7 +757,7 @@ def test_invalid_geometries_are_kept(tmp_path: Path) -> None:
 
 def test_csv_first_and_last_chunks_are_small_and_row_numbers_run_on(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "_ARROW_BLOCK", 64)  # many arrow batches
+    monkeypatch.setattr(csv_source, "ARROW_BLOCK", 64)  # many arrow batches
     path = tmp_path / "rows.csv"
     path.write_text("name,value\n" + "".join(f"row {i:03},{i:03}\n" for i in range(60)), encoding="utf-8")
     _, chunks = open_table(path, chunk_rows=8)
@@ -772,7 +771,7 @@ def test_csv_first_and_last_chunks_are_small_and_row_numbers_run_on(tmp_path: Pa
 
 def test_utf8_sequence_cut_by_a_block_then_plain_text_is_not_utf8(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "_SCAN_BLOCK", 8)
+    monkeypatch.setattr(text_scan, "SCAN_BLOCK", 8)
     path = tmp_path / "cut.csv"
     path.write_bytes(b"name,v\nab\xc3,1\nplain,2\n")  # 0xC3 then ASCII: not UTF-8, but Windows-1252 "Ã"
     info, chunks = open_table(path)
@@ -781,3 +780,16 @@ def test_utf8_sequence_cut_by_a_block_then_plain_text_is_not_utf8(tmp_path: Path
     good = tmp_path / "good.csv"
     good.write_bytes("name,v\nabé,1\nplain,2\n".encode())  # "é" cut by the block, then ASCII blocks
     assert open_table(good)[0].encoding == "utf-8"
+
+
+def test_a_wide_irregular_csv_is_read_whole_by_the_tolerant_parser(tmp_path: Path) -> None:
+    """A short row sends the rest to pandas, whose wide chunks come in several Arrow pieces per column."""
+    width, count = 200, 5000
+    header = ",".join(f"kolom_{p}" for p in range(width))
+    lines = [header, "pendek,1"] + [",".join(f" v{r}_{p} " for p in range(width)) for r in range(count)]
+    path = write(tmp_path / "lebar.csv", "\n".join(lines) + "\n")
+    _, frame, rows = read_all(path)
+    assert frame.shape == (count + 1, width)
+    assert cells(frame.iloc[0, :3]) == ["pendek", "1", None]  # padded
+    assert frame.iloc[-1, -1] == f"v{count - 1}_{width - 1}"  # stripped
+    assert rows.tolist() == list(range(2, count + 3))

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from etl.staging import BackgroundWriter, _to_csv_ready, csv_rows, point_ewkb_hex
+from etl.runner import LoadRunner
+from etl.staging import _to_csv_ready, csv_rows, point_ewkb_hex
 
 
 def test_points_are_the_hex_ewkb_shapely_writes_and_missing_ones_are_null():
@@ -71,20 +72,33 @@ class _Sink:
 
 def test_writer_sends_chunks_in_file_order_from_one_thread():
     sink = _Sink()
-    writer = BackgroundWriter(sink)
-    for first in range(0, 80, 10):
-        writer.submit(pd.DataFrame({"a": range(10)}), np.arange(first, first + 10))
-    writer.submit(pd.DataFrame({"a": []}), np.array([], dtype=int))  # nothing to write
-    assert writer.close() == 80
+    with LoadRunner() as runner:
+        writer = runner.writer(sink)
+        for first in range(0, 80, 10):
+            writer.submit(pd.DataFrame({"a": range(10)}), np.arange(first, first + 10))
+        writer.submit(pd.DataFrame({"a": []}), np.array([], dtype=int))  # nothing to write
+        assert writer.close() == 80
     assert sink.sent == list(range(0, 80, 10))
-    assert sink.threads == {"etl-writer"}
+    assert len(sink.threads) == 1 and sink.threads.pop().startswith("etl-load")
 
 
 def test_writer_reraises_a_failure_to_prepare_and_sends_nothing_after_it():
     sink = _Sink(fail_on=30)
-    writer = BackgroundWriter(sink)
-    for first in range(0, 60, 10):
-        writer.submit(pd.DataFrame({"a": range(10)}), np.arange(first, first + 10))
-    with pytest.raises(ValueError, match="chunk 30"):
-        writer.close()
+    with LoadRunner() as runner:
+        writer = runner.writer(sink)
+        for first in range(0, 60, 10):
+            writer.submit(pd.DataFrame({"a": range(10)}), np.arange(first, first + 10))
+        with pytest.raises(ValueError, match="chunk 30"):
+            writer.close()
     assert sink.sent == [0, 10, 20]
+
+
+def test_a_stopped_writer_sends_nothing_more_and_its_loop_ends():
+    sink = _Sink()
+    with LoadRunner() as runner:
+        writer = runner.writer(sink)
+        writer.submit(pd.DataFrame({"a": range(10)}), np.arange(0, 10))
+        writer.stop()
+        writer.submit(pd.DataFrame({"a": range(10)}), np.arange(10, 20))  # after the stop: dropped
+        assert writer.close() == 10 * len(sink.sent)
+    assert sink.sent in ([], [0])
