@@ -16,6 +16,7 @@ from gis.cql2_lexer import MAX_DEPTH, CqlError, SqlFilter, Token, tokenize
 from gis.layers import Layer
 
 MAX_LENGTH = 10_000
+MAX_NUMBER_LENGTH = 400  # longer than any finite double written out; Python reads at most 4300 digits as an int
 _KEYWORDS = {"AND", "OR", "NOT", "LIKE", "BETWEEN", "IN", "IS", "NULL", "TRUE", "FALSE"}
 _COMPARISONS = {"=": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ARRAY = {"A_CONTAINS": "@>", "A_CONTAINEDBY": "<@", "A_OVERLAPS": "&&", "A_EQUALS": "="}
@@ -218,6 +219,8 @@ class _Parser(GeometryReader):
             self.advance()
             return _Operand("literal", "string", value=tok.text[1:-1].replace("''", "'"))
         if tok.kind == "number":
+            if len(tok.text) > MAX_NUMBER_LENGTH:
+                self.fail(f"numbers are at most {MAX_NUMBER_LENGTH} characters long")
             self.advance()
             number = float(tok.text)
             if not math.isfinite(number):

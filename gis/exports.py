@@ -243,7 +243,9 @@ def export_layer(engine: Engine, layer: Layer | str, fmt: str, selection: Select
 
     ``selection`` (bbox, property filters, years, CQL2) means what it means for OGC API
     items: both compile it with :func:`gis.features.build_where`. Validation happens now,
-    so errors raise ExportError before any byte is sent; the query runs as chunks are consumed.
+    so errors raise ExportError before any byte is sent; the query runs as chunks are consumed,
+    after a route has answered 200, so the database is reached now too: one that is away raises
+    OperationalError here (a 503), not in the middle of a file.
     """
     if isinstance(layer, str):
         if layer not in LAYERS:
@@ -261,7 +263,14 @@ def export_layer(engine: Engine, layer: Layer | str, fmt: str, selection: Select
     base = f"FROM {layer.source} WHERE {where.sql} ORDER BY {order}"
     columns = [Column("id", layer.id_type, "ID", "ID")] + [_column(p) for p in props]
     chunks = _layer_chunks(engine, layer, props, fmt, base, dict(where.params), columns, lang, chunk_rows)
+    _reach(engine)
     return Export(chunks, mimetype, f"{layer.id}.{extension}")
+
+
+def _reach(engine: Engine) -> None:
+    """Raise OperationalError now when the database is away (the rows are read later, as the file streams)."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
 
 
 def _format(fmt: str) -> tuple[str, str]:

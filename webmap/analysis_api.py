@@ -1,10 +1,12 @@
 """Economic analysis at ``/api/v1/analysis``: location quotient, dynamic LQ, shift-share, Klassen, leading commodities.
 
-HTTP only: parameters are parsed here, ``gis.analysis_data`` reads the inputs and ``gis.analysis``
-computes plain data, which is answered as JSON (default), GeoJSON (``geometry=true`` or ``f=geojson``:
-area polygons for choropleths), CSV or XLSX (``f=csv|xlsx``; text cells that a spreadsheet would run
-as a formula get a leading apostrophe, numbers stay numbers). ``openapi_paths()`` describes the
-endpoints in OpenAPI 3.0 for the REST v1 document.
+HTTP only: each endpoint parses its query through one ``Spec`` (``spec(name)``, ``webmap.params``),
+``gis.analysis_data`` reads the inputs and ``gis.analysis`` computes plain data, which is answered as
+JSON (default), GeoJSON (``geometry=true`` or ``f=geojson``: area polygons for choropleths), CSV or XLSX
+(``f=csv|xlsx``; text cells that a spreadsheet would run as a formula get a leading apostrophe, numbers
+stay numbers). ``openapi_paths()`` describes the endpoints in OpenAPI 3.0 for the REST v1 document, with
+the parameters of the same specs. The options (``LEVEL``, ``REFERENCE``, ``SHARE``) are also those of
+the results' collections at ``/ogc``.
 
 The same results as OGC API - Features collections are served by the one OGC API at ``/ogc``
 (``webmap.ogc_analysis``); the former ``/api/v1/analysis/ogc...`` addresses redirect there (308).
@@ -20,14 +22,8 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, request
 
 from gis import analysis, analysis_data, exports
 from gis.i18n import t
-from webmap.current import allow_only as _allow
-from webmap.params import (
-    BadParameter,
-    parse_bool,
-    parse_choice,
-    parse_int,
-    parse_lang,
-)
+from webmap.openapi_v1 import READ, Operation
+from webmap.params import LANG, BadParameter, Param, Spec, boolean, choice, choose_lang, integer, string
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/v1/analysis")
 
@@ -46,6 +42,44 @@ SUMMARIES: Mapping[str, str] = analysis.SUMMARIES
 MIN_YEAR, MAX_YEAR = 1900, 2100
 GEOJSON = "application/geo+json"
 
+# --------------------------------------------------------------------------- parameters
+
+# The options of an analysis, also those of its collections at /ogc (webmap.ogc_analysis).
+LEVEL = Param("level", choice(*analysis.LEVELS), "Area level of the rows.", default=analysis.LEVELS[0])
+REFERENCE = Param("reference", choice(*analysis.SCOPES), "kabupaten: the sum of the areas of the level; provinsi / "
+                  "nasional: comparison totals.", default=analysis.SCOPES[0])
+SHARE = Param("share", choice(*analysis.SHARES), "Klassen share axis: contribution (area's share of the regency's "
+              "production, threshold 1/n producing areas) or specialisation (share in the area's production, "
+              "threshold the reference's share: LQ > 1).", default=analysis.SHARES[0])
+_SUBJECT = string(64, "[A-Za-z0-9_-]+", "a name such as padi or tambak (letters, digits, _ and -)")
+_YEAR = integer(MIN_YEAR, MAX_YEAR)
+INDEX = Spec(LANG)
+
+
+def _params() -> dict[str, Param]:
+    """Every parameter of the analysis endpoints (the sectors are the registry's statistical layers, read now)."""
+    sectors = analysis.sectors()
+    return {p.name: p for p in (
+        LEVEL, REFERENCE, SHARE, LANG,
+        Param("sector", choice(*sectors), "A statistical layer: " + ", ".join(sectors) + " (agriculture: "
+              "commodities; fisheries: kinds such as tambak, laut, kolam).", default="agriculture"),
+        Param("f", choice(*FORMATS), "json, geojson (with area polygons), csv or xlsx.", default="json"),
+        Param("geometry", boolean(), "Answer a GeoJSON FeatureCollection of the area polygons (as f=geojson).",
+              default=False),
+        Param("commodity", _SUBJECT, "Commodity (padi, mangga) or fisheries kind; required. A 400 lists those "
+              "with data.", example="padi"),
+        Param("kind", _SUBJECT, "Another name for commodity (fisheries kinds)."),
+        Param("year", _YEAR, "Year (default: the latest with data)."),
+        Param("from", _YEAR, "Start year (default: the first with data)."),
+        Param("to", _YEAR, "End year (default: the latest with data)."),
+    )}
+
+
+def spec(name: str) -> Spec:
+    """The parameters of ``/api/v1/analysis/{name}``."""
+    params = _params()
+    return Spec(*(params[p] for p in ENDPOINTS[name]))
+
 
 # --------------------------------------------------------------------------- routes
 
@@ -54,7 +88,7 @@ GEOJSON = "application/geo+json"
 @bp.get("/")
 def index() -> Response:
     """Links to the analysis endpoints."""
-    _allow("lang")
+    INDEX.parse(request.args)
     root = request.host_url.rstrip("/")
     return jsonify({"title": "Peta Ekonomi analysis API",
                     "links": [{"rel": "item", "href": f"{root}{PREFIX}/{name}", "type": "application/json",
@@ -111,13 +145,12 @@ def ogc_moved(rest: str = "") -> Response:
 
 
 def _answer(name: str) -> Response:
-    _allow(*ENDPOINTS[name])
-    fmt = parse_choice(request.args.get("f"), "f", FORMATS, default="json") or "json"
-    geometry = parse_bool(request.args.get("geometry"), "geometry")
+    fields = spec(name).parse(request.args)
+    fmt, geometry = fields["f"], fields["geometry"]
     if geometry and fmt in ("csv", "xlsx"):
         raise BadParameter("geometry=true returns GeoJSON; drop it for f=csv or f=xlsx")
-    query = parse_query(name, request.args)
-    lang = parse_lang(request.args, request.headers.get("Accept-Language"))
+    query = analysis_query(name, fields)
+    lang = choose_lang(fields["lang"], request.headers.get("Accept-Language"))
     engine = current_app.extensions["peta"].engine
     region = current_app.extensions["peta"].settings.region_code
     inputs = analysis_data.read_inputs(engine, query, region, geometry=geometry or fmt == "geojson")
@@ -129,34 +162,16 @@ def _answer(name: str) -> Response:
     return jsonify(result)
 
 
-def parse_query(name: str, args: Mapping[str, str]) -> analysis.AnalysisQuery:
-    """An AnalysisQuery from query parameters (empty values mean "not given"); BadParameter when malformed."""
-    sector = parse_choice(args.get("sector"), "sector", analysis.sectors(), default="agriculture") or "agriculture"
-    return analysis.AnalysisQuery(
-        analysis=name, sector=sector,
-        level=parse_choice(args.get("level"), "level", analysis.LEVELS, default="kecamatan") or "kecamatan",
-        commodity=_subject(args) if name != "leading" else None,
-        year=_year(args, "year"), start=_year(args, "from"), end=_year(args, "to"),
-        reference=parse_choice(args.get("reference"), "reference", analysis.SCOPES, default="kabupaten")
-        or "kabupaten",
-        share=parse_choice(args.get("share"), "share", analysis.SHARES, default="contribution") or "contribution",
-    )
-
-
-def _subject(args: Mapping[str, str]) -> str | None:
-    commodity, kind = args.get("commodity") or None, args.get("kind") or None
+def analysis_query(name: str, fields: Mapping[str, Any]) -> analysis.AnalysisQuery:
+    """The AnalysisQuery of the parameters parsed by ``spec(name)``."""
+    commodity, kind = fields.get("commodity"), fields.get("kind")
     if commodity and kind and commodity != kind:
         raise BadParameter("give commodity or kind, not both (kind is another name for commodity)")
-    value = commodity or kind
-    if value is not None and (len(value) > 64 or not re.fullmatch(r"[\w-]+", value)):
-        raise BadParameter(f"commodity must be a name such as padi or tambak (letters, digits, _ and -), "
-                           f"got {value[:64]!r}")
-    return value
-
-
-def _year(args: Mapping[str, str], name: str) -> int | None:
-    value = parse_int(args.get(name), name, default=0, minimum=MIN_YEAR, maximum=MAX_YEAR)
-    return value or None
+    return analysis.AnalysisQuery(
+        analysis=name, sector=fields["sector"], level=fields["level"], commodity=commodity or kind,
+        year=fields.get("year"), start=fields.get("from"), end=fields.get("to"), reference=fields["reference"],
+        share=fields.get("share") or SHARE.default,
+    )
 
 
 # --------------------------------------------------------------------------- answers
@@ -240,49 +255,18 @@ def _filename(result: Mapping[str, Any], fmt: str) -> str:
 # --------------------------------------------------------------------------- OpenAPI
 
 
-def _param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
-
-
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "nullable": True}
 
 
 _TEXT, _NUM, _INT = {"type": "string"}, {"type": "number"}, {"type": "integer"}
-_YEAR = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
-_SUBJECT_SCHEMA = {"type": "string", "pattern": r"^[\w-]{0,64}$"}
-_PARAMS: Mapping[str, dict[str, Any]] = {
-    "level": _param("level", {"type": "string", "enum": list(analysis.LEVELS), "default": "kecamatan"},
-                    "Area level of the rows."),
-    "commodity": _param("commodity", _SUBJECT_SCHEMA, "Commodity (padi, mangga) or fisheries kind; required. "
-                        "A 400 lists those with data."),
-    "kind": _param("kind", _SUBJECT_SCHEMA, "Another name for commodity (fisheries kinds)."),
-    "year": _param("year", _YEAR, "Year (default: the latest with data)."),
-    "from": _param("from", _YEAR, "Start year (default: the first with data)."),
-    "to": _param("to", _YEAR, "End year (default: the latest with data)."),
-    "reference": _param("reference", {"type": "string", "enum": list(analysis.SCOPES), "default": "kabupaten"},
-                        "kabupaten: the sum of the areas of the level; provinsi / nasional: comparison totals."),
-    "share": _param("share", {"type": "string", "enum": list(analysis.SHARES), "default": "contribution"},
-                    "Klassen share axis: contribution (area's share of the regency's production, threshold "
-                    "1/n producing areas) or specialisation (share in the area's production, threshold the "
-                    "reference's share: LQ > 1)."),
-    "lang": _param("lang", {"type": "string", "enum": ["id", "en"]}, "Language of labels and method texts."),
-    "f": _param("f", {"type": "string", "enum": list(FORMATS), "default": "json"},
-                "json, geojson (with area polygons), csv or xlsx."),
-    "geometry": _param("geometry", {"type": "boolean", "default": False},
-                       "Answer a GeoJSON FeatureCollection of the area polygons (as f=geojson)."),
-}
-def _sector_param() -> dict[str, Any]:
-    """The sector parameter: one of the registry's statistical layers (read at call time)."""
-    return _param("sector", {"type": "string", "enum": list(analysis.sectors()), "default": "agriculture"},
-                  "A statistical layer: " + ", ".join(analysis.sectors())
-                  + " (agriculture: commodities; fisheries: kinds such as tambak, laut, kolam).")
+_YEAR_SCHEMA = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
 
 
 def _result_schema(name: str) -> dict[str, Any]:
-    years = {"year": _YEAR} if name == "lq" else {"from": _YEAR, "to": _YEAR}
+    years = {"year": _YEAR_SCHEMA} if name == "lq" else {"from": _YEAR_SCHEMA, "to": _YEAR_SCHEMA}
     if name == "leading":
-        years = {"year": _YEAR, "from": _nullable(_YEAR)}
+        years = {"year": _YEAR_SCHEMA, "from": _nullable(_YEAR_SCHEMA)}
     method = {"type": "object", "required": ["name", "formula", "text"],
               "properties": {"name": _TEXT, "formula": _TEXT, "text": _TEXT}}
     reference = {"type": "object", "required": ["scope", "code"], "properties": {
@@ -312,25 +296,22 @@ def _geojson_schema(name: str) -> dict[str, Any]:
         "method": {"type": "object"}, "features": {"type": "array", "items": feature}}}
 
 
-def _operation(name: str) -> dict[str, Any]:
-    problem_json = {"application/problem+json": {"schema": {
-        "type": "object", "required": ["title", "status", "detail"],
-        "properties": {"type": _TEXT, "title": _TEXT, "status": _INT, "detail": _TEXT}}}}
+def operations() -> list[Operation]:
+    """The analysis endpoints, documented from the specs they parse with."""
     binary = {"schema": {"type": "string", "format": "binary"}}
-    content = {"application/json": {"schema": _result_schema(name)},
-               "application/geo+json": {"schema": _geojson_schema(name)},
-               "text/csv": binary, exports.FORMATS["xlsx"][0]: binary}
-    return {"get": {
-        "operationId": "analysis_" + name.replace("-", "_"), "tags": ["analysis"], "summary": SUMMARIES[name],
-        "description": "The response carries the method (formula and text), thresholds, warnings and the "
-                       "commodities, years and references with data; missing data answer 404 saying what exists.",
-        "parameters": [_sector_param() if p == "sector" else _PARAMS[p] for p in ENDPOINTS[name]],
-        "responses": {"200": {"description": "Per-area rows with values, classes and labels", "content": content},
-                      "400": {"description": "A parameter to fix", "content": problem_json},
-                      "404": {"description": "No data for this commodity, year or reference",
-                              "content": problem_json}}}}
+    return [Operation(
+        f"{PREFIX}/{name}", "analysis_" + name.replace("-", "_"), "analysis", SUMMARIES[name], spec(name),
+        {"application/json": {"schema": _result_schema(name)}, GEOJSON: {"schema": _geojson_schema(name)},
+         "text/csv": binary, exports.FORMATS["xlsx"][0]: binary},
+        (*READ, 404), ok_description="Per-area rows with values, classes and labels",
+        notes={404: "No data for this commodity, year or reference; detail says what exists."},
+        more={"description": "The response carries the method (formula and text), thresholds, warnings and the "
+                             "commodities, years and references with data; missing data answer 404 saying what "
+                             "exists."})
+        for name in ENDPOINTS]
 
 
 def openapi_paths() -> dict[str, Any]:
-    """OpenAPI 3.0 ``paths`` of the analysis endpoints (self-contained: no ``$ref``), to merge into /api/v1."""
-    return {f"{PREFIX}/{name}": _operation(name) for name in ENDPOINTS}
+    """OpenAPI 3.0 ``paths`` of the analysis endpoints, to merge into the /api/v1 document (errors refer to its
+    ``Problem`` schema)."""
+    return {op.path: {op.method: op.openapi()} for op in operations()}

@@ -25,15 +25,15 @@ from gis.area_codes import is_inside
 from gis.features import Selection
 from gis.i18n import t
 from gis.kbli import SECTIONS
-from gis.layers import LAYERS, Layer, Prop
+from gis.layers import LAYERS, Layer
 from webmap import analysis_api, openapi_uploads, openapi_v1
 from webmap.current import data_memo
 from webmap.current import engine as _engine
 from webmap.http import stream_export
 from webmap.openapi_v1 import FILES, GEOJSON, OPENAPI, READ, Operation, ref
 from webmap.params import (
+    AREA_CODES,
     LANG,
-    NUMBER,
     BadParameter,
     Param,
     Spec,
@@ -44,6 +44,7 @@ from webmap.params import (
     integer,
     number,
     point,
+    property_filter,
     string,
     years,
 )
@@ -60,14 +61,13 @@ MAX_VALUE_IDR = 10**15
 
 # --------------------------------------------------------------------------- parameters
 
-AREA_CODE = r"[0-9]{2}\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?"
 AREA_HINT = "a Kemendagri code such as 32.12, 32.12.16 or 32.12.16.2004"
-AREA = Param("area", string(13, AREA_CODE, AREA_HINT), "Kemendagri code of a kabupaten, kecamatan or desa: "
+AREA = Param("area", string(13, AREA_CODES, AREA_HINT), "Kemendagri code of a kabupaten, kecamatan or desa: "
              "only what lies inside it.", example="32.12.16")
-AREA_CODE_ALIAS = Param("area_code", string(13, AREA_CODE, AREA_HINT), "The same as area, under the name of the "
+AREA_CODE_ALIAS = Param("area_code", string(13, AREA_CODES, AREA_HINT), "The same as area, under the name of the "
                         "OGC API's filter (either may be given, not both).", example="32.12.16")
 LANDING = Spec(LANG)
-AREA_PROFILE = Spec(Param("code", string(13, AREA_CODE, AREA_HINT), "Kemendagri code (32.12, 32.12.16, "
+AREA_PROFILE = Spec(Param("code", string(13, AREA_CODES, AREA_HINT), "Kemendagri code (32.12, 32.12.16, "
                           "32.12.16.2004).", where="path", example="32.12.16"), LANG)
 PRODUCERS = Spec(
     Param("q", string(search.MAX_QUERY_LENGTH), "Words to find in name, products and tags (case and accents "
@@ -119,25 +119,6 @@ def stats_spec(dataset: stats.Dataset) -> Spec:
     )
 
 
-# Values of a filter of each property type, as ``gis.filters`` reads them: (one value, hint, what a row must be).
-_FILTER_VALUES = {
-    "integer": (r"[+-]?[0-9]{1,18}", "whole numbers separated by commas, e.g. 5 or 5,10", "is one of these numbers"),
-    "number": (NUMBER, "numbers separated by commas", "is one of these numbers"),
-    "string": (r"[^,]*[^,\s][^,]*", "values separated by commas, none empty", "is one of these values"),
-    "array": (r"[^,]*[^,\s][^,]*", "values separated by commas, none empty", "has every one of these values"),
-    "area": (AREA_CODE, "Kemendagri codes such as 32.12 or 32.12.16, separated by commas",
-             "lies inside one of these areas"),
-}
-
-
-def _filter(prop: Prop) -> Param:
-    """A property filter of the exports: several values separated by commas (booleans: true or false)."""
-    if prop.type == "boolean":
-        return Param(prop.name, choice("true", "false"), f"Only items whose {prop.name} is this value.")
-    one, hint, what = _FILTER_VALUES["area" if prop.area else prop.type]
-    kind = string(200, f"{one}(?:,{one})*", hint)
-    return Param(prop.name, kind, f"Only items whose {prop.name} {what} (comma separated).")
-
 
 def export_spec(layer: Layer) -> Spec:
     """The parameters of ``/export/{layer}``: format, bbox, years, the layer's filters, area, language."""
@@ -146,7 +127,7 @@ def export_spec(layer: Layer) -> Spec:
         Param("bbox", bbox(), "Only what intersects minLon,minLat,maxLon,maxLat (WGS84)."),
         *([Param("datetime", years(), "A year or interval: 2024, 2020/2024, 2020/.., ../2024.")]
           if layer.year_sql else []),
-        *(_filter(p) for p in layer.properties if p.filterable),
+        *(property_filter(p) for p in layer.properties if p.filterable),
         *([AREA] if layer.prop("area_code") is not None else []),
         LANG,
     )
@@ -286,10 +267,7 @@ def export(layer_id: str) -> Response:
     fields = export_spec(layer).parse(request.args)
     filters = {name: fields[name] for name in layer.filters if fields[name] is not None}
     selection = Selection(fields["bbox"], filters, fields.get("datetime"), area=fields.get("area"))
-    export = exports.export_layer(_engine(), layer, fields["f"], selection, lang=_lang(fields))
-    with _engine().connect() as conn:  # the query runs as the file streams, after the 200: a database that
-        conn.exec_driver_sql("SELECT 1")  # is away must answer 503 first, not a 200 with a broken file
-    return stream_export(export)
+    return stream_export(exports.export_layer(_engine(), layer, fields["f"], selection, lang=_lang(fields)))
 
 
 @bp.get("/openapi.json")

@@ -1,4 +1,4 @@
-"""What a request handler needs of the current app and request: the engine, the language, the parameters."""
+"""What a request handler needs of the current app and request: the engine, the data memo, the language."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import current_app, request
 from sqlalchemy import Engine
 
 from gis.features import Memo
-from webmap.params import BadParameter, parse_lang
+from webmap.params import LANG, choose_lang
 
 
 def engine() -> Engine:
@@ -21,15 +21,6 @@ def data_memo() -> Memo | None:
 
 
 def api_lang() -> str:
-    """``id`` or ``en`` for API responses: ``?lang=``, else Accept-Language, else Indonesian."""
-    return parse_lang(request.args, request.headers.get("Accept-Language"))
-
-
-def allow_only(*names: str) -> None:
-    """Reject unknown or repeated parameters, so that a typo is not silently ignored."""
-    unknown = sorted(k for k in request.args if k not in names and not k.startswith("_"))
-    if unknown:
-        raise BadParameter(f"unknown parameter(s) {', '.join(unknown)}; this endpoint takes {', '.join(names)}")
-    repeated = sorted(k for k in names if len(request.args.getlist(k)) > 1)
-    if repeated:
-        raise BadParameter(f"give {', '.join(repeated)} once")
+    """``id`` or ``en`` for API responses: ``?lang=`` (read as ``params.LANG`` declares it; empty: not given),
+    else Accept-Language, else Indonesian."""
+    return choose_lang(LANG.parse(request.args.get("lang")), request.headers.get("Accept-Language"))

@@ -2,8 +2,10 @@
 
 The one OGC API of the platform. Collections come from providers (``webmap.ogc_providers``): the layer
 registry (``gis.layers.LAYERS``, queried by ``gis.features``) and the analysis results
-(``webmap.ogc_analysis``); the routes here do not know which provider answers. JSON by default, HTML
-when ``f=html`` or a browser asks for ``text/html``; Bahasa Indonesia by default, ``?lang=en`` for English.
+(``webmap.ogc_analysis``); the routes here do not know which provider answers. Each route parses its
+query through a ``Spec`` (``webmap.ogc_params``: a collection's items and item specs bring its own filters
+and options), the same specs that write the OpenAPI document (``webmap.openapi_ogc``). JSON by default,
+HTML when ``f=html`` or a browser asks for ``text/html``; Bahasa Indonesia by default, ``?lang=en`` for English.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, render_template_string, request, url_for
 
-from gis.cql2 import GEOMETRY_NAMES
 from gis.features import Extent, Selection
 from gis.i18n import t
 from webmap.current import api_lang as _lang
@@ -26,16 +27,15 @@ from webmap.current import engine as _engine
 from webmap.http import stream_export
 from webmap.ogc_analysis import AnalysisProvider
 from webmap.ogc_html import PAGE, cell, svg_preview
+from webmap.ogc_params import CRS84, DOWNLOAD_FORMATS, PAGE_SPEC, item_spec, items_spec
 from webmap.ogc_providers import Collection, Field, ItemsPage, LayerProvider, Provider, shown_fields
-from webmap.openapi_ogc import CRS84, DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, build_openapi, operations
-from webmap.params import BadParameter, parse_bbox, parse_int, parse_year_interval
+from webmap.openapi_ogc import GEOJSON, build_openapi, operations
 from webmap.problems import NotFound
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
 OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 SCHEMA_TYPE = "application/schema+json"
-MAX_OFFSET = 1_000_000_000
 REL = "http://www.opengis.net/def/rel/ogc/1.0/"
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -55,19 +55,6 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
 )
-CRS84_NAMES = frozenset({CRS84, "[OGC:CRS84]", "OGC:CRS84", "CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84",
-                         "urn:ogc:def:crs:OGC::CRS84", "https://www.opengis.net/def/crs/OGC/1.3/CRS84"})
-ITEMS_PARAMETERS = ("bbox", "limit", "offset", "datetime", "filter", "filter-lang", "filter-crs", "bbox-crs",
-                    "crs", "properties", "sortby", "f", "lang")
-ITEM_PARAMETERS = ("crs", "properties", "f", "lang")
-CQL_PARAMETERS = ("filter", "filter-lang", "filter-crs")
-TOLERATED = ("_",)  # cache busters that some JavaScript clients add
-PAGE_FORMATS = ("json", "html")
-# The one place where the items' format (``f`` or Accept) is dispatched: json (GeoJSON) and html pages, or a
-# download of every selected feature, which each provider writes (``Provider.download``).
-DOWNLOAD_FORMATS = ("csv", "gpkg", "xlsx")
-ITEM_FORMATS: tuple[str, ...] = (*PAGE_FORMATS, *DOWNLOAD_FORMATS)
-
 
 # --- request helpers ------------------------------------------------------------------------------
 
@@ -95,14 +82,9 @@ def _find(cid: str) -> tuple[Provider, Collection]:
     raise NotFound(f"no collection {cid[:80]!r}; collections: {', '.join(ids)}")
 
 
-def negotiate(formats: tuple[str, ...] = PAGE_FORMATS) -> str:
-    """The response format: ``?f=`` if given, else HTML when the Accept header prefers text/html, else JSON."""
-    requested = (request.args.get("f") or "").strip().lower()
+def negotiate(requested: str | None) -> str:
+    """The response format: ``f`` if given (parsed), else HTML when the Accept header prefers text/html, else JSON."""
     if requested:
-        requested = {"geojson": "json", "application/json": "json", "application/geo+json": "json",
-                     "text/html": "html"}.get(requested, requested)
-        if requested not in formats:
-            raise BadParameter(f"f must be one of {', '.join(formats)}, got {request.args['f']!r}")
         return requested
     accept = request.accept_mimetypes
     if accept and accept.quality("text/html") > max(accept.quality("application/json"),
@@ -111,10 +93,9 @@ def negotiate(formats: tuple[str, ...] = PAGE_FORMATS) -> str:
     return "json"
 
 
-def _check_crs(args: Mapping[str, str], name: str) -> None:
-    value = args.get(name)
-    if value and value.strip() not in CRS84_NAMES:
-        raise BadParameter(f"{name} must be {CRS84} (the only CRS served), got {value!r}")
+def _page_format() -> str:
+    """The format of a page that takes ``f`` and ``lang`` only (checked as ``PAGE_SPEC`` declares them)."""
+    return negotiate(PAGE_SPEC.parse(request.args)["f"])
 
 
 def _url(endpoint: str, **values: Any) -> str:
@@ -177,7 +158,7 @@ def _html(title: str, crumbs: list[tuple[str, str]], **content: Any) -> Response
 @bp.get("/")
 def landing() -> Response:
     """Landing page: links to the API description, conformance and the collections."""
-    fmt = negotiate()
+    fmt = _page_format()
     title = _t("ogc.api_title")
     links = [
         *_self_links(),
@@ -201,7 +182,7 @@ def landing() -> Response:
 @bp.get("/conformance")
 def conformance() -> Response:
     """The conformance classes this API implements."""
-    if negotiate() == "html":
+    if _page_format() == "html":
         return _html("Conformance", [("OGC API", _nav("ogc.landing"))], links=[(c, c) for c in CONFORMANCE])
     return _json({"conformsTo": list(CONFORMANCE), "links": _self_links()})
 
@@ -209,7 +190,7 @@ def conformance() -> Response:
 @bp.get("/api")
 def api() -> Response:
     """The OpenAPI 3.0 document, generated from the layer registry and the analyses."""
-    if negotiate() == "html":
+    if _page_format() == "html":
         return api_html()
     doc = build_openapi(_url("ogc.landing").rstrip("/"))
     return _json(doc, OPENAPI_TYPE)
@@ -218,6 +199,7 @@ def api() -> Response:
 @bp.get("/api.html")
 def api_html() -> Response:
     """The API documentation as a plain HTML page (no external assets)."""
+    PAGE_SPEC.parse(request.args)
     doc = build_openapi(_url("ogc.landing").rstrip("/"))
     return _html(_t("ogc.docs"), [("OGC API", _nav("ogc.landing"))],
                  intro=doc["info"]["description"], operations=operations(doc),
@@ -253,7 +235,7 @@ def collection_doc(collection: Collection, extent: Extent) -> dict[str, Any]:
 @bp.get("/collections")
 def collections() -> Response:
     """Every collection of every provider, with its extent."""
-    fmt = negotiate()
+    fmt = _page_format()
     lang = _lang()
     docs = [collection_doc(c, provider.extent(c.id)) for provider in _providers() for c in provider.collections(lang)]
     if fmt == "html":
@@ -268,7 +250,7 @@ def collections() -> Response:
 def collection(cid: str) -> Response:
     """One collection: titles, extent, links to its items and queryables."""
     provider, found = _find(cid)
-    fmt = negotiate()
+    fmt = _page_format()
     doc = collection_doc(found, provider.extent(found.id))
     if fmt == "html":
         extent = doc.get("extent", {})
@@ -305,8 +287,8 @@ def queryables(cid: str) -> Response:
     _, found = _find(cid)
     if not found.cql:
         raise NotFound(f"{found.id} takes no filter= and has no queryables; its ?name= filters: "
-                       f"{', '.join(found.filters) or 'none'}")
-    fmt = negotiate()
+                       f"{', '.join(found.filter_names) or 'none'}")
+    fmt = _page_format()
     props: dict[str, Any] = {f.name: field_schema(f) for f in found.fields}
     if "id" not in props:
         props["id"] = {"title": "id", "type": found.id_type}
@@ -317,7 +299,7 @@ def queryables(cid: str) -> Response:
               "type": "object", "title": found.title, "properties": props, "additionalProperties": False}
     if fmt == "html":
         rows = [[name, p.get("type", p.get("format", "")), p.get("title", ""),
-                 "✓" if name in found.filters else ""] for name, p in props.items()]
+                 "✓" if name in found.filter_names else ""] for name, p in props.items()]
         head = [_t("common.name"), _t("ogc.type"), _t("ogc.title"), f"?{_t('common.name').lower()}=…"]
         return _html(f"Queryables: {found.title}", _crumbs(found), table={"head": head, "rows": rows},
                      intro=_t("ogc.queryables_intro"))
@@ -328,82 +310,32 @@ def queryables(cid: str) -> Response:
 
 @dataclass(frozen=True)
 class ItemsQuery:
-    """A parsed items request: what to select and which page."""
+    """A parsed items request: what to select, which page, and the format asked for (None: by Accept)."""
 
     selection: Selection
     limit: int
     offset: int
+    format: str | None = None
 
 
 def parse_items_query(found: Collection, args: Mapping[str, str]) -> ItemsQuery:
-    """Check and parse the query parameters of ``/collections/{id}/items``; BadParameter says what to fix."""
-    _check_parameter_names(found, args, ITEMS_PARAMETERS, with_filters=True)
-    for name in ("crs", "bbox-crs", "filter-crs"):
-        _check_crs(args, name)
-    # OGC API Features /req/core/fc-limit-response-1: a limit above the maximum is served as the maximum.
-    limit = min(parse_int(args.get("limit"), "limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_OFFSET),
-                MAX_LIMIT)
-    offset = parse_int(args.get("offset"), "offset", default=0, minimum=0, maximum=MAX_OFFSET)
-    cql = args.get("filter")
-    lang = (args.get("filter-lang") or "cql2-text").strip().lower()
-    if lang != "cql2-text":
-        raise BadParameter(f"filter-lang must be cql2-text (the only filter language served), got {lang!r}")
-    if cql is not None and not cql.strip():
-        raise BadParameter("filter is empty; give a CQL2-text expression such as " + _cql_hint(found))
-    selection = Selection(bbox=parse_bbox(args.get("bbox")), filters=_named(found, args, with_filters=True),
-                          years=parse_year_interval(args.get("datetime")), cql=cql,
-                          properties=parse_properties(args.get("properties")), sortby=parse_sortby(args.get("sortby")))
-    return ItemsQuery(selection, limit, offset)
+    """The query parameters of ``/collections/{id}/items``, parsed by the collection's items spec."""
+    fields = items_spec(found).parse(args)
+    selection = Selection(bbox=fields["bbox"], filters=_own(found, fields, with_filters=True),
+                          years=fields.get("datetime"), cql=fields.get("filter"),
+                          properties=_properties(fields, args), sortby=fields["sortby"] or ())
+    return ItemsQuery(selection, fields["limit"], fields["offset"], fields["f"])
 
 
-def parse_properties(raw: str | None) -> tuple[str, ...] | None:
-    """OGC ``properties=name,sector``: the properties to return (empty: none); None when not given."""
-    if raw is None:
-        return None
-    return tuple(name.strip() for name in raw.split(",") if name.strip())
+def _own(found: Collection, fields: Mapping[str, Any], *, with_filters: bool) -> dict[str, str]:
+    """The values given of the collection's own parameters but datetime (``Selection.years``): filters and options."""
+    params = (*(found.filters if with_filters else ()), *found.options)
+    return {p.name: fields[p.name] for p in params if p.name != "datetime" and fields[p.name] is not None}
 
 
-def parse_sortby(raw: str | None) -> tuple[tuple[str, bool], ...]:
-    """OGC ``sortby=name,-employees``: properties to order by, ``-`` for descending (``+`` or none ascending)."""
-    keys = []
-    for part in (raw or "").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        name = part.lstrip("+-").strip()
-        if not name:
-            raise BadParameter(f"sortby needs property names, such as sortby=-employees; got {raw!r}")
-        keys.append((name, part.startswith("-")))
-    return tuple(keys)
-
-
-def _check_parameter_names(found: Collection, args: Mapping[str, str], common: tuple[str, ...], *,
-                           with_filters: bool) -> None:
-    """Reject a parameter the collection does not take, the same way for every collection and provider."""
-    served = [n for n in common if found.cql or n not in CQL_PARAMETERS]
-    parameters = tuple(dict.fromkeys([*served, *found.options]))
-    filters = found.filters if with_filters else ()
-    known = set(parameters) | set(TOLERATED) | set(filters)
-    for name in args:
-        if name in known:
-            continue
-        listed = ", ".join(filters) or "none"
-        if with_filters and (found.field(name) is not None or name in GEOMETRY_NAMES):
-            hint = f"; any property works in filter=, e.g. filter={_cql_hint(found)}" if found.cql else ""
-            raise BadParameter(f"{name!r} cannot be used as ?{name}=; filters of {found.id}: {listed}{hint}")
-        raise BadParameter(f"unknown parameter {name!r}; parameters: {', '.join(parameters)}; "
-                           f"filters of {found.id}: {listed}")
-
-
-def _named(found: Collection, args: Mapping[str, str], *, with_filters: bool) -> dict[str, str]:
-    """The collection's own ``?name=value`` parameters given: its filters (items only) and options."""
-    names = (*(found.filters if with_filters else ()), *found.options)
-    return {n: args[n] for n in names if n in args and n not in ITEMS_PARAMETERS}
-
-
-def _cql_hint(found: Collection) -> str:
-    prop = next((f for f in found.fields if f.type == "string"), None)
-    return f"{prop.name} = '...'" if prop else "S_INTERSECTS(geometry, BBOX(108.2, -6.5, 108.4, -6.3))"
+def _properties(fields: Mapping[str, Any], args: Mapping[str, str]) -> tuple[str, ...] | None:
+    """OGC ``properties``: the names given, none for ``properties=`` alone, all (None) when absent."""
+    return () if args.get("properties") == "" else fields["properties"]
 
 
 @bp.get("/collections/<cid>/items")
@@ -411,7 +343,7 @@ def items(cid: str) -> Response:
     """Features of a collection: bbox, datetime, property and CQL2 filters, paging with next/prev links."""
     provider, found = _find(cid)
     query = parse_items_query(found, request.args)
-    fmt = negotiate(ITEM_FORMATS)
+    fmt = negotiate(query.format)
     if fmt in DOWNLOAD_FORMATS:  # every matching feature, streamed: paging does not apply to a download
         return stream_export(provider.download(found.id, query.selection, fmt, _lang()))
     page = provider.items(found.id, query.selection, query.limit, query.offset, _lang())
@@ -466,12 +398,10 @@ def _items_html(found: Collection, query: ItemsQuery, page: ItemsPage) -> Respon
 def item(cid: str, fid: str) -> Response:
     """One feature by id."""
     provider, found = _find(cid)
-    fmt = negotiate()
-    _check_parameter_names(found, request.args, ITEM_PARAMETERS, with_filters=False)
-    _check_crs(request.args, "crs")
-    selection = Selection(filters=_named(found, request.args, with_filters=False),
-                          years=parse_year_interval(request.args.get("datetime")),
-                          properties=parse_properties(request.args.get("properties")))
+    fields = item_spec(found).parse(request.args, {"featureId": fid})
+    fmt = negotiate(fields["f"])
+    selection = Selection(filters=_own(found, fields, with_filters=False), years=fields.get("datetime"),
+                          properties=_properties(fields, request.args))
     feature = provider.item(found.id, fid, selection, _lang())
     if feature is None:
         raise NotFound(f"collection {cid!r} has no feature {fid[:80]!r}")

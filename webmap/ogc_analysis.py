@@ -26,13 +26,19 @@ from gis.exports import Column, Export
 from gis.features import Extent, FeaturePage, Selection
 from gis.filters import filter_values
 from gis.layers import Prop
+from webmap.analysis_api import LEVEL, REFERENCE, SHARE
+from webmap.ogc_params import instants
 from webmap.ogc_providers import Collection, Field, ItemsPage, pick_properties, shown_fields, sort_features
-from webmap.params import BadParameter, parse_choice
+from webmap.params import BadParameter, Param, parse_choice, property_filter
 
 REST_PREFIX = "/api/v1/analysis"
 # The items' area filter: a registry-style property, so that its values are checked as the layers' area filters are.
 AREA_FILTER = Prop("area_code", "code", "string", "Kode wilayah", "Area code", filterable=True, area=True)
 _UNSET: Any = object()
+_TIME = {
+    "lq": "The year (default: the latest with data), e.g. 2024.",
+    "leading": "The year, or start/year for the growth since start (default: the latest, growth since the first).",
+}
 
 
 class AnalysisProvider:
@@ -122,8 +128,6 @@ class AnalysisProvider:
 def describe_result(result: ResultCollection, lang: str) -> Collection:
     """A result collection as an OGC collection: its row's fields, options, and a link to the REST answer."""
     name = result.analysis
-    fields = tuple(Field(field, kind, analysis.FIELD_TITLES.get(field, (field, field))[analysis.lang_index(lang)])
-                   for field, kind in analysis.row_fields(name))
     params = {"sector": result.sector, **({"commodity": result.commodity} if result.commodity else {})}
     rest = f"{REST_PREFIX}/{name}?" + "&".join(f"{k}={v}" for k, v in params.items())
     when = "a year" if name in ("lq", "leading") else "a period such as 2020/2024"
@@ -132,10 +136,34 @@ def describe_result(result: ResultCollection, lang: str) -> Collection:
                    f"{'; share = contribution|specialisation' if name == 'klassen' else ''}; "
                    f"area_code = the areas inside a Kemendagri area.")
     return Collection(
-        result.id, result.title(lang), description, fields, (AREA_FILTER.name,), geometry_type="MultiPolygon",
-        options=("datetime", "level", "reference", *(("share",) if name == "klassen" else ())),
+        result.id, result.title(lang), description, _fields(name, lang), (property_filter(AREA_FILTER),),
+        geometry_type="MultiPolygon", options=analysis_options(name),
         members={"analysis": name, "sector": result.sector, "commodity": result.commodity},
         related=(("alternate", rest, "application/json", "REST: " + name),))
+
+
+def template(name: str) -> Collection:
+    """What every collection of analysis ``name`` takes, for the OpenAPI document (whose paths name the sector and
+    the commodity: ``path_segment``)."""
+    return Collection(path_segment(name), analysis.SUMMARIES[name], "", _fields(name, "en"),
+                      (property_filter(AREA_FILTER),), geometry_type="MultiPolygon", options=analysis_options(name))
+
+
+def path_segment(name: str) -> str:
+    """The collection ids of analysis ``name`` as an OpenAPI path segment: ``lq-{sector}-{commodity}``."""
+    return f"{name}-{{sector}}" + ("" if name == "leading" else "-{commodity}")
+
+
+def analysis_options(name: str) -> tuple[Param, ...]:
+    """The parameters of the items of analysis ``name`` that choose what is computed: years, level, reference ..."""
+    when = _TIME.get(name, "The period start/end, e.g. 2020/2024 (default: the first and latest years with data; "
+                           "'..' for an open end).")
+    return (Param("datetime", instants(), when), LEVEL, REFERENCE, *((SHARE,) if name == "klassen" else ()))
+
+
+def _fields(name: str, lang: str) -> tuple[Field, ...]:
+    return tuple(Field(field, kind, analysis.FIELD_TITLES.get(field, (field, field))[analysis.lang_index(lang)])
+                 for field, kind in analysis.row_fields(name))
 
 
 def _choice(options: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:

@@ -6,8 +6,9 @@ registry (``LayerProvider``: ``gis.layers.LAYERS`` queried by ``gis.features`` i
 analysis results (``webmap.ogc_analysis.AnalysisProvider``: computed rows of ``gis.analysis``).
 
 An items request reaches a provider as a ``gis.features.Selection``: ``bbox``, ``years`` (OGC
-``datetime``), ``filters`` (the collection's ``?name=value`` filters and options), ``cql``,
-``properties`` and ``sortby``, already checked for names by the route; values are the provider's to check.
+``datetime``), ``filters`` (the values of the collection's ``?name=value`` filters and options), ``cql``,
+``properties`` and ``sortby``, parsed by the route through the collection's parameters (``webmap.ogc_params``);
+what depends on the data is the provider's to check.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from gis.exports import Export
 from gis.features import Extent, FeaturePage, Memo, Selection
 from gis.filters import QueryError
 from gis.layers import LAYERS, Layer
+from webmap.params import Param, property_filter
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,11 @@ class Collection:
     title: str
     description: str
     fields: tuple[Field, ...]
-    filters: tuple[str, ...] = ()  # ?name=value filters of the items (each keeps the features it names)
+    filters: tuple[Param, ...] = ()  # ?name=value filters of the items (each keeps the features it names)
     geometry_type: str = "Geometry"  # Point, MultiPolygon or Geometry
     id_type: str = "string"  # integer or string
-    options: tuple[str, ...] = ()  # other ?name= parameters of items and item: what is computed (level ...)
+    options: tuple[Param, ...] = ()  # parameters of items and item choosing what is computed (datetime, level ...)
+    years: bool = False  # the features have years that datetime selects (an analysis declares it among its options)
     cql: bool = False  # filter= (CQL2-text) and /queryables are served
     members: Mapping[str, Any] = field(default_factory=dict)  # more members of the collection document
     related: tuple[tuple[str, str, str, str], ...] = ()  # more links: (rel, path on this host, type, title)
@@ -54,6 +57,11 @@ class Collection:
     def field(self, name: str) -> Field | None:
         """The field ``name``, or None."""
         return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def filter_names(self) -> tuple[str, ...]:
+        """The names of the ``?name=value`` filters."""
+        return tuple(p.name for p in self.filters)
 
 
 @dataclass(frozen=True)
@@ -129,8 +137,9 @@ def describe_layer(layer: Layer, lang: str) -> Collection:
     """A registry layer as a collection."""
     fields = tuple(Field(p.name, p.type, (p.title_en if lang == "en" else p.title_id) or p.name)
                    for p in layer.properties)
-    return Collection(layer.id, layer.title(lang), layer.description(lang), fields, layer.filters,
-                      geometry_type=layer.geometry_type, id_type=layer.id_type, cql=True)
+    filters = tuple(property_filter(prop) for prop in layer.properties if prop.filterable)
+    return Collection(layer.id, layer.title(lang), layer.description(lang), fields, filters,
+                      geometry_type=layer.geometry_type, id_type=layer.id_type, years=bool(layer.year_sql), cql=True)
 
 
 # --------------------------------------------------------------------------- features held in Python

@@ -1,6 +1,7 @@
 """The OpenAPI 3.0 document of ``/ogc``, generated from the layer registry (every collection, its filters) and
 the analyses (``gis.analysis``): their collections depend on the loaded data, so each analysis has parametrised
 paths (``/collections/lq-{sector}-{commodity}``, ``/collections/leading-{sector}``) instead of one per collection.
+The parameters of every operation are those of the specs its route parses with (``webmap.ogc_params``).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from gis import analysis
 from gis.cql2 import queryable_names
 from gis.exports import FORMATS
 from gis.layers import LAYERS, Layer, Prop
+from webmap.ogc_analysis import path_segment, template
+from webmap.ogc_params import PAGE_SPEC, item_spec, items_spec
+from webmap.ogc_providers import describe_layer
+from webmap.params import Param, Spec, choice, string
 
 OPENAPI_VERSION = "3.0.3"
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 10_000
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GEOJSON = "application/geo+json"
 PROBLEM = "application/problem+json"
 _JSON_TYPES = {"string": "string", "number": "number", "integer": "integer", "boolean": "boolean"}
@@ -51,80 +53,6 @@ def geometry_schema(layer: Layer) -> dict[str, Any]:
     return {"$ref": "#/components/schemas/geometryGeoJSON"}
 
 
-def _param(name: str, description: str, schema: dict[str, Any], where: str = "query",
-           required: bool = False, **extra: Any) -> dict[str, Any]:
-    return {"name": name, "in": where, "description": description, "required": required,
-            "schema": schema, **extra}
-
-
-def _common_params(formats: tuple[str, ...] = ("json", "html")) -> list[dict[str, Any]]:
-    return [
-        _param("f", "Response format; without it the Accept header decides (JSON unless a browser asks for HTML)."
-               + (" csv, gpkg and xlsx download every matching feature." if "csv" in formats else ""),
-               {"type": "string", "enum": list(formats)}, style="form", explode=False),
-        _param("lang", "Language of titles and HTML pages: id (Bahasa Indonesia, default) or en.",
-               {"type": "string", "enum": ["id", "en"], "default": "id"}),
-    ]
-
-
-def properties_parameter(layer: Layer) -> dict[str, Any]:
-    """OGC ``properties``: the properties to return."""
-    return _param("properties", "The properties to return, in this order (none when empty).",
-                  {"type": "array", "items": {"type": "string", "enum": [p.name for p in layer.properties]}},
-                  style="form", explode=False)
-
-
-def items_parameters(layer: Layer) -> list[dict[str, Any]]:
-    """Query parameters of ``/collections/{layer}/items``: paging, bbox, datetime, CQL2 and property filters."""
-    params = [
-        _param("bbox", "Only features intersecting minLon,minLat,maxLon,maxLat (CRS84).",
-               {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
-               style="form", explode=False),
-        _param("limit", f"Features per page, 1..{MAX_LIMIT}; larger values are served as {MAX_LIMIT}.",
-               {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-               style="form", explode=False),
-        _param("offset", "Features to skip (paging; follow the next link).",
-               {"type": "integer", "minimum": 0, "default": 0}, style="form", explode=False),
-    ]
-    if layer.year_sql:
-        params.append(_param("datetime", "A year or interval (RFC 3339, '..' open): 2024, 2020/2024, 2022/..",
-                             {"type": "string"}, style="form", explode=False))
-    params += [
-        _param("filter", "CQL2-text filter, e.g. " + _filter_example(layer), {"type": "string"}),
-        _param("filter-lang", "Language of filter: cql2-text only.",
-               {"type": "string", "enum": ["cql2-text"], "default": "cql2-text"}),
-        _param("filter-crs", "CRS of geometries in filter: CRS84 only.", {"type": "string", "enum": [CRS84]}),
-        _param("bbox-crs", "CRS of bbox: CRS84 only.", {"type": "string", "enum": [CRS84]}),
-        _param("crs", "CRS of the response: CRS84 only.", {"type": "string", "enum": [CRS84]}),
-        properties_parameter(layer),
-        _param("sortby", "Order by these properties, '-' before a name for descending (then by id), "
-                         "e.g. -" + next((p.name for p in layer.properties if p.type != "array"), "id") + ".",
-               {"type": "array", "items": {"type": "string", "pattern": "^[+-]?[A-Za-z_][A-Za-z0-9_]*$"}},
-               style="form", explode=False),
-    ]
-    for name in layer.filters:
-        prop = layer.prop(name)
-        assert prop is not None
-        kind = "string" if prop.type == "array" or prop.area else _JSON_TYPES[prop.type]
-        if prop.area:
-            what = ("lies inside the given Kemendagri area (32.12, 32.12.16 or 32.12.16.2004: any level); "
-                    "several separated by commas")
-        elif prop.type == "array":
-            what = "holds every given value (several separated by commas)"
-        elif prop.type == "boolean":
-            what = "is the given value"
-        else:
-            what = "equals one of the given values (several separated by commas)"
-        params.append(_param(name, f"Only features whose {name} ({prop.title_en}) {what}.",
-                             {"type": kind}, style="form", explode=False))
-    return params + _common_params(("json", "html", "csv", "gpkg", "xlsx"))
-
-
-def _filter_example(layer: Layer) -> str:
-    examples = {"producers": "sector = 'C' AND employees >= 5", "agriculture": "commodity = 'padi' AND year = 2024"}
-    return examples.get(layer.id, "S_INTERSECTS(geometry, BBOX(108.2, -6.5, 108.4, -6.3))")
-
-
 def _responses(schema: dict[str, Any], media: str, *, not_found: bool = False,
                downloads: bool = False) -> dict[str, Any]:
     """Every status an operation can answer: 200 (as JSON, HTML and, for items, the downloads), 400 for a
@@ -157,25 +85,24 @@ def _collection_paths(layer: Layer) -> dict[str, Any]:
     op = layer.id.replace("-", "_")
     ref = f"#/components/schemas/{op}"
     base = f"/collections/{layer.id}"
-    feature_id = _param("featureId", f"Id of a {layer.title_en} feature.", {"type": layer.id_type}, "path", True)
-    crs = _param("crs", "CRS of the response: CRS84 only.", {"type": "string", "enum": [CRS84]})
+    found = describe_layer(layer, "en")
+    page = PAGE_SPEC.openapi()
     return {
         base: _get(f"describe_{op}", layer.id, f"{layer.title_en}: description",
-                   layer.description_en, _common_params(),
+                   layer.description_en, page,
                    _responses({"$ref": "#/components/schemas/collection"}, "application/json")),
         f"{base}/queryables": _get(
             f"queryables_{op}", layer.id, f"{layer.title_en}: queryables",
-            "Properties usable in filter (JSON Schema): " + ", ".join(queryable_names(layer)), _common_params(),
+            "Properties usable in filter (JSON Schema): " + ", ".join(queryable_names(layer)), page,
             _responses({"type": "object"}, "application/schema+json")),
         f"{base}/items": _get(
             f"items_{op}", layer.id, f"{layer.title_en}: features",
             f"{layer.description_en} Ordered by id; numberMatched is exact on small results and the "
-            "planner's estimate on very large ones.", items_parameters(layer),
+            "planner's estimate on very large ones.", items_spec(found).openapi(),
             _responses({"$ref": f"{ref}_collection"}, GEOJSON, not_found=True, downloads=True)),
         f"{base}/items/{{featureId}}": _get(
             f"item_{op}", layer.id, f"{layer.title_en}: one feature", layer.description_en,
-            [feature_id, crs, properties_parameter(layer), *_common_params()],
-            _responses({"$ref": f"{ref}_feature"}, GEOJSON, not_found=True)),
+            item_spec(found).openapi(), _responses({"$ref": f"{ref}_feature"}, GEOJSON, not_found=True)),
     }
 
 
@@ -244,97 +171,40 @@ def _base_schemas() -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- the analysis collections
 
-_ANALYSIS_TIME = {
-    "lq": "The year (default: the latest with data), e.g. 2024.",
-    "leading": "The year, or start/year for the growth since start (default: the latest, growth since the first).",
-}
-
 
 def _analysis_op(name: str) -> str:
     return "analysis_" + name.replace("-", "_")
 
 
-def _analysis_segment(name: str) -> str:
-    return f"{name}-{{sector}}" + ("" if name == "leading" else "-{commodity}")
-
-
-def _analysis_path_params(name: str) -> list[dict[str, Any]]:
-    params = [_param("sector", "agriculture (commodities) or fisheries (kinds such as tambak, laut).",
-                     {"type": "string", "enum": list(analysis.sectors())}, "path", True)]
+def _analysis_path(name: str) -> tuple[Param, ...]:
+    """The parts of the collection ids of analysis ``name``, as path parameters."""
+    params = [Param("sector", choice(*analysis.sectors()), "agriculture (commodities) or fisheries (kinds such as "
+                    "tambak, laut).", where="path")]
     if name != "leading":
-        params.append(_param("commodity", "A commodity or fisheries kind with data, e.g. padi or tambak "
-                             "(/collections lists those there are).",
-                             {"type": "string", "pattern": "^[a-z0-9_]{1,40}$", "example": "padi"}, "path", True))
-    return params
-
-
-def _analysis_options(name: str) -> list[dict[str, Any]]:
-    when = _ANALYSIS_TIME.get(name, "The period start/end, e.g. 2020/2024 (default: the first and latest years "
-                                    "with data; '..' for an open end).")
-    params = [
-        _param("datetime", when, {"type": "string"}, style="form", explode=False),
-        _param("level", "Area level of the items.", {"type": "string", "enum": list(analysis.LEVELS),
-                                                     "default": "kecamatan"}),
-        _param("reference", "kabupaten: the sum of the areas of the level; provinsi / nasional: comparison totals.",
-               {"type": "string", "enum": list(analysis.SCOPES), "default": "kabupaten"}),
-    ]
-    if name == "klassen":
-        params.append(_param("share", "Share axis: contribution (of the regency's production) or specialisation.",
-                             {"type": "string", "enum": list(analysis.SHARES), "default": "contribution"}))
-    return params
-
-
-def _analysis_items_params(name: str) -> list[dict[str, Any]]:
-    fields = [field for field, _ in analysis.row_fields(name)]
-    sortable = [field for field, kind in analysis.row_fields(name) if kind != "array"]
-    return [
-        *_analysis_path_params(name),
-        _param("bbox", "Only areas intersecting minLon,minLat,maxLon,maxLat (CRS84).",
-               {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
-               style="form", explode=False),
-        _param("limit", f"Areas per page, 1..{MAX_LIMIT}; larger values are served as {MAX_LIMIT}.",
-               {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-               style="form", explode=False),
-        _param("offset", "Areas to skip (paging; follow the next link).",
-               {"type": "integer", "minimum": 0, "default": 0}, style="form", explode=False),
-        _param("area_code", "Only areas inside the given Kemendagri area (32.12, 32.12.16 or 32.12.16.2004: any "
-               "level); several separated by commas.", {"type": "string"}, style="form", explode=False),
-        *_analysis_options(name),
-        _param("bbox-crs", "CRS of bbox: CRS84 only.", {"type": "string", "enum": [CRS84]}),
-        _param("crs", "CRS of the response: CRS84 only.", {"type": "string", "enum": [CRS84]}),
-        _param("properties", "The properties to return, in this order (none when empty).",
-               {"type": "array", "items": {"type": "string", "enum": fields}}, style="form", explode=False),
-        _param("sortby", f"Order by these properties, '-' before a name for descending (then by code), "
-               f"e.g. -{sortable[-1]}.", {"type": "array", "items": {"type": "string", "enum": [
-                   f"{sign}{field}" for field in sortable for sign in ("", "-")]}}, style="form", explode=False),
-        *_common_params(("json", "html", "csv", "gpkg", "xlsx")),
-    ]
+        params.append(Param("commodity", string(40, "[a-z0-9_]+", "a commodity such as padi"), "A commodity or "
+                            "fisheries kind with data, e.g. padi or tambak (/collections lists those there are).",
+                            example="padi", where="path"))
+    return tuple(params)
 
 
 def _analysis_paths(name: str) -> dict[str, Any]:
     op, tag = _analysis_op(name), f"analysis-{name}"
     ref = f"#/components/schemas/{op}"
-    base = f"/collections/{_analysis_segment(name)}"
+    base = f"/collections/{path_segment(name)}"
     summary = analysis.SUMMARIES[name]
-    feature_id = _param("featureId", "Kemendagri code of an area of the level, e.g. 32.12.15.",
-                        {"type": "string", "example": "32.12.15"}, "path", True)
-    fields = [field for field, _ in analysis.row_fields(name)]
-    properties = _param("properties", "The properties to return, in this order (none when empty).",
-                        {"type": "array", "items": {"type": "string", "enum": fields}}, style="form", explode=False)
-    crs = _param("crs", "CRS of the response: CRS84 only.", {"type": "string", "enum": [CRS84]})
+    path, found = _analysis_path(name), template(name)
     return {
         base: _get(f"describe_{op}", tag, f"{summary}: description", "One collection per commodity with data.",
-                   [*_analysis_path_params(name), *_common_params()],
+                   Spec(*path, *PAGE_SPEC.params).openapi(),
                    _responses({"$ref": "#/components/schemas/collection"}, "application/json", not_found=True)),
         f"{base}/items": _get(
             f"items_{op}", tag, f"{summary}: areas", "The areas of the level with the analysis row as properties, "
             "computed for the options; the method, thresholds and warnings come as members.",
-            _analysis_items_params(name),
+            Spec(*path, *items_spec(found).params).openapi(),
             _responses({"$ref": f"{ref}_collection"}, GEOJSON, not_found=True, downloads=True)),
         f"{base}/items/{{featureId}}": _get(
             f"item_{op}", tag, f"{summary}: one area", "One area with the analysis row, computed for the options.",
-            [*_analysis_path_params(name), feature_id, crs, properties, *_analysis_options(name),
-             *_common_params()],
+            Spec(*path, *item_spec(found).params).openapi(),
             _responses({"$ref": f"{ref}_feature"}, GEOJSON, not_found=True)),
     }
 
@@ -368,16 +238,15 @@ def _analysis_schemas(name: str) -> dict[str, Any]:
 def build_openapi(server_url: str) -> dict[str, Any]:
     """The OpenAPI 3.0 document of the OGC API at ``server_url`` (e.g. ``http://host/ogc``)."""
     json_ok = _responses({"type": "object"}, "application/vnd.oai.openapi+json;version=3.0")
+    page = PAGE_SPEC.openapi()
     paths: dict[str, Any] = {
         "/": _get("landing", "server", "Landing page", "Links to the API description, conformance and data.",
-                  _common_params(), _responses({"$ref": "#/components/schemas/landingPage"}, "application/json")),
+                  page, _responses({"$ref": "#/components/schemas/landingPage"}, "application/json")),
         "/conformance": _get("conformance", "server", "Conformance classes", "Standards this API implements.",
-                             _common_params(),
-                             _responses({"$ref": "#/components/schemas/confClasses"}, "application/json")),
-        "/api": _get("api", "server", "This document", "The OpenAPI 3.0 definition.", _common_params(), json_ok),
+                             page, _responses({"$ref": "#/components/schemas/confClasses"}, "application/json")),
+        "/api": _get("api", "server", "This document", "The OpenAPI 3.0 definition.", page, json_ok),
         "/collections": _get("collections", "server", "Collections", "Every collection of the platform.",
-                             _common_params(),
-                             _responses({"$ref": "#/components/schemas/collections"}, "application/json")),
+                             page, _responses({"$ref": "#/components/schemas/collections"}, "application/json")),
     }
     schemas = _base_schemas()
     for layer in LAYERS.values():

@@ -4,11 +4,12 @@ A ``Kind`` is what values a parameter takes: a JSON schema (type, enum, range, p
 parser that accepts only values of that schema, raising ``BadParameter`` (HTTP 400) that names the
 parameter and the reason. A ``Param`` is a named kind with its description and default; a ``Spec``
 is the parameters of one endpoint: ``spec.parse(request.args)`` checks a request (unknown, repeated
-or wrong parameters get a 400 that names them) and ``spec.openapi()`` describes it. An empty value
-(``?sector=``, as HTML forms send) means "not given".
+or wrong parameters get a 400 that names them; an endpoint may say itself why a name is unknown) and
+``spec.openapi()`` describes it. An empty value (``?sector=``, as HTML forms send) means "not given".
+``property_filter`` is the ``?name=value`` filter of a registry property, as ``gis.filters`` reads it.
 
-The plain parsers below (``parse_int``, ``parse_bbox`` ...) are the building blocks of the kinds and
-are used as they are by the OGC and analysis endpoints.
+The plain parsers below (``parse_int``, ``parse_bbox`` ...) are the building blocks of the kinds (also
+of the OGC API's, ``webmap.ogc_params``) and are used as they are by the tiles.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from webmap.problems import ApiError, NotFound
+
+if TYPE_CHECKING:
+    from gis.layers import Prop
 
 
 class BadParameter(ApiError):
@@ -319,12 +323,14 @@ class Param:
 class Spec:
     """The parameters of one endpoint: ``parse`` checks a request's, ``openapi`` documents them."""
 
-    def __init__(self, *params: Param) -> None:
+    def __init__(self, *params: Param, unknown: Callable[[Sequence[str]], str] | None = None) -> None:
+        """``unknown``, when given, writes the message of a 400 for unknown parameters (given their names)."""
         names = [p.name for p in params]
         if len(set(names)) != len(names):
             raise ValueError(f"a parameter is declared twice: {names}")
         self.params = params
         self.names = tuple(p.name for p in params if p.where != "path")
+        self.unknown = unknown
 
     def parse(self, args: Mapping[str, str], path: Mapping[str, str] | None = None) -> dict[str, Any]:
         """Every parameter's typed value (its default when absent), after the path's (404 when wrong).
@@ -353,6 +359,8 @@ class Spec:
             raise BadParameter("parameters must not contain NUL characters")
         unknown = sorted({k or "''" for k, _ in items if k not in self.names and not k.startswith("_")})
         if unknown:
+            if self.unknown is not None:
+                raise BadParameter(self.unknown(unknown))
             takes = ", ".join(self.names) or "no parameters"
             raise BadParameter(f"unknown parameter(s) {', '.join(unknown)}; this endpoint takes {takes}")
         counts = Counter(k for k, _ in items)
@@ -374,3 +382,28 @@ class Spec:
 
 LANG = Param("lang", choice("id", "en"),
              "Language of labels: id (Bahasa Indonesia) or en; without it, Accept-Language decides (default id).")
+
+
+# --------------------------------------------------------------------------- filters of registry properties
+
+AREA_CODES = r"[0-9]{2}\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?"  # a Kemendagri code, ASCII digits (as in a schema)
+# A value of a filter of each property type, as ``gis.filters`` reads it: (pattern, hint, what an item must be).
+_FILTER_VALUES = {
+    "integer": (r"[+-]?[0-9]{1,18}", "whole numbers separated by commas, e.g. 5 or 5,10", "is one of these numbers"),
+    "number": (NUMBER, "numbers separated by commas", "is one of these numbers"),
+    "string": (r"[^,]*[^,\s][^,]*", "values separated by commas, none empty", "is one of these values"),
+    "array": (r"[^,]*[^,\s][^,]*", "values separated by commas, none empty", "has every one of these values"),
+    "area": (AREA_CODES, "Kemendagri codes such as 32.12 or 32.12.16, separated by commas",
+             "lies inside one of these areas (any level)"),
+}
+
+
+def property_filter(prop: Prop) -> Param:
+    """The ``?name=value`` filter of a registry property (``Prop.filterable``) as ``gis.filters`` reads it:
+    several values separated by commas (booleans: true or false); an area property keeps what lies inside."""
+    title = f" ({prop.title_en})" if prop.title_en else ""
+    if prop.type == "boolean":
+        return Param(prop.name, choice("true", "false"), f"Only items whose {prop.name}{title} is this value.")
+    one, hint, what = _FILTER_VALUES["area" if prop.area else prop.type]
+    return Param(prop.name, string(200, f"{one}(?:,{one})*", hint),
+                 f"Only items whose {prop.name}{title} {what} (comma separated).")

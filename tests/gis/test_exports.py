@@ -6,7 +6,8 @@ import types
 import pyogrio
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from gis.exports import (
     FORMATS,
@@ -213,3 +214,15 @@ def test_stats_export_every_format(engine, fmt, tmp_path):
         assert set(read_gpkg(data, tmp_path).geom_type) == {"MultiPolygon"}
     if fmt == "geojson":
         assert json.loads(data)["features"][0]["geometry"]["type"] == "MultiPolygon"
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_a_database_that_is_away_fails_the_call_not_the_stream(fmt):
+    """The rows are read as the file streams, after a 200: the database is reached when the export is made, so
+    that a route answers 503 instead of a 200 with a broken file."""
+    away = create_engine("postgresql+psycopg://peta@127.0.0.1:1/peta")  # nothing listens on port 1
+    try:
+        with pytest.raises(OperationalError):
+            export_layer(away, "producers", fmt)
+    finally:
+        away.dispose()

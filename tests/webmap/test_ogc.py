@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import jsonschema
@@ -19,6 +20,7 @@ from gis.db import get_engine
 from gis.layers import LAYERS
 from gis.settings import Settings
 from tests.live_server import serve
+from webmap.openapi_ogc import build_openapi
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 GEOJSON = "application/geo+json"
@@ -164,7 +166,8 @@ def test_openapi_document_is_valid_and_covers_every_collection(client):
         names = {p["name"] for p in items["parameters"]}
         assert {"bbox", "limit", "offset", "filter", "filter-lang", "f"} <= names
         assert set(layer.filters) <= names
-        assert ("datetime" in names) == bool(layer.year_sql)
+        datetime = next(p for p in items["parameters"] if p["name"] == "datetime")  # OGC core: every collection
+        assert ("no time" in datetime["description"]) == (not layer.year_sql)
         limit = next(p for p in items["parameters"] if p["name"] == "limit")
         assert limit["schema"]["maximum"] == 10_000 and limit["schema"]["default"] == 100
         assert f"/collections/{layer.id}/items/{{featureId}}" in doc["paths"]
@@ -315,19 +318,86 @@ def test_cql2_text_filter(client, engine):
     ("datetime=2024/2020", "ends before it starts"),
     ("colour=red", "unknown parameter 'colour'"),
     ("name=Krupuk", "'name' cannot be used as ?name=; filters of producers: kbli, sector"),
-    ("employees=many", "employees must be a whole number"),
+    ("employees=many", "employees must be whole numbers"),
     ("filter=colour%3D'red'", "unknown property 'colour'"),
     ("filter=sector%3D", "position"),
-    ("filter=", "filter is empty"),
+    ("filter=%20", "filter is empty"),
     ("filter=sector%3D'C'&filter-lang=cql2-json", "filter-lang must be cql2-text"),
     ("crs=EPSG:3857", "crs must be http://www.opengis.net/def/crs/OGC/1.3/CRS84"),
     ("bbox-crs=EPSG:4326", "bbox-crs must be"),
     ("f=kml", "f must be one of json, html"),
-    ("lang=fr", "lang must be id or en"),
+    ("lang=fr", "lang must be one of id, en"),
 ])
 def test_bad_parameters_are_400_problems_saying_what_to_fix(client, query, message):
     detail = problem(client, f"/ogc/collections/producers/items?{query}")
     assert message in detail, detail
+
+
+def test_the_document_gives_the_parameters_each_route_parses(client):
+    """One spec per operation (webmap.ogc_params) parses the requests and writes the OpenAPI parameters."""
+    from webmap.ogc_params import PAGE_SPEC, item_spec, items_spec
+    from webmap.ogc_providers import describe_layer
+
+    paths = client.get("/ogc/api").get_json(force=True)["paths"]
+    for path in ("/", "/conformance", "/api", "/collections", "/collections/producers"):
+        assert paths[path]["get"]["parameters"] == PAGE_SPEC.openapi(), path
+    for layer in LAYERS.values():
+        found = describe_layer(layer, "en")
+        assert paths[f"/collections/{layer.id}/items"]["get"]["parameters"] == items_spec(found).openapi()
+        assert paths[f"/collections/{layer.id}/items/{{featureId}}"]["get"]["parameters"] == item_spec(
+            found).openapi()
+        for name in items_spec(found).names:  # every name the route takes is a documented one, and back
+            response = client.get(f"/ogc/collections/{layer.id}/items", query_string={"offset": 9999, name: ""})
+            assert response.status_code == 200, (layer.id, name, response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("query", ["f=", "lang=", "filter=", "sector=", "bbox=", "crs=", "sortby=", "datetime="])
+def test_an_empty_parameter_means_not_given(client, query):
+    """As HTML forms send them (allowEmptyValue); properties= alone is OGC's "no property" (see below)."""
+    plain = client.get("/ogc/collections/producers/items?offset=3&limit=3").get_json()
+    given = get_json(client, f"/ogc/collections/producers/items?offset=3&{query}&limit=3", ITEMS, GEOJSON)
+    assert given["features"] == plain["features"] and given["numberMatched"] == plain["numberMatched"]
+
+
+@pytest.mark.parametrize("url,status,words", [
+    ("/ogc/collections/producers/items?limit=5&limit=6", 400, ["give limit once"]),
+    ("/ogc/collections/producers/items?sector=C&sector=G", 400, ["give sector once"]),
+    ("/ogc?colour=red", 400, ["unknown parameter(s) colour", "f, lang"]),
+    ("/ogc/collections?f=kml", 400, ["f must be one of json, html"]),
+    ("/ogc/conformance?lang=EN", 400, ["lang must be one of id, en", "'EN'"]),
+    ("/ogc/collections/producers/queryables?limit=5", 400, ["unknown parameter(s) limit"]),
+    ("/ogc/collections/producers/items?properties=name,", 400, ["properties", "none empty"]),
+    ("/ogc/collections/producers/items?sortby=name,,-kbli", 400, ["sortby needs property names"]),
+    ("/ogc/collections/producers/items?bbox=108,-6,109,-5,1", 400, ["bbox must be minLon,minLat,maxLon,maxLat"]),
+    ("/ogc/collections/producers/items?bbox=1_08,-6,109,-5", 400, ["bbox must contain numbers only"]),
+    ("/ogc/collections/producers/items?datetime=2024-01-01T00:00", 400, ["datetime must be RFC 3339"]),
+    ("/ogc/collections/producers/items/abc", 404, ["featureId must be a whole number", "'abc'"]),
+    ("/ogc/collections/producers/items/1?f=csv", 400, ["f must be one of json, html"]),
+])
+def test_every_route_parses_through_its_spec(client, url, status, words):
+    detail = problem(client, url, status)
+    for word in words:
+        assert word in detail, detail
+
+
+def test_what_ogc_clients_send_is_read(client):
+    """Six numbers with heights, RFC 3339 date-times, the names of CRS84 and media types as formats."""
+    box = get_json(client, "/ogc/collections/producers/items?bbox=108.2,-6.5,0,108.4,-6.3,100&limit=1000",
+                   ITEMS, GEOJSON)
+    assert box["numberMatched"] == get_json(client, "/ogc/collections/producers/items?bbox=108.2,-6.5,108.4,-6.3"
+                                                    "&limit=1000", ITEMS, GEOJSON)["numberMatched"]
+    for query in ("datetime=2020-01-01T00:00:00Z/2022-12-31T23:59:59Z", "datetime=2020/", "datetime=../2022",
+                  "f=application/geo%2Bjson", "f=application/json", "crs=urn:ogc:def:crs:OGC::CRS84"):
+        get_json(client, f"/ogc/collections/fisheries/items?limit=1&{query}", ITEMS, GEOJSON)
+    assert client.get("/ogc/collections/producers?f=text/html").mimetype == "text/html"
+
+
+def test_a_collection_without_years_takes_datetime_and_keeps_every_feature(client):
+    """OGC API - Features core: every collection takes datetime."""
+    every = client.get("/ogc/collections/producers/items?limit=1").get_json()["numberMatched"]
+    dated = get_json(client, "/ogc/collections/producers/items?limit=1&datetime=2024", ITEMS, GEOJSON)
+    assert dated["numberMatched"] == every
+    assert "datetime must be RFC 3339" in problem(client, "/ogc/collections/producers/items?datetime=soon")
 
 
 def test_unknown_filter_property_lists_the_allowed_ones(client):
@@ -391,6 +461,7 @@ def test_items_answer_head_and_conditional_requests(client):
     "offset=99999999999", "limit=99999999999999999999", "datetime=../..", "filter=id%3D'1'",
     "filter=A_CONTAINS(tags,(1,TRUE))", "filter=established_year%3D99999999999999", "filter='a'%3D'a'",
     "filter=employees%3D2.5", "filter=CASEI('X')%3Dname", "sector=%00", "filter=name%3D'%00'",
+    "filter=employees%3D" + "0" * 5000,  # Python reads at most 4300 digits as an int
 ])
 def test_odd_input_never_causes_a_server_error(client, query):
     response = client.get(f"/ogc/collections/producers/items?{query}")
@@ -486,6 +557,24 @@ def test_items_download_every_matching_feature_as_csv(client):
     lines = response.get_data(as_text=True).strip().splitlines()
     as_json = client.get("/ogc/collections/producers/items?sector=C&limit=1000").get_json()
     assert len(lines) - 1 == as_json["numberMatched"] > 5  # a download ignores paging
+
+
+@pytest.mark.parametrize("url", [
+    *(f"/ogc/collections/producers/items?f={fmt}&sector=C" for fmt in ("csv", "gpkg", "xlsx")),
+    "/ogc/collections/agriculture/items?f=csv&datetime=2024",
+    "/ogc/collections/lq-agriculture-padi/items?f=csv",
+    "/ogc/collections/klassen-agriculture-padi/items?f=xlsx",
+])
+def test_without_the_database_a_download_answers_a_declared_503_not_a_broken_file(loaded_template, url):
+    """A download streams after its 200: the database is reached first (gis.exports), so that it answers 503."""
+    away = replace(loaded_template, database_url="postgresql+psycopg://peta@127.0.0.1:1/peta")  # nothing on port 1
+    response = create_app({"TESTING": True, "SETTINGS": away}).test_client().get(url)
+    assert response.status_code == 503, (url, response.status_code, response.get_data()[:200])
+    assert response.mimetype == "application/problem+json" and response.headers["Retry-After"]
+    declared = build_openapi("/ogc")["paths"]
+    path = re.sub(r"/collections/(lq|klassen)-agriculture-padi/", r"/collections/\1-{sector}-{commodity}/",
+                  urlsplit(url).path.removeprefix("/ogc"))
+    assert "Retry-After" in declared[path]["get"]["responses"]["503"]["headers"]
 
 
 def test_numbers_matched_are_kept_until_the_data_change(loaded_db):

@@ -12,7 +12,11 @@ from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 from werkzeug.datastructures import MultiDict
 
-from webmap import api_v1, openapi_uploads
+from gis import analysis
+from gis.layers import LAYERS, Prop
+from webmap import analysis_api, api_v1, ogc_params, openapi_uploads
+from webmap.ogc_analysis import template
+from webmap.ogc_providers import describe_layer
 from webmap.params import (
     LANG,
     BadParameter,
@@ -24,6 +28,7 @@ from webmap.params import (
     integer,
     number,
     point,
+    property_filter,
     string,
     years,
 )
@@ -124,6 +129,31 @@ def test_a_parameter_is_declared_once():
         Spec(LANG, LANG)
 
 
+def test_an_endpoint_may_say_why_a_parameter_is_unknown():
+    spec = Spec(LANG, unknown=lambda names: f"no {', '.join(names)} here")
+    assert _bad(spec, [("sektor", "C"), ("lang", "en")]) == "no sektor here"
+    assert "NUL" in _bad(spec, [("sektor", "\x00")])  # NUL characters are refused first, as always
+    assert "give lang once" in _bad(spec, [("lang", "en"), ("lang", "id")])
+
+
+@pytest.mark.parametrize("prop,good,bad,words", [
+    (Prop("sector", "s", "string", filterable=True), "C,G", "C,,G", ["sector", "none empty"]),
+    (Prop("employees", "e", "integer", filterable=True), "5,10", "5,x", ["employees", "whole numbers"]),
+    (Prop("area", "a", "number", filterable=True), "1.5,-2e3", "1.5,inf", ["area", "numbers"]),
+    (Prop("tags", "t", "array", filterable=True), "krupuk,halal", "krupuk,", ["tags", "none empty"]),
+    (Prop("open", "o", "boolean", filterable=True), "true", "TRUE", ["open", "true, false"]),
+    (Prop("area_code", "c", "string", filterable=True, area=True), "32.12,32.12.16", "32-12",
+     ["area_code", "Kemendagri codes"]),
+])
+def test_a_property_filter_reads_what_gis_filters_reads(prop, good, bad, words):
+    param = property_filter(prop)
+    assert param.kind.read(good, param.name) == good  # gis.filters splits and types the values
+    with pytest.raises(BadParameter) as caught:
+        param.kind.read(bad, param.name)
+    for word in words:
+        assert word in caught.value.detail
+
+
 # --------------------------------------------------------------------------- the OpenAPI of a spec
 
 
@@ -143,11 +173,20 @@ def test_openapi_parameter_objects():
 # --------------------------------------------------------------------------- every spec of the API
 
 
+def _specs() -> list[Spec]:
+    """The spec of every documented operation: REST v1, uploads, analysis, and OGC API (its pages, and the items
+    and item of every layer and of every analysis)."""
+    rest = [op.spec for op in [*api_v1.operations(), *openapi_uploads.operations(), *analysis_api.operations()]]
+    collections = [*(describe_layer(layer, "en") for layer in LAYERS.values()), *map(template, analysis.ANALYSES)]
+    ogc = [make(found) for found in collections for make in (ogc_params.items_spec, ogc_params.item_spec)]
+    return [*rest, ogc_params.PAGE_SPEC, *ogc]
+
+
 def _api_params() -> list[Param]:
-    """A parameter of each distinct schema of the documented REST v1 and upload operations."""
+    """A parameter of each distinct schema of the documented operations."""
     found: dict[str, Param] = {}
-    for op in [*api_v1.operations(), *openapi_uploads.operations()]:
-        for param in op.spec.params:
+    for spec in _specs():
+        for param in spec.params:
             found.setdefault(json.dumps([param.where, param.schema()], sort_keys=True), param)
     return list(found.values())
 
@@ -157,6 +196,8 @@ IDS = [f"{p.name}:{p.kind.name}:{i}" for i, p in enumerate(API_PARAMS)]
 
 
 TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
+# OGC API - Features /req/core/fc-limit-response-1: a limit above the documented maximum is served as the maximum.
+SERVED_AS_MAXIMUM = ogc_params.page_size().name
 
 
 def _wire(schema: dict, value: str):
@@ -169,7 +210,8 @@ def _wire(schema: dict, value: str):
     if kind == "boolean":
         return True if value.lower() in TRUE else False if value.lower() in FALSE else value
     if kind == "array":
-        return [float(v) for v in value.split(",")]
+        numbers = schema["items"]["type"] == "number"
+        return [float(v) if numbers else v for v in value.split(",")]
     return value
 
 
@@ -179,26 +221,31 @@ def _values(schema: dict) -> st.SearchStrategy[str]:
         return st.sampled_from(schema["enum"])
     kind = schema["type"]
     if kind == "integer":
-        return st.integers(schema["minimum"], schema["maximum"]).map(str)
+        return st.integers(schema.get("minimum"), schema.get("maximum")).map(str)
     if kind == "number":
         return st.floats(schema.get("minimum"), schema.get("maximum"), allow_nan=False, allow_infinity=False).map(repr)
     if kind == "boolean":
         return st.sampled_from(TRUE + FALSE)
     if kind == "array":
         items = schema["items"]
-        numbers = st.floats(items["minimum"], items["maximum"], allow_nan=False).map(repr)
-        return st.lists(numbers, min_size=schema["minItems"], max_size=schema["maxItems"]).map(",".join)
+        values = (st.sampled_from(items["enum"]) if "enum" in items else
+                  st.floats(items.get("minimum"), items.get("maximum"), allow_nan=False, allow_infinity=False)
+                  .map(repr))
+        return st.lists(values, min_size=schema.get("minItems", 1), max_size=schema.get("maxItems", 5)).map(",".join)
+    longest = schema.get("maxLength", 100)
     if "pattern" in schema:
-        return st.from_regex(schema["pattern"][1:-1], fullmatch=True).filter(lambda s: len(s) <= schema["maxLength"])
-    return st.text(min_size=1, max_size=schema["maxLength"])
+        return st.from_regex(schema["pattern"][1:-1], fullmatch=True).filter(lambda s: 0 < len(s) <= longest)
+    return st.text(min_size=1, max_size=longest)
 
 
 def _bounds(schema: dict) -> tuple[list[str], list[str]]:
     """Values at the declared bounds of ``schema``, and values just outside them."""
     kind, enum = schema["type"], schema.get("enum", [])
     if kind == "integer":
-        return ([str(schema["minimum"]), str(schema["maximum"])],
-                [str(schema["minimum"] - 1), str(schema["maximum"] + 1), "1.5", "x"])
+        ends = [schema[end] for end in ("minimum", "maximum") if end in schema]
+        beyond = [str(schema["minimum"] - 1)] if "minimum" in schema else []
+        beyond += [str(schema["maximum"] + 1)] if "maximum" in schema else []
+        return [str(end) for end in ends], [*beyond, "1.5", "x"]
     if kind == "number":
         low, high = schema.get("minimum"), schema.get("maximum")
         sides = ((low, -math.inf), (high, math.inf))
@@ -209,7 +256,11 @@ def _bounds(schema: dict) -> tuple[list[str], list[str]]:
     if kind == "boolean":
         return ["true", "false"], ["maybe", "2"]
     if kind == "array":
+        if "enum" in schema["items"]:
+            return [], ["", ",".join([schema["items"]["enum"][0], "x"]) + "x"]
         return [], ["1", ",".join(["1"] * (schema["maxItems"] + 1)), ",".join(["x"] * schema["maxItems"])]
+    if "maxLength" not in schema:
+        return [], []
     longest = "a" * schema["maxLength"]
     return ([longest] if "pattern" not in schema else []), [longest + "a"]
 
@@ -227,9 +278,12 @@ def test_what_the_parser_accepts_is_inside_the_schema(param, data):
     value = data.draw(st.sampled_from([noise, valid + noise, noise + valid]))
     assume(value != "")  # empty means "not given" (allowEmptyValue): Param.parse, not the kind, reads it
     try:
-        param.kind.read(value, param.name)
+        read = param.kind.read(value, param.name)
     except BadParameter as exc:
         assert param.name in exc.detail
+        return
+    if param.kind.name == SERVED_AS_MAXIMUM:
+        assert read <= schema["maximum"]  # what is served is inside the schema
         return
     assert Draft7Validator(schema).is_valid(_wire(schema, value)), (param.name, value)
 
@@ -252,6 +306,10 @@ def test_the_declared_bounds_are_the_parsers(param):
     inside, outside = _bounds(param.kind.schema)
     for value in inside:
         param.kind.read(value, param.name)
+    if param.kind.name == SERVED_AS_MAXIMUM:
+        maximum = param.kind.schema["maximum"]
+        assert param.kind.read(str(maximum + 1), param.name) == maximum  # served as the maximum
+        outside = [v for v in outside if v != str(maximum + 1)] + [str(ogc_params.MAX_OFFSET + 1)]
     for value in outside:
         with pytest.raises(BadParameter, match=param.name):
             param.kind.read(value, param.name)
