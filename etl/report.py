@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -108,18 +107,6 @@ class Report:
         """Write the report as JSON."""
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def write_rejected_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    """Write rejected rows, with their row number and reasons, for the steward to fix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    columns: list[str] = []
-    for row in rows:
-        columns.extend(c for c in row if c not in columns)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def _text(value: Any) -> str | None:

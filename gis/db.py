@@ -7,7 +7,6 @@ from functools import lru_cache
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
-from sqlalchemy.orm import Session, sessionmaker
 
 from gis.settings import Settings
 
@@ -30,11 +29,6 @@ def _engine_for(url: str, statement_timeout_ms: int) -> Engine:
 def get_engine(settings: Settings) -> Engine:
     """Return the one engine of this process for these settings."""
     return _engine_for(settings.database_url, settings.statement_timeout_ms)
-
-
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return a session factory bound to ``engine``."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 def ensure_database(url: str) -> bool:

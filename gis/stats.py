@@ -6,14 +6,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
 from gis.errors import InvalidRequest, NotFoundError
 from gis.layers import Layer, LiveMapping, stat_layers, subject_labels
 
-Method = Literal["quantiles", "natural_breaks", "equal_interval"]
 METHODS: tuple[str, ...] = ("quantiles", "natural_breaks", "equal_interval")
 LEVELS: tuple[str, ...] = ("kecamatan", "desa")
 MIN_CLASSES, MAX_CLASSES, DEFAULT_CLASSES = 3, 9, 5

@@ -43,9 +43,6 @@ class TileNotFound(NotFoundError):
     """z/x/y outside the tile matrix (HTTP 404)."""
 
 
-DEFAULT_POLICY = TilePolicy()
-
-
 def policy_for(layer: Layer) -> TilePolicy:
     """The tile policy the registry declares for ``layer`` (``Layer.tiles``: no aggregation unless declared)."""
     return layer.tiles

@@ -24,7 +24,6 @@ from webmap.i18n import t
 
 DEFAULT_CENTER = (-6.43, 108.2)
 DEFAULT_ZOOM = 10
-BACKGROUND = "#f3f1ea"
 SALT = ("fisheries", "garam", "Oranges")  # the salt-producing desa: a view of one fisheries kind, in its own ramp
 
 
