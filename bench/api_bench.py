@@ -350,6 +350,7 @@ def start_ours(settings: Settings, port: int, workers: int, threads: int, cache_
     # One client address sends all the traffic: a limit no run reaches keeps the limiter in the path (its cost
     # is measured) without turning the benchmark into 429s; counters in memory, as in bench/load_test.py.
     env = {**os.environ, "DATABASE_URL": settings.database_url, "PETA_RATE_LIMIT": "10000000/minute",
+           "PETA_RATE_LIMIT_READS": "10000000/minute",
            "PETA_TILE_CACHE_MB": str(cache_mb)}
     env.pop("REDIS_URL", None)
     app = "app:create_app()"

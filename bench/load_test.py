@@ -249,7 +249,8 @@ def start_gunicorn(settings: Settings, port: int, workers: int, threads: int, re
            # One client address sends all the traffic: a limit no run reaches keeps the limiter in the path
            # (its cost is measured) without turning the benchmark into 429s; our own key prefix keeps the
            # counters apart from anything else using the same Redis.
-           "PETA_RATE_LIMIT": "10000000/minute", "PETA_RATELIMIT_KEY_PREFIX": "peta-load-bench"}
+           "PETA_RATE_LIMIT": "10000000/minute", "PETA_RATE_LIMIT_READS": "10000000/minute",
+           "PETA_RATE_LIMIT_KEYED": "10000000/minute", "PETA_RATELIMIT_KEY_PREFIX": "peta-load-bench"}
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url

@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from limits import parse_many
+
 from gis.basemap import check_setting as check_basemap
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/peta_ekonomi"
@@ -50,7 +52,9 @@ class Settings:
     gazetteer_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "datasets" / "reference")
     basemap: str = ""  # an XYZ URL template or a .pmtiles file (gis/basemap.py); none by default
     basemap_attribution: str = ""
-    rate_limit: str = "600/minute"  # per client address, every endpoint (webmap/limits.py)
+    rate_limit: str = "600/minute"  # per client address: search, exports, uploads, analysis (webmap/limits.py)
+    rate_limit_reads: str = "3000/minute"  # per client address: other API reads, e.g. OGC items as JSON
+    rate_limit_keyed: str = "3000/minute"  # per API key, over every counted endpoint, instead of the address
     redis_url: str = ""  # rate-limit counters shared by the workers; in memory when empty
     tile_cache_mb: float = 64.0  # per worker: vector tiles and costly counts (0: off)
     glyphs_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "glyphs")
@@ -69,6 +73,9 @@ class Settings:
             raise SettingsError("PETA_MAX_UPLOAD_MB must be at least 1")
         if self.tile_cache_mb < 0:
             raise SettingsError("PETA_TILE_CACHE_MB must not be negative")
+        for variable, value in (("PETA_RATE_LIMIT", self.rate_limit), ("PETA_RATE_LIMIT_READS", self.rate_limit_reads),
+                                ("PETA_RATE_LIMIT_KEYED", self.rate_limit_keyed)):
+            _check_rate_limit(variable, value)
         try:
             check_basemap(self.basemap)
         except ValueError as exc:
@@ -87,6 +94,14 @@ class Settings:
                     kind = {int: "whole number", float: "number"}.get(convert, "valid value")  # type: ignore[call-overload]
                     raise SettingsError(f"{variable} must be a {kind}, got {env[variable]!r}") from None
         return cls(**kwargs)  # type: ignore[arg-type]
+
+
+def _check_rate_limit(variable: str, value: str) -> None:
+    """Raise ``SettingsError`` unless ``value`` is a limit Flask-Limiter reads, e.g. ``600/minute``."""
+    try:
+        parse_many(value)
+    except ValueError:
+        raise SettingsError(f"{variable} must be a rate limit such as '600/minute', got {value!r}") from None
 
 
 def normalize_database_url(url: str) -> str:
@@ -109,6 +124,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "PETA_BASEMAP": ("basemap", str),
     "PETA_BASEMAP_ATTRIBUTION": ("basemap_attribution", str),
     "PETA_RATE_LIMIT": ("rate_limit", str),
+    "PETA_RATE_LIMIT_READS": ("rate_limit_reads", str),
+    "PETA_RATE_LIMIT_KEYED": ("rate_limit_keyed", str),
     "REDIS_URL": ("redis_url", str),
     "PETA_TILE_CACHE_MB": ("tile_cache_mb", float),
     "PETA_GLYPHS_DIR": ("glyphs_dir", Path),
