@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
@@ -31,6 +31,7 @@ BUFFER = 64
 WORLD_M = 20037508.342789244  # half the width of the Web Mercator world, metres
 EARTH_RADIUS_M = 6378137.0
 MAX_TILE_BYTES = 500_000
+MAX_COMPOSITE_LAYERS = 12  # layers of one composite tile (``composite_tile``)
 COUNT_FIELD = "point_count"
 ID_FIELD = "id"
 MVT_FIELD_TYPES = {"string": "String", "number": "Number", "integer": "Number", "boolean": "Boolean",
@@ -238,7 +239,7 @@ def _driver_sql(sql: str, dialect: Dialect) -> str:
     return str(text(sql).compile(dialect=dialect))
 
 
-def _scalar(conn: Connection, sql: str, params: dict[str, object]) -> object:
+def _row(conn: Connection, sql: str, params: dict[str, object]) -> tuple[object, ...] | None:
     """Run ``sql``, planned for its own parameters; with psycopg 3, the result travels in binary.
 
     Each tile gets its own plan: a generic plan (a prepared statement after a few runs) knows nothing of the
@@ -247,10 +248,64 @@ def _scalar(conn: Connection, sql: str, params: dict[str, object]) -> object:
     """
     driver = conn.connection.driver_connection
     if not hasattr(driver, "prepare_threshold"):  # another driver: plain SQLAlchemy
-        return conn.execute(text(sql), params).scalar()
+        found = conn.execute(text(sql), params).first()
+        return tuple(found) if found is not None else None
     row = driver.execute(_driver_sql(sql, conn.dialect), params, prepare=False,  # type: ignore[union-attr]
                          binary=True).fetchone()
+    return tuple(row) if row is not None else None
+
+
+def _scalar(conn: Connection, sql: str, params: dict[str, object]) -> object:
+    row = _row(conn, sql, params)
     return row[0] if row else None
+
+
+# --- composite tiles: several layers in one MVT ------------------------------------------------------
+
+TilePart = tuple[Layer, Mapping[str, str] | None]  # a layer of a composite tile and its filters
+
+
+def _prefixed(sql: str, params: dict[str, object], prefix: str) -> tuple[str, dict[str, object]]:
+    """``sql`` with each bound parameter renamed ``prefix + name`` (``::type`` casts are left alone)."""
+    names = "|".join(re.escape(name) for name in sorted(params, key=len, reverse=True))
+    renamed = re.sub(rf"(?<![:\w]):({names})\b", lambda m: f":{prefix}{m.group(1)}", sql)
+    return renamed, {prefix + name: value for name, value in params.items()}
+
+
+def composite_tile_sql(parts: Sequence[TilePart], z: int, x: int, y: int) -> tuple[str, dict[str, object]]:
+    """One SELECT whose columns are the single-layer tiles of ``parts`` (``tile_sql`` each), in their order.
+
+    Each layer keeps its own query, policy and filters; only its parameter names get a per-layer prefix.
+    """
+    columns: list[str] = []
+    params: dict[str, object] = {}
+    for i, (layer, filters) in enumerate(parts):
+        sql, own = _prefixed(*tile_sql(layer, z, x, y, filters), f"l{i}_")
+        columns.append(f"({sql}) AS t{i}")
+        params.update(own)
+    return "SELECT " + ", ".join(columns), params
+
+
+def composite_tile(engine: Engine, parts: Sequence[TilePart], z: int, x: int, y: int) -> bytes | None:
+    """One MVT holding the layers of ``parts`` in their order, each exactly as ``tile`` makes it; None if empty.
+
+    MVT layers are independent messages of one repeated field, so tiles concatenate byte-wise into one: the
+    layers are rendered in one database round trip (a column each) and joined here. A point layer over
+    ``MAX_TILE_BYTES`` is made again as a dense grid, as ``tile`` does.
+    """
+    if not parts:
+        return None
+    if len(parts) > MAX_COMPOSITE_LAYERS:
+        raise ValueError(f"at most {MAX_COMPOSITE_LAYERS} layers in a composite tile")
+    sql, params = composite_tile_sql(parts, z, x, y)
+    chunks: list[bytes] = []
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        row = _row(conn, sql, params) or (None,) * len(parts)
+        for (layer, filters), data in zip(parts, row, strict=True):
+            if data and len(data) > MAX_TILE_BYTES and layer.is_points:  # type: ignore[arg-type]
+                data = _scalar(conn, *tile_sql(layer, z, x, y, filters, dense=True))
+            chunks.append(bytes(data) if data else b"")  # type: ignore[arg-type]
+    return b"".join(chunks) or None
 
 
 # --- metadata for TileJSON and the style ------------------------------------------------------------
@@ -371,6 +426,12 @@ class TileCache:
         """The tile from the cache, or rendered by ``tile`` and kept."""
         key = ("tile", layer.id, z, x, y, tuple(sorted((filters or {}).items())))
         return self.get_or_make(engine, key, lambda: tile(engine, layer, z, x, y, filters))
+
+    def get_composite(self, engine: Engine, parts: Sequence[TilePart], z: int, x: int, y: int) -> bytes | None:
+        """The composite tile from the cache, or rendered by ``composite_tile`` and kept."""
+        key = ("composite", tuple((layer.id, tuple(sorted((filters or {}).items()))) for layer, filters in parts),
+               z, x, y)
+        return self.get_or_make(engine, key, lambda: composite_tile(engine, parts, z, x, y))
 
     def _keep(self, key: tuple[object, ...], value: object) -> None:
         size = (len(value) if isinstance(value, bytes) else 0) + self.ENTRY_OVERHEAD

@@ -3,6 +3,12 @@
 The tiles, their fields and the drawing come from the layer registry (``gis/layers.py``); the SQL lives in
 ``gis/tiles.py``. Query parameters other than ``lang`` are attribute filters of the layer (``?sector=C``);
 the producers' ``area_code`` takes a kabupaten, kecamatan or desa code and keeps the producers inside it.
+
+Composite tiles carry several layers in one MVT: ``/tiles/kecamatan,desa,producers/{z}/{x}/{y}.pbf`` and
+``/tiles/kecamatan,desa,producers.json``. Each layer is exactly its single tile, except that a layer is left out
+below its TileJSON ``minzoom`` (where a client would not ask for its own tile). The list is read in any order
+and served in the registry's (the same bytes and cache entry); a filter names its layer, ``layer.prop=value``
+(``agriculture.commodity=padi``); an unqualified filter is a 400, as it would be ambiguous.
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ from gis.layers import LAYERS, RAMPS, Label, Layer
 from gis.profiles import view_bbox
 from gis.tiles import (
     COUNT_FIELD,
+    MAX_COMPOSITE_LAYERS,
     Choropleth,
     TileCache,
+    TilePart,
     check_tile,
     choropleth_default,
     layer_bounds,
@@ -31,7 +39,7 @@ from gis.tiles import (
 from webmap.basemap import style_parts
 from webmap.current import engine as _engine
 from webmap.params import parse_lang
-from webmap.problems import NotFound
+from webmap.problems import ApiError, NotFound
 
 bp = Blueprint("tiles", __name__)
 
@@ -42,6 +50,7 @@ ATTRIBUTION = ("Peta Ekonomi Kabupaten Indramayu; batas wilayah Kepmendagri 2025
                "idn-area-data, ODbL); data contoh ditandai di datasets/")
 WORLD_BOUNDS = (-180.0, -85.0511287798066, 180.0, 85.0511287798066)
 DEFAULT_CENTER = (108.2, -6.43, 9)
+COMPOSITE_SOURCE = "economy"  # the style's one source of the layers drawn together
 
 
 @bp.record_once
@@ -69,13 +78,41 @@ def read_filters(layer: Layer, args: Mapping[str, str], ignore: tuple[str, ...] 
     return filters
 
 
-@bp.get("/tiles/<layer_id>/<int:z>/<int:x>/<int:y>.pbf")
-def get_tile(layer_id: str, z: int, x: int, y: int) -> Response:
-    """One Mapbox Vector Tile; 204 when the tile holds no feature."""
-    layer = get_layer(layer_id)
-    check_tile(z, x, y)  # a TileNotFound is a 404 (webmap/problems.py)
-    filters = read_filters(layer, request.args)
-    data = _cache(current_app).get_tile(_engine(), layer, z, x, y, filters)
+def get_layers(spec: str) -> list[Layer]:
+    """The layers of a comma-separated list, in registry order and once each; a 404 naming the unknown ones."""
+    ids = spec.split(",")
+    unknown = [layer_id for layer_id in ids if layer_id not in LAYERS]
+    if unknown:
+        raise NotFound(f"no tile layer {', '.join(map(repr, unknown))}; layers: {', '.join(LAYERS)}")
+    layers = [layer for layer_id, layer in LAYERS.items() if layer_id in ids]
+    if len(layers) > MAX_COMPOSITE_LAYERS:
+        raise ApiError(f"at most {MAX_COMPOSITE_LAYERS} layers in a composite tile, got {len(layers)}")
+    return layers
+
+
+def read_composite_filters(layers: list[Layer], args: Mapping[str, str],
+                           ignore: tuple[str, ...] = ()) -> dict[str, dict[str, str]]:
+    """The filters of a composite, by layer id: ``layer.prop=value``, checked against the registry (400)."""
+    by_layer: dict[str, dict[str, str]] = {layer.id: {} for layer in layers}
+    for key, value in args.items():
+        if key in ignore:
+            continue
+        layer_id, dot, prop = key.partition(".")
+        if not dot or not prop:
+            raise ApiError(f"{key!r}: a filter of a composite tile names its layer, as layer.{key}=value")
+        if layer_id not in by_layer:
+            raise ApiError(f"{key!r}: {layer_id!r} is not a layer of this tile ({', '.join(by_layer)})")
+        by_layer[layer_id][prop] = value
+    for layer in layers:
+        property_filters(layer, by_layer[layer.id])  # a QueryError is a 400 (webmap/problems.py)
+    return by_layer
+
+
+def _tilejson_minzoom(layer: Layer) -> int:
+    return min(layer.min_zoom, layer.max_zoom, TILEJSON_MAX_ZOOM)
+
+
+def _tile_response(data: bytes | None) -> Response:
     if data is None:
         response = Response(status=204)
         del response.headers["Content-Type"]
@@ -83,6 +120,25 @@ def get_tile(layer_id: str, z: int, x: int, y: int) -> Response:
         response = Response(data, mimetype=TILE_MIMETYPE)
     response.headers["Cache-Control"] = TILE_CACHE_CONTROL
     return response
+
+
+@bp.get("/tiles/<layer_id>/<int:z>/<int:x>/<int:y>.pbf")
+def get_tile(layer_id: str, z: int, x: int, y: int) -> Response:
+    """One Mapbox Vector Tile, of one layer or several (``a,b,c``); 204 when the tile holds no feature."""
+    if "," in layer_id:
+        return _composite_tile(layer_id, z, x, y)
+    layer = get_layer(layer_id)
+    check_tile(z, x, y)  # a TileNotFound is a 404 (webmap/problems.py)
+    filters = read_filters(layer, request.args)
+    return _tile_response(_cache(current_app).get_tile(_engine(), layer, z, x, y, filters))
+
+
+def _composite_tile(spec: str, z: int, x: int, y: int) -> Response:
+    layers = get_layers(spec)
+    check_tile(z, x, y)
+    filters = read_composite_filters(layers, request.args)
+    parts: list[TilePart] = [(layer, filters[layer.id]) for layer in layers if z >= _tilejson_minzoom(layer)]
+    return _tile_response(_cache(current_app).get_composite(_engine(), parts, z, x, y))
 
 
 def _base_url() -> str:
@@ -102,42 +158,79 @@ def _bounds(layer: Layer, filters: Mapping[str, str]) -> tuple[float, float, flo
 def build_tilejson(layer: Layer, base_url: str, filters: Mapping[str, str], lang: str,
                    bounds: tuple[float, float, float, float] | None) -> dict[str, Any]:
     """TileJSON 3.0.0 of one layer: absolute tile URL (filters kept), fields from the registry, data bounds."""
-    west, south, east, north = bounds or WORLD_BOUNDS
-    maxzoom = min(layer.max_zoom, TILEJSON_MAX_ZOOM)
-    minzoom = min(layer.min_zoom, maxzoom)
-    center_zoom = max(minzoom, DEFAULT_CENTER[2]) if bounds else minzoom
     description = layer.description(lang)
     if layer.is_points and policy_for(layer).aggregate_below:
         below = policy_for(layer).aggregate_below
         description += " " + t("tiles.grid_below", lang, zoom=below, field=COUNT_FIELD)
     url = f"{base_url}/tiles/{quote(layer.id)}/{{z}}/{{x}}/{{y}}.pbf"
+    return _tilejson(layer.title(lang), description, _with_query(url, filters), [layer], lang, bounds)
+
+
+def _vector_layer(layer: Layer, lang: str) -> dict[str, Any]:
+    maxzoom = min(layer.max_zoom, TILEJSON_MAX_ZOOM)
+    return {"id": layer.id, "description": layer.title(lang), "minzoom": _tilejson_minzoom(layer),
+            "maxzoom": maxzoom, "fields": tile_fields(layer)}
+
+
+def _tilejson(name: str, description: str, url: str, layers: list[Layer], lang: str,
+              bounds: tuple[float, float, float, float] | None) -> dict[str, Any]:
+    vector_layers = [_vector_layer(layer, lang) for layer in layers]
+    minzoom = min(v["minzoom"] for v in vector_layers)
+    maxzoom = max(v["maxzoom"] for v in vector_layers)
+    west, south, east, north = bounds or WORLD_BOUNDS
+    center_zoom = max(minzoom, DEFAULT_CENTER[2]) if bounds else minzoom
     return {
         "tilejson": "3.0.0",
-        "name": layer.title(lang),
+        "name": name,
         "description": description,
         "version": "1.0.0",
         "attribution": ATTRIBUTION,
         "scheme": "xyz",
-        "tiles": [_with_query(url, filters)],
+        "tiles": [url],
         "minzoom": minzoom,
         "maxzoom": maxzoom,
         "bounds": [west, south, east, north],
         "center": [round((west + east) / 2, 6), round((south + north) / 2, 6), center_zoom],
-        "vector_layers": [{
-            "id": layer.id,
-            "description": layer.title(lang),
-            "minzoom": minzoom,
-            "maxzoom": maxzoom,
-            "fields": tile_fields(layer),
-        }],
+        "vector_layers": vector_layers,
     }
+
+
+def composite_query(filters: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """The query string of a composite's filters: ``layer.prop=value``."""
+    return {f"{layer_id}.{name}": value for layer_id, own in filters.items() for name, value in own.items()}
+
+
+def composite_path(layers: list[Layer]) -> str:
+    """The layer list of a composite's URL, commas kept."""
+    return quote(",".join(layer.id for layer in layers), safe=",")
+
+
+def build_composite_tilejson(layers: list[Layer], base_url: str, filters: Mapping[str, Mapping[str, str]],
+                             lang: str, bounds: tuple[float, float, float, float] | None) -> dict[str, Any]:
+    """TileJSON 3.0.0 of a composite: every layer in ``vector_layers``, zooms and bounds their union."""
+    url = f"{base_url}/tiles/{composite_path(layers)}/{{z}}/{{x}}/{{y}}.pbf"
+    name = " + ".join(layer.title(lang) for layer in layers)
+    description = "; ".join(layer.description(lang) for layer in layers)
+    return _tilejson(name, description, _with_query(url, composite_query(filters)), layers, lang, bounds)
+
+
+def _union(boxes: list[tuple[float, float, float, float] | None]) -> tuple[float, float, float, float] | None:
+    found = [box for box in boxes if box is not None]
+    if not found:
+        return None
+    return (min(b[0] for b in found), min(b[1] for b in found), max(b[2] for b in found), max(b[3] for b in found))
 
 
 @bp.get("/tiles/<layer_id>.json")
 def get_tilejson(layer_id: str) -> Response:
-    """TileJSON 3.0.0 for one layer; its filters carry over into the tile URL."""
-    layer = get_layer(layer_id)
+    """TileJSON 3.0.0 for one layer or a composite (``a,b,c``); its filters carry over into the tile URL."""
     lang = parse_lang(request.args, request.headers.get("Accept-Language"))
+    if "," in layer_id:
+        layers = get_layers(layer_id)
+        by_layer = read_composite_filters(layers, request.args, ignore=("lang",))
+        bounds = _union([_bounds(layer, by_layer[layer.id]) for layer in layers])
+        return jsonify(build_composite_tilejson(layers, _base_url(), by_layer, lang, bounds))
+    layer = get_layer(layer_id)
     filters = read_filters(layer, request.args, ignore=("lang",))
     return jsonify(build_tilejson(layer, _base_url(), filters, lang, _bounds(layer, filters)))
 
@@ -174,7 +267,7 @@ LABEL_PADDING = 3  # px kept clear around each label by MapLibre's collision che
 LABEL_SHIFT_EM = 0.4  # an area's name may move above or below its point by this much (and half its height)
 
 
-def _label_layer(layer: Layer, label: Label, lang: str) -> dict[str, Any]:
+def _label_layer(layer: Layer, label: Label, lang: str, source: str) -> dict[str, Any]:
     """A symbol layer naming the features of ``layer`` as ``label`` declares; MapLibre leaves out colliding ones."""
     text = label.text(lang)
     field: Any = ["get", text] if text == label.text_id else ["coalesce", ["get", text], ["get", label.text_id]]
@@ -198,7 +291,7 @@ def _label_layer(layer: Layer, label: Label, lang: str) -> dict[str, Any]:
     if label.only:
         condition.append(["==", ["get", label.only[0]], label.only[1]])
     spec: dict[str, Any] = {
-        "id": f"label-{label.id}", "type": "symbol", "source": layer.id, "source-layer": layer.id,
+        "id": f"label-{label.id}", "type": "symbol", "source": source, "source-layer": layer.id,
         "minzoom": label.min_zoom, "filter": ["all", *condition], "layout": layout,
         "paint": {"text-color": label.color, "text-halo-color": LABEL_HALO, "text-halo-width": 1.6,
                   "text-halo-blur": 0.4},
@@ -242,15 +335,11 @@ def build_style(base_url: str, lang: str, choropleths: Mapping[str, Choropleth |
                 center: tuple[float, float, float] = DEFAULT_CENTER,
                 basemap: tuple[dict[str, Any], list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """A MapLibre style (v8) drawing every registry layer from its TileJSON; glyphs from /fonts, no sprites."""
-    sources: dict[str, Any] = {}
+    sources, source_of = _sources(base_url, lang, choropleths)
     drawn: list[tuple[int, int, dict[str, Any]]] = []
     first_choropleth = True
     for index, layer in enumerate(LAYERS.values()):
         choropleth = choropleths.get(layer.id)
-        query = dict(choropleth.filters) if choropleth else {}
-        if lang != "id":
-            query["lang"] = lang
-        sources[layer.id] = {"type": "vector", "url": _with_query(f"{base_url}/tiles/{quote(layer.id)}.json", query)}
         for spec in _style_layers(layer, choropleth):
             order = spec.pop("order")
             suffix = spec["type"]
@@ -261,12 +350,13 @@ def build_style(base_url: str, lang: str, choropleths: Mapping[str, Choropleth |
             # finer boundaries under coarser ones; many producers under the few curated points
             rank = -layer.min_zoom if order == 2 else (-1 if layer.is_points and layer.id in _large() else index)
             drawn.append((order, rank, {
-                "id": f"{layer.id}-{suffix}", "source": layer.id, "source-layer": layer.id,
+                "id": f"{layer.id}-{suffix}", "source": source_of[layer.id], "source-layer": layer.id,
                 "minzoom": min(layer.min_zoom, TILEJSON_MAX_ZOOM), **spec,
                 "metadata": {"peta:title": layer.title(lang), **_legend(choropleth)},
             }))
         # names over everything; the first placed (kecamatan) last in the list, as MapLibre places top down
-        drawn += [(4, -label.priority, _label_layer(layer, label, lang)) for label in layer.labels]
+        drawn += [(4, -label.priority, _label_layer(layer, label, lang, source_of[layer.id]))
+                  for label in layer.labels]
     layers = [{"id": "background", "type": "background", "paint": {"background-color": "#f3f1ea"}}]
     if basemap:  # the operator's basemap (PETA_BASEMAP) under everything else
         sources["basemap"], base_layers = basemap
@@ -282,6 +372,35 @@ def build_style(base_url: str, lang: str, choropleths: Mapping[str, Choropleth |
         "sources": sources,
         "layers": layers,
     }
+
+
+def composite_layers() -> list[Layer]:
+    """The layers the style draws from its one composite source: every layer shown at once (all but the
+    choropleths switched off, which keep their own sources and load only when switched on)."""
+    shown = next((layer.id for layer in LAYERS.values() if layer.style.ramp), None)
+    together = [layer for layer in LAYERS.values() if not layer.style.ramp or layer.id == shown]
+    return together[:MAX_COMPOSITE_LAYERS]
+
+
+def _sources(base_url: str, lang: str, choropleths: Mapping[str, Choropleth | None]
+             ) -> tuple[dict[str, Any], dict[str, str]]:
+    """The style's sources (the composite first) and the source of each registry layer."""
+    extra = {"lang": lang} if lang != "id" else {}
+    together = composite_layers()
+    together = together if len(together) > 1 else []  # one layer: its own source, below
+    filters = {layer.id: dict(c.filters) for layer in together if (c := choropleths.get(layer.id))}
+    query = {**composite_query(filters), **extra}
+    url = f"{base_url}/tiles/{composite_path(together)}.json"
+    sources: dict[str, Any] = {COMPOSITE_SOURCE: {"type": "vector", "url": _with_query(url, query)}} if together else {}
+    source_of = {layer.id: COMPOSITE_SOURCE for layer in together}
+    for layer in LAYERS.values():
+        if layer.id in source_of:
+            continue
+        choropleth = choropleths.get(layer.id)
+        query = {**(choropleth.filters if choropleth else {}), **extra}
+        sources[layer.id] = {"type": "vector", "url": _with_query(f"{base_url}/tiles/{quote(layer.id)}.json", query)}
+        source_of[layer.id] = layer.id
+    return sources, source_of
 
 
 def _large() -> tuple[str, ...]:

@@ -18,6 +18,8 @@ from gis.tiles import (
     TilePolicy,
     check_tile,
     choropleth_default,
+    composite_tile,
+    composite_tile_sql,
     layer_bounds,
     tile,
     tile_fields,
@@ -392,3 +394,45 @@ def test_a_new_polygon_gets_its_label_point_when_it_is_written(engine):
                                           "WHERE code = '32.12.16.2004'")).one()
     assert inside
     assert after == pytest.approx([before[0] + 0.5, before[1] + 0.25], abs=1e-3)
+
+
+# --- composite tiles ---------------------------------------------------------------------------------------
+
+COMPOSITE = ["kecamatan", "desa", "area-labels", "producers", "landing-sites", "opportunities"]
+
+
+@pytest.mark.parametrize("zoom", [12, 14], ids=["producers aggregated", "producers raw"])
+def test_a_composite_tile_holds_each_layer_as_its_single_tile(engine, zoom):
+    z, x, y = busiest_tile(engine, zoom)
+    parts = [(LAYERS[layer_id], None) for layer_id in COMPOSITE]
+    parts.append((LAYERS["agriculture"], {"commodity": "padi", "year": "2024"}))
+    data = composite_tile(engine, parts, z, x, y)
+    assert data
+    decoded = mapbox_vector_tile.decode(data)
+    singles = {layer.id: tile(engine, layer, z, x, y, filters) for layer, filters in parts}
+    assert list(decoded) == [layer_id for layer_id, single in singles.items() if single]
+    assert data == b"".join(single or b"" for single in singles.values())  # byte for byte, in order
+    for layer_id, single in singles.items():
+        if single:
+            assert decoded[layer_id] == mapbox_vector_tile.decode(single)[layer_id]
+    producers = decoded["producers"]["features"]
+    assert all(("point_count" in f["properties"]) == (zoom < 13) for f in producers)
+
+
+def test_composite_parameters_stay_apart_per_layer(engine):
+    sql, params = composite_tile_sql([(PRODUCERS, {"sector": "C"}), (LAYERS["agriculture"], {"year": "2024"}),
+                                      (LAYERS["kecamatan"], None)], *REGENCY_Z7)
+    assert params["l0_layer"] == "producers" and params["l1_layer"] == "agriculture"
+    assert params["l0_z"] == params["l2_z"] == 7 and "z" not in params
+    assert ":z," not in sql and ":l0_z, :l0_x, :l0_y" in sql and ":l2_layer" in sql
+    data = composite_tile(engine, [(PRODUCERS, {"sector": "C"}), (LAYERS["kecamatan"], None)], *REGENCY_Z7)
+    decoded = mapbox_vector_tile.decode(data)
+    assert {f["properties"]["sector"] for f in decoded["producers"]["features"]} == {"C"}
+    assert decoded["kecamatan"]["features"]
+
+
+def test_an_empty_composite_is_none(engine):
+    assert composite_tile(engine, [(PRODUCERS, None), (LAYERS["landing-sites"], None)], 14, 0, 0) is None
+    assert composite_tile(engine, [], *REGENCY_Z7) is None
+    with pytest.raises(ValueError, match="at most"):
+        composite_tile(engine, [(PRODUCERS, None)] * (tiles.MAX_COMPOSITE_LAYERS + 1), *REGENCY_Z7)

@@ -162,18 +162,23 @@ def test_style_draws_every_layer(client):
     response = client.get("/styles/economy.json", base_url="http://10.0.2.2:5000")
     assert response.status_code == 200
     style = response.get_json()
-    assert set(style["sources"]) == set(LAYERS)
+    hidden = {layer_id for layer_id, layer in LAYERS.items() if layer.style.ramp} - {"agriculture"}
+    assert set(style["sources"]) == {"economy"} | hidden  # switched-off choropleths keep their own sources
     tilejsons = {}
     for source_id, source in style["sources"].items():
         assert source["url"].startswith("http://10.0.2.2:5000/tiles/")
         tilejsons[source_id] = client.get(local(source["url"])).get_json()
     check_style_structure(style, tilejsons)
+    served = {v["id"] for tilejson in tilejsons.values() for v in tilejson["vector_layers"]}
+    assert served == set(LAYERS)
     by_id = {layer["id"]: layer for layer in style["layers"]}
     assert by_id["kabupaten-line"]["type"] == "line"
     assert by_id["agriculture-fill"]["paint"]["fill-color"][0] == "step"
     radius = by_id["producers-circle"]["paint"]["circle-radius"]
     assert "point_count" in json.dumps(radius)
-    assert "commodity=padi" in style["sources"]["agriculture"]["url"]
+    assert "agriculture.commodity=padi" in style["sources"]["economy"]["url"]  # the choropleth shown at first
+    assert all(by_id[f"{layer_id}-{kind}"]["source"] == "economy" for layer_id, kind in
+               [("kabupaten", "line"), ("producers", "circle"), ("agriculture", "fill"), ("opportunities", "fill")])
 
 
 def _style_validator() -> str | None:
@@ -217,7 +222,7 @@ def test_style_names_kecamatan_desa_tpi_and_opportunities(client, lang):
     by_id = {layer["id"]: layer for layer in symbols}
     for layer_id, (source, font, field_id, field_en) in LABEL_LAYERS.items():
         layer, layout, paint = by_id[layer_id], by_id[layer_id]["layout"], by_id[layer_id]["paint"]
-        assert layer["source"] == layer["source-layer"] == source
+        assert layer["source"] == "economy" and layer["source-layer"] == source
         assert layout["text-font"] == font
         assert layout["text-field"] == (field_en if lang == "en" else field_id)  # place names are not translated
         assert layout["text-allow-overlap"] is False and layout["text-ignore-placement"] is False
@@ -251,7 +256,7 @@ def test_style_draws_the_regency_outline_over_every_fill_and_line_at_every_zoom(
     assert others and all(position[layer["id"]] < position["kabupaten-line"] for layer in others)
     widths = [layer["paint"]["line-width"] for layer in others if layer["type"] == "line"]
     assert all(outline["paint"]["line-width"] > width for width in widths)
-    tilejson = client.get(local(style["sources"]["kabupaten"]["url"])).get_json()
+    tilejson = client.get(local(style["sources"][outline["source"]]["url"])).get_json()
     assert tilejson["minzoom"] == 0  # drawn at every zoom (over-zoomed beyond its maxzoom)
 
 
@@ -278,3 +283,120 @@ def test_the_style_opens_on_the_mainland_like_the_pages(client):
     west, south, east, north = client.get("/api/v1/areas/32.12").get_json()["view_bbox"]
     assert center == [round((west + east) / 2, 6), round((south + north) / 2, 6)]
     assert center[1] < -6.3  # the whole regency's middle (islands included) lies further north
+
+
+# --- composite tiles: several layers in one request --------------------------------------------------------
+
+COMPOSITE = "kecamatan,desa,producers,landing-sites,opportunities"
+
+
+def _busy_tile(engine, z: int) -> str:
+    """z/x/y of the tile holding the most producers at zoom ``z``."""
+    size = 2 * 20037508.342789244 / (1 << z)
+    with engine.connect() as conn:
+        x, y = conn.execute(text(
+            "SELECT floor((ST_X(g) + :w) / :s), floor((:w - ST_Y(g)) / :s) FROM "
+            "(SELECT ST_Transform(geom, 3857) AS g FROM producers) p GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1"),
+            {"w": 20037508.342789244, "s": size}).one()
+    return f"{z}/{int(x)}/{int(y)}"
+
+
+@pytest.mark.parametrize("zoom", [12, 14], ids=["producers aggregated", "producers raw"])
+def test_composite_tile_carries_each_layer_as_its_single_tile(client, engine, zoom):
+    zxy = _busy_tile(engine, zoom)
+    response = client.get(f"/tiles/{COMPOSITE}/{zxy}.pbf?agriculture.commodity=padi".replace(
+        "opportunities", "opportunities,agriculture"))
+    assert response.status_code == 200 and response.mimetype == TILE_TYPE
+    decoded = mapbox_vector_tile.decode(response.data)
+    expected = {}
+    for layer_id in [*COMPOSITE.split(","), "agriculture"]:
+        query = "?commodity=padi" if layer_id == "agriculture" else ""
+        single = client.get(f"/tiles/{layer_id}/{zxy}.pbf{query}")
+        if single.status_code == 200:
+            expected[layer_id] = mapbox_vector_tile.decode(single.data)[layer_id]
+    assert {"kecamatan", "desa", "producers"} <= set(expected)
+    assert decoded == expected
+    counted = ["point_count" in f["properties"] for f in decoded["producers"]["features"]]
+    assert all(counted) if zoom < 13 else not any(counted)
+
+
+def test_composite_order_is_canonical_and_cached_like_single_tiles(client):
+    first = client.get(f"/tiles/producers,kabupaten/{REGENCY_Z7}.pbf")
+    again = client.get(f"/tiles/kabupaten,producers,kabupaten/{REGENCY_Z7}.pbf")
+    assert first.status_code == again.status_code == 200
+    assert first.data == again.data and first.headers["ETag"] == again.headers["ETag"]
+    assert list(mapbox_vector_tile.decode(first.data)) == ["kabupaten", "producers"]  # registry order
+    assert first.headers["Cache-Control"] == client.get(f"/tiles/producers/{REGENCY_Z7}.pbf").headers["Cache-Control"]
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+    revalidated = client.get(f"/tiles/producers,kabupaten/{REGENCY_Z7}.pbf",
+                             headers={"If-None-Match": first.headers["ETag"]})
+    assert revalidated.status_code == 304
+
+
+def test_composite_leaves_out_layers_below_their_minzoom(client):
+    decoded = mapbox_vector_tile.decode(client.get(f"/tiles/kabupaten,desa/{REGENCY_Z7}.pbf").data)
+    assert list(decoded) == ["kabupaten"]  # desa from z10, as its TileJSON says
+    assert client.get("/tiles/desa,landing-sites/7/0/0.pbf").status_code == 204
+
+
+def test_composite_filters_name_their_layer(client):
+    url = f"/tiles/producers,kecamatan/{REGENCY_Z7}.pbf"
+    decoded = mapbox_vector_tile.decode(client.get(f"{url}?producers.sector=C").data)
+    assert {f["properties"]["sector"] for f in decoded["producers"]["features"]} == {"C"}
+    assert decoded["kecamatan"]["features"]
+    for query, word in [("sector=C", "names its layer"), ("fisheries.kind=x", "not a layer of this tile"),
+                        ("producers.sectr=C", "not a filter")]:
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 400, query
+        assert response.mimetype == "application/problem+json" and word in response.get_json()["detail"]
+
+
+def test_composite_unknown_layers_are_404_and_the_list_is_bounded(client, monkeypatch):
+    for path in (f"/tiles/producers,nowhere,elsewhere/{REGENCY_Z7}.pbf", "/tiles/producers,nowhere.json",
+                 f"/tiles/producers,/{REGENCY_Z7}.pbf", "/tiles/producers,kabupaten/23/0/0.pbf"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.mimetype == "application/problem+json", path
+    detail = client.get(f"/tiles/producers,nowhere,elsewhere/{REGENCY_Z7}.pbf").get_json()["detail"]
+    assert "'nowhere'" in detail and "'elsewhere'" in detail
+    monkeypatch.setattr("webmap.tiles.MAX_COMPOSITE_LAYERS", 2)
+    response = client.get(f"/tiles/kabupaten,kecamatan,desa/{REGENCY_Z7}.pbf")
+    assert response.status_code == 400 and "at most 2" in response.get_json()["detail"]
+
+
+def test_composite_tilejson(client):
+    body = client.get("/tiles/producers,desa,agriculture.json?agriculture.year=2024&lang=en",
+                      base_url="https://peta.example.go.id").get_json()
+    assert body["tilejson"] == "3.0.0"
+    assert body["tiles"] == ["https://peta.example.go.id/tiles/desa,producers,agriculture/{z}/{x}/{y}.pbf"
+                             "?agriculture.year=2024"]
+    assert [v["id"] for v in body["vector_layers"]] == ["desa", "producers", "agriculture"]
+    singles = {v["id"]: client.get(f"/tiles/{v['id']}.json").get_json() for v in body["vector_layers"]}
+    for vector_layer in body["vector_layers"]:
+        assert vector_layer == {**singles[vector_layer["id"]]["vector_layers"][0],
+                                "description": LAYERS[vector_layer["id"]].title_en}
+    assert body["minzoom"] == min(s["minzoom"] for s in singles.values())
+    assert body["maxzoom"] == max(s["maxzoom"] for s in singles.values())
+    west, south, east, north = body["bounds"]
+    assert all(west <= s["bounds"][0] and east >= s["bounds"][2] for s in singles.values())
+    assert south <= north
+
+
+def test_the_style_needs_one_tile_request_per_view(client, engine):
+    """For one z/x/y, the layers drawn at first load need one tile URL between them (plus a basemap's)."""
+    style = client.get("/styles/economy.json").get_json()
+    zxy = _busy_tile(engine, 12)
+    tilejsons = {source_id: client.get(local(source["url"])).get_json()
+                 for source_id, source in style["sources"].items() if source_id != "basemap"}
+    urls, drawn = set(), set()
+    for layer in style["layers"]:
+        if layer["type"] == "background" or layer["source"] == "basemap" or layer["layout"]["visibility"] == "none":
+            continue
+        if layer.get("minzoom", 0) <= 12 < layer.get("maxzoom", 24):
+            urls.add(tilejsons[layer["source"]]["tiles"][0].replace("{z}/{x}/{y}", zxy))
+            drawn.add(layer["source-layer"])
+    assert len(urls) == 1 and len(drawn) >= 7  # one request carries every economic layer shown at z12
+    [url] = urls
+    assert url == tilejsons["economy"]["tiles"][0].replace("{z}/{x}/{y}", zxy)
+    response = client.get(local(url))
+    assert response.status_code == 200
+    assert {"kecamatan", "desa", "producers", "agriculture"} <= set(mapbox_vector_tile.decode(response.data))
