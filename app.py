@@ -15,7 +15,7 @@ from gis.basemap import basemap_origins
 from gis.db import ensure_database, get_engine
 from gis.keys_cli import make_keys_group
 from gis.settings import Settings
-from webmap import analysis_api, api_v1, basemap, fonts, health, pages
+from webmap import analysis_api, api_v1, basemap, fonts, health, pages, pwa
 from webmap.http import init_http
 from webmap.limits import init_limits
 from webmap.ogc import bp as ogc_bp
@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(analysis_api.bp)
     init_uploads(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(pwa.bp)
     app.cli.add_command(_db_group(settings))
     app.cli.add_command(make_etl_group(lambda: (get_engine(settings), settings), lambda: not app.testing))
     app.cli.add_command(make_keys_group(lambda: get_engine(settings)))

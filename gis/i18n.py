@@ -38,6 +38,18 @@ CATALOG: dict[str, Pair] = {
     "nav.menu": ("Menu", "Menu"),
     "lang.switch": ("English", "Bahasa Indonesia"),
     "lang.switch_label": ("Ganti bahasa", "Change language"),
+    # installable app (webmap.pwa, static/js/sw-register.js)
+    "pwa.short_name": ("Peta Ekonomi", "Economic Map"),
+    "pwa.description": ("Peta potensi ekonomi Kabupaten Indramayu: produsen, komoditas, peluang investasi.",
+                        "A map of the economic potential of Indramayu Regency: producers, commodities, investment."),
+    "pwa.update": ("Versi baru tersedia", "A new version is available"),
+    "pwa.reload": ("Muat ulang", "Reload"),
+    "pwa.offline": ("Anda sedang offline: yang tampil adalah salinan tersimpan.",
+                    "You are offline: this is a saved copy."),
+    "pwa.offline_title": ("Tidak ada koneksi", "No connection"),
+    "pwa.offline_text": ("Halaman ini belum tersimpan di perangkat. Periksa koneksi internet lalu coba lagi.",
+                         "This page is not saved on the device yet. Check the internet connection and try again."),
+    "pwa.retry": ("Coba lagi", "Try again"),
     "footer.data": ("Batas wilayah: poligon sederhana Kepmendagri 300.2.2-2138/2025 "
                     "(cahyadsn/wilayah_boundaries, MIT); kode dan nama: idn-area-data (ODbL). "
                     "Sebagian angka ilustratif (lihat datasets/).",

@@ -3,7 +3,8 @@
 Redis holds the counters when ``REDIS_URL`` is set, memory otherwise. Every request falls in one bucket:
 
 * ``free`` (not counted): what a map view asks for by the hundred and what is cheap or cached — vector
-  tiles, TileJSON, the MapLibre style (``tiles``), glyphs (``fonts``), the basemap, static files, ``/healthz``
+  tiles, TileJSON, the MapLibre style (``tiles``), glyphs (``fonts``), the basemap, static files, ``/healthz``,
+  the web app manifest and service worker (``pwa``),
   and the HTML pages. Thirty people panning behind one address (a school, an office, a carrier's NAT)
   never meet a 429 there.
 * ``costly`` (``PETA_RATE_LIMIT`` per client address): search (``/api/v1/producers``), exports and downloads
@@ -33,7 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from gis import keys
 from gis.settings import Settings
 
-FREE_BLUEPRINTS = frozenset({"tiles", "fonts", "basemap", "health", "pages"})
+FREE_BLUEPRINTS = frozenset({"tiles", "fonts", "basemap", "health", "pages", "pwa"})
 FREE_ENDPOINTS = frozenset({"static", "api_v1.docs", "api_v1.docs_asset", "api_v1.openapi"})
 COSTLY_ENDPOINTS = frozenset({"api_v1.producers", "api_v1.export", "uploads.upload"})
 DOWNLOADS = frozenset({"csv", "gpkg", "xlsx"})
