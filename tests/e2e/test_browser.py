@@ -486,6 +486,7 @@ def test_phone_finder_near_me_uses_the_browser_location(browser, live_server):
         page.wait_for_selector("#finder-results .card", timeout=TIMEOUT_MS)
         assert "from you" in page.locator("#finder-results .card").first.inner_text()
         assert problems.items == []
+        page.wait_for_load_state("networkidle")  # no file cut off mid-send when the context closes
     finally:
         context.close()
 
@@ -752,6 +753,62 @@ def test_names_never_overlap_on_a_phone(browser, live_server):
         page.evaluate("() => { PetaLayers.map('economy').addLayer(PetaLayers.layer('economy', 'labels')); }")
         page.wait_for_function("() => document.querySelectorAll('.peta-label:not([style*=\"display: none\"])').length")
         assert overlaps(shown_labels(page, "economy")) == []
+        assert problems.items == []
+    finally:
+        page.context.close()
+
+
+def test_phone_first_load_of_the_economic_map_fetches_each_tile_once(browser, live_server):
+    """The vector layers shown together come in one composite tile per z/x/y: few requests on a phone."""
+    problems = Problems()
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    page = context.new_page()
+    problems.watch(page)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(live_server + "/", wait_until="load", timeout=TIMEOUT_MS)
+        wait_for_layers(page, *PAGES["/"])
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        tiles = [u for u in requests if "/tiles/" in u]
+        keys = [re.sub(r"^.*/tiles/[^/]+/", "", u) for u in tiles]
+        print(f"phone first load of /: {len(requests)} requests, {len(tiles)} tile requests")
+        assert len(keys) == len(set(keys)), sorted(tiles)  # one request per z/x/y
+        assert len(requests) <= 30, requests
+        assert problems.items == []
+    finally:
+        context.close()
+
+
+def test_composite_tiles_follow_the_visible_layers_and_their_filters(browser, live_server):
+    """A layer switched off leaves the composite tiles; a filter goes in them named by its layer."""
+    problems = Problems()
+    page = open_page(browser, live_server + "/?lang=en", DESKTOP, problems)
+    tiles: list[str] = []
+    page.on("request", lambda r: tiles.append(r.url) if "/tiles/" in r.url else None)
+    try:
+        wait_for_layers(page, "economy", PAGES["/"][1])
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+        assert any("producers" in u and "kecamatan" in u for u in loaded), loaded  # one request, both layers
+        page.hover(".leaflet-control-layers")
+        page.get_by_label(LAYERS["producers"].title("en")).uncheck()
+        tiles.clear()
+        page.evaluate("() => PetaLayers.map('economy').setZoom(PetaLayers.map('economy').getZoom() + 1)")
+        wait_for_layers(page, "economy", ("boundaries-kecamatan", "outline"))
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        assert tiles and not any("producers" in u for u in tiles), tiles
+        page.get_by_label(LAYERS["producers"].title("en")).check()
+        page.evaluate("() => PetaLayers.layer('economy', 'producers').setFilters({sector: 'C'})")
+        wait_for_layers(page, "economy", ("producers",))
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        assert any("producers" in u and "sector=C" in u for u in tiles), tiles
+        sectors = page.evaluate("""() => {
+            const grid = PetaLayers.layer('economy', 'producers').grid;
+            return [...new Set(Object.values(grid._vectorTiles).flatMap(r => Object.values(r._layers || {}))
+                .map(p => p.properties && p.properties.sector).filter(s => s))];
+        }""")
+        assert sectors == ["C"] or sectors == [], sectors
         assert problems.items == []
     finally:
         page.context.close()

@@ -99,33 +99,153 @@
 
   // ---------------------------------------------------------------- vector tiles
 
+  // A layer's tiles: its registry id and its filters (each sent qualified by the layer in composite tiles).
   function tileUrl(layerId, filters) {
-    return '/tiles/' + encodeURIComponent(layerId) + '/{z}/{x}/{y}.pbf' + query(filters);
+    return { layer: layerId, filters: filters || {} };
   }
+  function sourceKey(src) {
+    var parts = [];
+    Object.keys(src.filters || {}).sort().forEach(function (key) {
+      var value = src.filters[key];
+      if (value !== null && value !== undefined && value !== '') {
+        parts.push(encodeURIComponent(src.layer + '.' + key) + '=' + encodeURIComponent(value));
+      }
+    });
+    return src.layer + (parts.length ? '?' + parts.join('&') : '');
+  }
+
+  // One loader per map: the vector layers on the map share their tiles. A grid asking for z/x/y gets its layer
+  // from a tile already fetched for that z/x/y or, within the same moment, from one composite request
+  // (/tiles/a,b,c/{z}/{x}/{y}.pbf?a.key=value) for every source on the map that lacks that tile.
+  var TILE_CACHE = 256;  // z/x/y entries kept (the tiles of a few screens)
+  var MAX_COMPOSITE = 12;  // layers of one composite tile (MAX_COMPOSITE_LAYERS, gis/tiles.py)
+  function tileLoader(map) {
+    if (map._petaTiles) { return map._petaTiles; }
+    var loader = map._petaTiles = { grids: [], cache: {}, order: [], pending: {}, timer: null };
+    function cached(key, src) { return loader.cache[key] && loader.cache[key][src]; }
+    function remember(key, src, promise) {
+      if (!loader.cache[key]) {
+        loader.cache[key] = {};
+        loader.order.push(key);
+        while (loader.order.length > TILE_CACHE) { delete loader.cache[loader.order.shift()]; }
+      }
+      loader.cache[key][src] = promise;
+    }
+    function flush() {
+      loader.timer = null;
+      var pending = loader.pending;
+      loader.pending = {};
+      Object.keys(pending).forEach(function (key) {
+        var job = pending[key];
+        // The other sources on the map come along, so that a layer asking a moment later needs no request.
+        loader.grids.forEach(function (grid) {
+          var src = grid._petaSource;
+          if (grid._map && !job.sources[sourceKey(src)] && !cached(key, sourceKey(src))) {
+            job.sources[sourceKey(src)] = src;
+          }
+        });
+        // One request per group; two sources of one layer with other filters cannot share one.
+        var groups = [];
+        Object.keys(job.sources).forEach(function (skey) {
+          var src = job.sources[skey];
+          var group = groups.filter(function (g) {
+            return g.length < MAX_COMPOSITE && !g.some(function (s) { return s.layer === src.layer; });
+          })[0];
+          if (!group) { groups.push(group = []); }
+          group.push(src);
+        });
+        groups.forEach(function (group) {
+          // A single layer's own tile takes its filters unqualified; a composite's name their layer.
+          var url = group.length === 1 ? '/tiles/' + encodeURIComponent(group[0].layer) + '/{z}/{x}/{y}.pbf' +
+            query(group[0].filters) : '/tiles/' + group.map(function (src) {
+              return encodeURIComponent(src.layer);
+            }).join(',') + '/{z}/{x}/{y}.pbf' + (function () {
+              var params = group.map(function (src) { return sourceKey(src).split('?')[1]; })
+                .filter(function (q) { return q; });
+              return params.length ? '?' + params.join('&') : '';
+            }());
+          // VectorGrid's own fetch and decoding, on the composite URL.
+          var saved = job.grid._url;
+          job.grid._url = url;
+          var promise;
+          try { promise = L.VectorGrid.Protobuf.prototype._getVectorTilePromise.call(job.grid, job.coords); }
+          finally { job.grid._url = saved; }
+          promise = promise.catch(function () {
+            // Not kept: the next time the tile is asked for, it is fetched again.
+            group.forEach(function (src) { if (loader.cache[key]) { delete loader.cache[key][sourceKey(src)]; } });
+            return { layers: {} };
+          });
+          group.forEach(function (src) {
+            var skey = sourceKey(src);
+            var part = promise.then(function (tile) {
+              var layers = {};
+              if (tile.layers && tile.layers[src.layer]) { layers[src.layer] = tile.layers[src.layer]; }
+              return { layers: layers };
+            });
+            remember(key, skey, part);
+            (job.waiting[skey] || []).forEach(function (w) { part.then(w.resolve); });
+          });
+        });
+      });
+    }
+    loader.get = function (grid, coords) {
+      var key = coords.z + '/' + coords.x + '/' + coords.y;
+      var skey = sourceKey(grid._petaSource);
+      var hit = cached(key, skey);
+      if (hit) { return hit; }
+      var job = loader.pending[key];
+      if (!job) { job = loader.pending[key] = { coords: coords, grid: grid, sources: {}, waiting: {} }; }
+      job.sources[skey] = grid._petaSource;
+      if (!loader.timer) { loader.timer = setTimeout(flush, 0); }
+      return new Promise(function (resolve) { (job.waiting[skey] = job.waiting[skey] || []).push({ resolve: resolve }); });
+    };
+    return loader;
+  }
+
+  // A VectorGrid whose tiles come from its map's shared loader.
+  var SharedGrid = L.VectorGrid.Protobuf.extend({
+    onAdd: function (map) {
+      var loader = tileLoader(map);
+      if (loader.grids.indexOf(this) < 0) { loader.grids.push(this); }
+      return L.VectorGrid.Protobuf.prototype.onAdd.call(this, map);
+    },
+    onRemove: function (map) {
+      var loader = tileLoader(map);
+      var i = loader.grids.indexOf(this);
+      if (i >= 0) { loader.grids.splice(i, 1); }
+      return L.VectorGrid.Protobuf.prototype.onRemove.call(this, map);
+    },
+    _getVectorTilePromise: function (coords) {
+      return this._map ? tileLoader(this._map).get(this, coords) : Promise.resolve({ layers: {} });
+    }
+  });
 
   // One VectorGrid (canvas) inside a LayerGroup, so that the layer control keeps one entry while the
   // tiles are swapped (VectorGrid 1.3 has no setUrl). Clicks are identified by PetaLayers' hit test.
-  function vectorGroup(map, st, layerName, url, style, pane, extra) {
+  function vectorGroup(map, st, layerName, src, style, pane, extra) {
     var group = L.layerGroup();
-    group.reload = function (newUrl, newStyle) {
-      url = newUrl || url;
+    group.reload = function (newSrc, newStyle) {
+      src = newSrc || src;
       style = newStyle || style;
       group.clearLayers();
       st.features = 0;
       st.loaded = false;
       var styles = {};
-      styles[layerName] = function (props, zoom) {
+      styles[src.layer] = function (props, zoom) {
         var s = style(props, zoom);
         if (!(s instanceof Array) || s.length) { st.features += 1; }
         return s;
       };
-      var grid = L.vectorGrid.protobuf(url, L.extend({
-        vectorTileLayerStyles: styles, rendererFactory: L.canvas.tile, interactive: false,
-        maxNativeZoom: MAX_NATIVE_ZOOM, pane: pane || 'overlayPane', attribution: '',
-        // With a feature id VectorGrid keeps its tiles in _vectorTiles (the hit test reads them) and
-        // removes a tile's renderer when the tile unloads (without it, renderers pile up as one pans).
-        getFeatureId: function (f) { return f.id || (f.properties && f.properties.code) || 0; }
-      }, extra));
+      // Its URL is the layer's own tile (what it would fetch alone); the loader fetches the composite.
+      var grid = new SharedGrid('/tiles/' + encodeURIComponent(src.layer) + '/{z}/{x}/{y}.pbf' + query(src.filters),
+        L.extend({
+          vectorTileLayerStyles: styles, rendererFactory: L.canvas.tile, interactive: false,
+          maxNativeZoom: MAX_NATIVE_ZOOM, pane: pane || 'overlayPane', attribution: '',
+          // With a feature id VectorGrid keeps its tiles in _vectorTiles (the hit test reads them) and
+          // removes a tile's renderer when the tile unloads (without it, renderers pile up as one pans).
+          getFeatureId: function (f) { return f.id || (f.properties && f.properties.code) || 0; }
+        }, extra));
+      grid._petaSource = { layer: src.layer, filters: L.extend({}, src.filters) };
       grid.on('load', function () { st.loaded = true; group.fire('petaload'); });
       group.grid = grid;
       group.addLayer(grid);
