@@ -29,7 +29,7 @@ from gis.layers import LAYERS, Layer
 from webmap import analysis_api, openapi_uploads, openapi_v1
 from webmap.current import data_memo
 from webmap.current import engine as _engine
-from webmap.http import stream_export
+from webmap.http import link, stream_export
 from webmap.openapi_v1 import FILES, GEOJSON, OPENAPI, READ, Operation, ref
 from webmap.params import (
     AREA_CODES,
@@ -148,13 +148,6 @@ def _lang(fields: Mapping[str, Any]) -> str:
     return choose_lang(fields["lang"], request.headers.get("Accept-Language"))
 
 
-def _link(rel: str, href: str, mime: str = "application/json", title: str | None = None) -> dict[str, str]:
-    link = {"rel": rel, "href": href, "type": mime}
-    if title:
-        link["title"] = title
-    return link
-
-
 def _url(path: str, args: Mapping[str, Any] | None = None) -> str:
     root = request.host_url.rstrip("/")
     query = urlencode({k: v for k, v in (args or {}).items() if v not in (None, "")})
@@ -173,12 +166,12 @@ def landing() -> Response:
         "title": "Peta Ekonomi REST API v1",
         "description": t("api.description", lang),
         "links": [
-            _link("self", _url("/api/v1")),
-            _link("service-desc", _url("/api/v1/openapi.json"), OPENAPI_TYPE),
-            _link("service-doc", _url("/api/v1/docs"), "text/html"),
-            _link("producers", _url("/api/v1/producers"), "application/geo+json"),
-            _link("opportunities", _url("/api/v1/opportunities"), "application/geo+json"),
-            _link("area", _url("/api/v1/areas/32.12")),
+            link(_url("/api/v1"), "self"),
+            link(_url("/api/v1/openapi.json"), "service-desc", OPENAPI_TYPE),
+            link(_url("/api/v1/docs"), "service-doc", "text/html"),
+            link(_url("/api/v1/producers"), "producers", "application/geo+json"),
+            link(_url("/api/v1/opportunities"), "opportunities", "application/geo+json"),
+            link(_url("/api/v1/areas/32.12"), "area"),
         ],
     })
 
@@ -188,14 +181,14 @@ def area(code: str) -> Response:
     """Profile of a kabupaten, kecamatan or desa."""
     fields = AREA_PROFILE.parse(request.args, {"code": code})
     profile = profiles.area_profile(_engine(), code, _lang(fields), data_memo())
-    links = [_link("self", _url(f"/api/v1/areas/{code}", {"lang": fields["lang"]})),
-             _link("producers", _url("/api/v1/producers", {"area": code}), "application/geo+json"),
-             _link("opportunities", _url("/api/v1/opportunities", {"area": code}), "application/geo+json"),
-             _link("page", _url(f"/wilayah/{code}"), "text/html")]
+    links = [link(_url(f"/api/v1/areas/{code}", {"lang": fields["lang"]}), "self"),
+             link(_url("/api/v1/producers", {"area": code}), "producers", "application/geo+json"),
+             link(_url("/api/v1/opportunities", {"area": code}), "opportunities", "application/geo+json"),
+             link(_url(f"/wilayah/{code}"), "page", "text/html")]
     if profile["level"] in ("kabupaten", "kecamatan", "desa"):
-        links.append(_link("item", _url(f"/ogc/collections/{profile['level']}/items/{code}"), "application/geo+json"))
+        links.append(link(_url(f"/ogc/collections/{profile['level']}/items/{code}"), "item", "application/geo+json"))
     if profile["parent"]:
-        links.append(_link("up", _url(f"/api/v1/areas/{profile['parent']['code']}")))
+        links.append(link(_url(f"/api/v1/areas/{profile['parent']['code']}"), "up"))
     for child in profile["children"]:
         child["href"] = _url(f"/api/v1/areas/{child['code']}")
     return jsonify({**profile, "links": links})
@@ -213,9 +206,9 @@ def producers() -> Response:
     )
     body = search.search_producers(_engine(), query, _lang(fields))
     args = {k: v for k, v in request.args.items() if k != "cursor"}
-    links = [_link("self", _url("/api/v1/producers", request.args), "application/geo+json")]
+    links = [link(_url("/api/v1/producers", request.args), "self", "application/geo+json")]
     if body["next_cursor"]:
-        links.append(_link("next", _url("/api/v1/producers", {**args, "cursor": body["next_cursor"]}),
+        links.append(link(_url("/api/v1/producers", {**args, "cursor": body["next_cursor"]}), "next",
                            "application/geo+json"))
     response = jsonify({**body, "links": links})
     response.mimetype = "application/geo+json"
@@ -252,7 +245,7 @@ def opportunities() -> Response:
         min_value=fields["min_value"], max_value=fields["max_value"], limit=fields["limit"], offset=fields["offset"],
     )
     body = search.list_opportunities(_engine(), query, _lang(fields))
-    response = jsonify({**body, "links": [_link("self", _url("/api/v1/opportunities", request.args),
+    response = jsonify({**body, "links": [link(_url("/api/v1/opportunities", request.args), "self",
                                                 "application/geo+json")]})
     response.mimetype = "application/geo+json"
     return response

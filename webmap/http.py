@@ -49,3 +49,13 @@ def stream_export(export: Export) -> Response:
     """A download streamed chunk by chunk, with its file name."""
     headers = {"Content-Disposition": content_disposition(export.filename)}
     return Response(stream_with_context(export.chunks), mimetype=export.mimetype, headers=headers)
+
+
+def link(href: str, rel: str, type_: str = "application/json", title: str | None = None) -> dict[str, str]:
+    """A link object of the APIs; ``href`` is absolute, or a path on this host."""
+    if href.startswith("/"):
+        href = request.host_url.rstrip("/") + href
+    found = {"href": href, "rel": rel, "type": type_}
+    if title:
+        found["title"] = title
+    return found

@@ -24,7 +24,7 @@ from gis.i18n import t
 from webmap.current import api_lang as _lang
 from webmap.current import data_memo
 from webmap.current import engine as _engine
-from webmap.http import stream_export
+from webmap.http import link, stream_export
 from webmap.ogc_analysis import AnalysisProvider
 from webmap.ogc_html import PAGE, cell, svg_preview
 from webmap.ogc_params import CRS84, DOWNLOAD_FORMATS, PAGE_SPEC, item_spec, items_spec
@@ -120,19 +120,9 @@ def _here(**changes: Any) -> str:
     return request.base_url + (f"?{query}" if query else "")
 
 
-def _link(href: str, rel: str, type_: str, title: str | None = None) -> dict[str, str]:
-    """A link object; ``href`` is absolute, or a path on this host."""
-    if href.startswith("/"):
-        href = request.host_url.rstrip("/") + href
-    link = {"href": href, "rel": rel, "type": type_}
-    if title:
-        link["title"] = title
-    return link
-
-
 def _self_links(json_type: str = "application/json") -> list[dict[str, str]]:
-    return [_link(_here(f="json"), "self", json_type, "this document"),
-            _link(_here(f="html"), "alternate", "text/html", "this document as HTML")]
+    return [link(_here(f="json"), "self", json_type, "this document"),
+            link(_here(f="html"), "alternate", "text/html", "this document as HTML")]
 
 
 def _json(body: Any, mimetype: str = "application/json") -> Response:
@@ -162,12 +152,12 @@ def landing() -> Response:
     title = _t("ogc.api_title")
     links = [
         *_self_links(),
-        _link(_url("ogc.api"), "service-desc", OPENAPI_TYPE, "OpenAPI 3.0"),
-        _link(_url("ogc.api_html"), "service-doc", "text/html", _t("ogc.docs")),
-        _link(_url("ogc.conformance"), "conformance", "application/json", "Conformance"),
-        _link(_url("ogc.conformance"), REL + "conformance", "application/json", "Conformance"),
-        _link(_url("ogc.collections"), "data", "application/json", _t("ogc.collections")),
-        _link(_url("ogc.collections"), REL + "data", "application/json", _t("ogc.collections")),
+        link(_url("ogc.api"), "service-desc", OPENAPI_TYPE, "OpenAPI 3.0"),
+        link(_url("ogc.api_html"), "service-doc", "text/html", _t("ogc.docs")),
+        link(_url("ogc.conformance"), "conformance", "application/json", "Conformance"),
+        link(_url("ogc.conformance"), REL + "conformance", "application/json", "Conformance"),
+        link(_url("ogc.collections"), "data", "application/json", _t("ogc.collections")),
+        link(_url("ogc.collections"), REL + "data", "application/json", _t("ogc.collections")),
     ]
     body = {"title": title, "description": _t("ogc.api_description"), "links": links}
     if fmt == "html":
@@ -212,14 +202,14 @@ def collection_doc(collection: Collection, extent: Extent) -> dict[str, Any]:
     """The description of one collection: id, titles, extent, CRS and links."""
     cid, title = collection.id, collection.title
     links = [
-        _link(_url("ogc.collection", cid=cid), "self", "application/json", title),
-        _link(_url("ogc.collection", cid=cid, f="html"), "alternate", "text/html", title),
-        _link(_url("ogc.items", cid=cid), "items", GEOJSON, _t("ogc.features")),
-        _link(_url("ogc.items", cid=cid, f="html"), "items", "text/html", _t("ogc.features")),
+        link(_url("ogc.collection", cid=cid), "self", "application/json", title),
+        link(_url("ogc.collection", cid=cid, f="html"), "alternate", "text/html", title),
+        link(_url("ogc.items", cid=cid), "items", GEOJSON, _t("ogc.features")),
+        link(_url("ogc.items", cid=cid, f="html"), "items", "text/html", _t("ogc.features")),
     ]
     if collection.cql:
-        links.append(_link(_url("ogc.queryables", cid=cid), REL + "queryables", SCHEMA_TYPE, "Queryables"))
-    links += [_link(path, rel, type_, text) for rel, path, type_, text in collection.related]
+        links.append(link(_url("ogc.queryables", cid=cid), REL + "queryables", SCHEMA_TYPE, "Queryables"))
+    links += [link(path, rel, type_, text) for rel, path, type_, text in collection.related]
     doc: dict[str, Any] = {"id": cid, "title": title, "description": collection.description,
                            "itemType": "feature", "crs": [CRS84], **collection.members, "links": links}
     if extent.bbox is not None:
@@ -355,18 +345,18 @@ def items(cid: str) -> Response:
 def _paging_links(query: ItemsQuery, page: ItemsPage, fmt: str, media: str) -> list[dict[str, str]]:
     links = []
     if page.page.has_more:
-        links.append(_link(_here(offset=query.offset + query.limit, f=fmt), "next", media, "next page"))
+        links.append(link(_here(offset=query.offset + query.limit, f=fmt), "next", media, "next page"))
     if query.offset > 0:
-        links.append(_link(_here(offset=max(0, query.offset - query.limit) or None, f=fmt), "prev", media,
+        links.append(link(_here(offset=max(0, query.offset - query.limit) or None, f=fmt), "prev", media,
                            "previous page"))
     return links
 
 
 def _items_geojson(found: Collection, query: ItemsQuery, page: ItemsPage) -> Response:
     links = [
-        _link(_here(f="json"), "self", GEOJSON, "this page"),
-        _link(_here(f="html"), "alternate", "text/html", "this page as HTML"),
-        _link(_url("ogc.collection", cid=found.id), "collection", "application/json", found.title),
+        link(_here(f="json"), "self", GEOJSON, "this page"),
+        link(_here(f="html"), "alternate", "text/html", "this page as HTML"),
+        link(_url("ogc.collection", cid=found.id), "collection", "application/json", found.title),
         *_paging_links(query, page, "json", GEOJSON),
     ]
     members = {**page.members, "numberMatched": page.page.number_matched,
@@ -407,9 +397,9 @@ def item(cid: str, fid: str) -> Response:
         raise NotFound(f"collection {cid!r} has no feature {fid[:80]!r}")
     if fmt == "html":
         return _item_html(found, fid, json.loads(feature), selection)
-    links = [_link(_here(f="json"), "self", GEOJSON, "this feature"),
-             _link(_here(f="html"), "alternate", "text/html", "this feature as HTML"),
-             _link(_url("ogc.collection", cid=cid), "collection", "application/json", found.title)]
+    links = [link(_here(f="json"), "self", GEOJSON, "this feature"),
+             link(_here(f="html"), "alternate", "text/html", "this feature as HTML"),
+             link(_url("ogc.collection", cid=cid), "collection", "application/json", found.title)]
     body = feature[:-1] + ', "links": ' + json.dumps(links, ensure_ascii=False) + "}"
     response = _json(body, GEOJSON)
     response.headers["Content-Crs"] = f"<{CRS84}>"
