@@ -39,8 +39,11 @@ bench-api: setup ## Benchmark: tiles and items at 100,000 and 1,000,000 producer
 	$(VENV)/bin/python bench/api_bench.py --rows 100000
 	$(VENV)/bin/python bench/api_bench.py --rows 1000000
 
-bench-pages: setup ## Benchmark: weight and draw time of / against a plain Folium MarkerCluster page
+LIGHTHOUSE := 12.8.2
+bench-pages: setup ## Benchmark: weight and draw time of / against plain Folium, then Lighthouse (mobile) against 5590c64
 	$(VENV)/bin/python bench/page_bench.py
+	npm install --no-save --no-audit --no-fund --prefix bench/.node lighthouse@$(LIGHTHOUSE)
+	$(VENV)/bin/python bench/page_bench.py --lighthouse --baseline 5590c64
 
 bench-load: setup ## Benchmark: 60 s of mixed reads under gunicorn, then again while a steward uploads 100,000 producers
 	$(VENV)/bin/python bench/load_test.py

@@ -14,8 +14,9 @@ from gis import migrate
 from gis.basemap import basemap_origins
 from gis.db import ensure_database, get_engine
 from gis.keys_cli import make_keys_group
+from gis.packages_cli import make_packages_group
 from gis.settings import Settings
-from webmap import analysis_api, api_v1, basemap, fonts, health, pages, pwa
+from webmap import analysis_api, api_v1, assets, basemap, fonts, health, offline, packages, pages, pwa, share
 from webmap.http import init_http
 from webmap.limits import init_limits
 from webmap.ogc import bp as ogc_bp
@@ -41,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings: Settings = app.config.get("SETTINGS") or Settings.from_env()
     app.extensions["peta"] = Peta(settings, get_engine(settings))
     init_http(app)
+    assets.init_static(app)  # after init_http: static files leave whole, to be compressed
     init_security(app, basemap_origins(settings.basemap))
     init_limits(app, settings)
     register_error_handlers(app)
@@ -54,9 +56,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_uploads(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pwa.bp)
+    app.register_blueprint(offline.bp)
+    app.register_blueprint(share.bp)
+    app.register_blueprint(packages.bp)
     app.cli.add_command(_db_group(settings))
     app.cli.add_command(make_etl_group(lambda: (get_engine(settings), settings), lambda: not app.testing))
     app.cli.add_command(make_keys_group(lambda: get_engine(settings)))
+    app.cli.add_command(make_packages_group(lambda: (get_engine(settings), settings)))
     return app
 
 

@@ -7,6 +7,13 @@ built in a subprocess capped at --build-cap seconds) served locally: build time,
 markers are drawn (capped at --draw-cap). Prints one table.
 
     .venv/bin/python bench/page_bench.py [--sizes 10000,100000,1000000] [--build-cap 180] [--draw-cap 180]
+
+``--lighthouse`` instead audits every page with Lighthouse's mobile profile (``bench/lighthouse.py``; ``make
+bench-pages`` installs it) on the bundled data, beside the same pages of ``--baseline REV`` served from a git
+worktree against the same database: performance, accessibility, LCP, CLS, TBT, requests and bytes, the median
+of ``--runs`` runs, with the budgets of issue 15 and PASS/FAIL:
+
+    .venv/bin/python bench/page_bench.py --lighthouse [--baseline 5590c64] [--runs 3] [--pages /,/produk]
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -180,12 +188,69 @@ def build_plain(settings: Settings, target: Path, cap_s: float) -> tuple[str, fl
     return f"{seconds:.1f} s", seconds
 
 
+PAGES = ("/", "/produk", "/investor", "/perencana", "/perencana/unggah")
+# Pages of one record: (path template, query of a record's key); audited when the code serves them.
+RECORD_PAGES = (("/wilayah/{}", "SELECT code FROM areas WHERE level = 'kecamatan' ORDER BY code LIMIT 1"),
+                ("/produk/{}", "SELECT id FROM producers ORDER BY id LIMIT 1"),
+                ("/investor/peluang/{}", "SELECT code FROM opportunities ORDER BY code LIMIT 1"))
+
+
+def lighthouse_pages(settings: Settings, only: str | None) -> list[str]:
+    """The pages to audit: the fixed ones and one of each record page (``only``: a comma-separated subset)."""
+    paths = list(PAGES)
+    with get_engine(settings).connect() as conn:
+        for template, sql in RECORD_PAGES:
+            key = conn.execute(text(sql)).scalar()
+            if key is not None:
+                paths.append(template.format(key))
+    if only:
+        wanted = only.split(",")
+        paths = [p for p in paths if p in wanted or any(w != "/" and p.startswith(w.rstrip("/") + "/") for w in wanted)]
+    return paths
+
+
+def run_lighthouse(args: argparse.Namespace) -> None:
+    """Audit every page of this code (and of ``--baseline``) with Lighthouse's mobile profile; print the table."""
+    from bench import lighthouse
+
+    if not lighthouse.CLI.is_file():
+        sys.exit(f"{lighthouse.CLI} is missing: run make bench-pages (it installs Lighthouse into bench/.node)")
+    settings = settings_for(f"peta_lighthouse_{uuid.uuid4().hex[:8]}")
+    ensure_database(settings.database_url)
+    try:
+        migrate.upgrade(settings)
+        load_bundled(settings)
+        paths = lighthouse_pages(settings, args.pages)
+        get_engine(settings).dispose()
+        with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+            bases: dict[str, str] = {}
+            if args.baseline:
+                tree = stack.enter_context(lighthouse.baseline_tree(args.baseline))
+                bases[args.baseline] = stack.enter_context(
+                    lighthouse.gunicorn(tree, settings.database_url, args.port + 1, Path(tmp) / "baseline.log"))
+            bases["this code"] = stack.enter_context(
+                lighthouse.gunicorn(PROJECT_ROOT, settings.database_url, args.port, Path(tmp) / "current.log"))
+            results = lighthouse.compare(bases, paths, args.runs, Path(tmp))
+        lighthouse.print_comparison(results, list(bases), args.runs)
+    finally:
+        get_engine(settings).dispose()
+        drop_database(settings.database_url)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--build-cap", type=float, default=180.0, help="seconds allowed to build the plain page")
     parser.add_argument("--draw-cap", type=float, default=180.0, help="seconds allowed to draw a page")
+    parser.add_argument("--lighthouse", action="store_true", help="audit every page with Lighthouse (mobile)")
+    parser.add_argument("--baseline", metavar="REV", help="with --lighthouse: also audit this git revision")
+    parser.add_argument("--runs", type=int, default=3, help="with --lighthouse: runs per page; medians shown")
+    parser.add_argument("--pages", help="with --lighthouse: only these pages (comma-separated path prefixes)")
+    parser.add_argument("--port", type=int, default=5081, help="with --lighthouse: port of this code (baseline: +1)")
     args = parser.parse_args()
+    if args.lighthouse:
+        run_lighthouse(args)
+        return
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if not Path(CHROMIUM).is_file():
         sys.exit(f"{CHROMIUM} is missing: run bash scripts/setup.sh")

@@ -176,23 +176,26 @@ def xlsx_chunks(header: Sequence[str], batches: Iterable[Iterable[Sequence[Any]]
 def gpkg_chunks(columns: Sequence[Column], batches: Iterable[Iterable[tuple[Sequence[Any], Any]]],
                 layer_name: str, geometry_type: str) -> Iterator[bytes]:
     """A GeoPackage written chunk by chunk with pyogrio (rows: values and a shapely geometry), then streamed."""
+    return _via_temp_file("export.gpkg", lambda path: write_gpkg(path, columns, batches, layer_name, geometry_type))
 
-    def write(path: Path) -> None:
-        import pyogrio
 
-        written = False
-        for batch in batches:
-            frame = _geo_frame(columns, list(batch))
-            if frame is None:
-                continue
-            pyogrio.write_dataframe(frame, path, layer=layer_name, driver="GPKG", append=written,
-                                    geometry_type=geometry_type, promote_to_multi=geometry_type == "MultiPolygon")
-            written = True
-        if not written:
-            pyogrio.write_dataframe(_geo_frame(columns, [], empty_ok=True), path, layer=layer_name,
-                                    driver="GPKG", geometry_type=geometry_type)
+def write_gpkg(path: Path, columns: Sequence[Column], batches: Iterable[Iterable[tuple[Sequence[Any], Any]]],
+               layer_name: str, geometry_type: str) -> None:
+    """Write rows (values and a shapely geometry) chunk by chunk as the table ``layer_name`` of the GeoPackage
+    at ``path``, beside the tables already in it."""
+    import pyogrio
 
-    return _via_temp_file("export.gpkg", write)
+    written = False
+    for batch in batches:
+        frame = _geo_frame(columns, list(batch))
+        if frame is None:
+            continue
+        pyogrio.write_dataframe(frame, path, layer=layer_name, driver="GPKG", append=written,
+                                geometry_type=geometry_type, promote_to_multi=geometry_type == "MultiPolygon")
+        written = True
+    if not written:
+        pyogrio.write_dataframe(_geo_frame(columns, [], empty_ok=True), path, layer=layer_name,
+                                driver="GPKG", geometry_type=geometry_type)
 
 
 def _geo_frame(columns: Sequence[Column], rows: list[tuple[Sequence[Any], Any]], empty_ok: bool = False) -> Any:
@@ -252,7 +255,23 @@ def export_layer(engine: Engine, layer: Layer | str, fmt: str, selection: Select
             raise ExportError(f"unknown layer {layer!r}; layers: {', '.join(LAYERS)}")
         layer = LAYERS[layer]
     mimetype, extension = _format(fmt)
-    selection = selection or Selection()
+    props, base, params, columns = _layer_query(layer, selection or Selection())
+    chunks = _layer_chunks(engine, layer, props, fmt, base, params, columns, lang, chunk_rows)
+    _reach(engine)
+    return Export(chunks, mimetype, f"{layer.id}.{extension}")
+
+
+def write_layer_gpkg(engine: Engine, layer: Layer, path: Path, selection: Selection | None = None, *,
+                     chunk_rows: int = CHUNK_ROWS) -> None:
+    """Write the items of ``layer`` (as ``export_layer`` selects them) as the table ``layer.id`` of the
+    GeoPackage at ``path``, beside the tables already in it (the offline packages, gis/packages.py)."""
+    props, base, params, columns = _layer_query(layer, selection or Selection())
+    write_gpkg(path, columns, _gpkg_batches(engine, layer, props, base, params, chunk_rows), layer.id,
+               _GPKG_TYPES[layer.geometry_type])
+
+
+def _layer_query(layer: Layer, selection: Selection) -> tuple[tuple[Prop, ...], str, dict[str, Any], list[Column]]:
+    """The exported properties, the FROM ... ORDER BY of the selection, its parameters and the columns."""
     if selection.years is not None and layer.year_sql is None:
         raise ExportError(f"layer {layer.id} has no years: drop datetime")
     try:
@@ -262,9 +281,14 @@ def export_layer(engine: Engine, layer: Layer | str, fmt: str, selection: Select
         raise ExportError(str(exc)) from exc
     base = f"FROM {layer.source} WHERE {where.sql} ORDER BY {order}"
     columns = [Column("id", layer.id_type, "ID", "ID")] + [_column(p) for p in props]
-    chunks = _layer_chunks(engine, layer, props, fmt, base, dict(where.params), columns, lang, chunk_rows)
-    _reach(engine)
-    return Export(chunks, mimetype, f"{layer.id}.{extension}")
+    return props, base, dict(where.params), columns
+
+
+def _gpkg_batches(engine: Engine, layer: Layer, props: tuple[Prop, ...], base: str, params: dict[str, Any],
+                  chunk_rows: int) -> Iterator[list[tuple[Sequence[Any], Any]]]:
+    values = ", ".join([f"{layer.id_sql}"] + [p.sql for p in props])
+    sql = f"SELECT {values}, ST_AsBinary({layer.geom_sql}) {base}"
+    return _with_shapes(_db_batches(engine, sql, params, chunk_rows))
 
 
 def _reach(engine: Engine) -> None:
@@ -290,8 +314,7 @@ def _layer_chunks(engine: Engine, layer: Layer, props: tuple[Prop, ...], fmt: st
         sql = f"SELECT {_feature_json(layer, props)} {base}"
         return geojson_chunks(_single_column(_db_batches(engine, sql, params, chunk_rows)), layer.id)
     if fmt == "gpkg":
-        sql = f"SELECT {values}, ST_AsBinary({layer.geom_sql}) {base}"
-        return gpkg_chunks(columns, _with_shapes(_db_batches(engine, sql, params, chunk_rows)), layer.id,
+        return gpkg_chunks(columns, _gpkg_batches(engine, layer, props, base, params, chunk_rows), layer.id,
                            _GPKG_TYPES[layer.geometry_type])
     point = layer.geom_sql if layer.is_points else f"ST_PointOnSurface({layer.geom_sql})"
     where_xy = f"ST_X({point}), ST_Y({point})"

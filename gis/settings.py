@@ -58,6 +58,12 @@ class Settings:
     redis_url: str = ""  # rate-limit counters shared by the workers; in memory when empty
     tile_cache_mb: float = 64.0  # per worker: vector tiles and costly counts (0: off)
     glyphs_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "glyphs")
+    package_dir: Path | None = None  # offline packages (gis/packages.py); None: ``report_dir / "packages"``
+
+    @property
+    def package_path(self) -> Path:
+        """Where the offline packages (MBTiles, GeoPackage) are kept: ``PETA_PACKAGE_DIR`` or under the reports."""
+        return self.package_dir or self.report_dir / "packages"
 
     def __post_init__(self) -> None:
         if not self.database_url.startswith("postgresql"):
@@ -129,4 +135,5 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "REDIS_URL": ("redis_url", str),
     "PETA_TILE_CACHE_MB": ("tile_cache_mb", float),
     "PETA_GLYPHS_DIR": ("glyphs_dir", Path),
+    "PETA_PACKAGE_DIR": ("package_dir", Path),
 }

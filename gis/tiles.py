@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Dialect, Engine, text
 
@@ -32,6 +32,9 @@ WORLD_M = 20037508.342789244  # half the width of the Web Mercator world, metres
 EARTH_RADIUS_M = 6378137.0
 MAX_TILE_BYTES = 500_000
 MAX_COMPOSITE_LAYERS = 12  # layers of one composite tile (``composite_tile``)
+TILEJSON_MAX_ZOOM = 16  # clients overzoom beyond: raw points from z13, sub-metre cells where dense
+ATTRIBUTION = ("Peta Ekonomi Kabupaten Indramayu; batas wilayah Kepmendagri 2025 (cahyadsn/wilayah_boundaries, MIT; "
+               "idn-area-data, ODbL); data contoh ditandai di datasets/")
 COUNT_FIELD = "point_count"
 ID_FIELD = "id"
 MVT_FIELD_TYPES = {"string": "String", "number": "Number", "integer": "Number", "boolean": "Boolean",
@@ -74,6 +77,18 @@ def tile_fields(layer: Layer) -> dict[str, str]:
     if aggregates(layer):
         fields[COUNT_FIELD] = "Number"
     return fields
+
+
+def tilejson_minzoom(layer: Layer) -> int:
+    """The first zoom whose tiles carry ``layer`` (TileJSON ``minzoom``; composites leave it out below)."""
+    return min(layer.min_zoom, layer.max_zoom, TILEJSON_MAX_ZOOM)
+
+
+def vector_layer(layer: Layer, lang: str) -> dict[str, Any]:
+    """The TileJSON ``vector_layers`` entry of ``layer`` (also in the MBTiles metadata, gis/packages_mbtiles.py)."""
+    maxzoom = min(layer.max_zoom, TILEJSON_MAX_ZOOM)
+    return {"id": layer.id, "description": layer.title(lang), "minzoom": tilejson_minzoom(layer),
+            "maxzoom": maxzoom, "fields": tile_fields(layer)}
 
 
 # --- filters -----------------------------------------------------------------------------------------

@@ -26,10 +26,13 @@ REVIEWED_SQL_BUILDING = {
     "etl/vocabulary.py": 1,  # the vocabulary table from the ETL job declarations; words bound
     "gis/analysis_data.py": 3,  # tables/columns from SECTOR_TABLES, constant geometry expressions
     "gis/features.py": 6,  # layer.source / id_sql / where from LAYERS, CQL2 SqlFilter (bound params)
+    # in_area: an area code checked against AREA_CODE (digits and dots) and read from the areas table
+    "gis/packages.py": 1,
     "gis/profiles.py": 2,  # production tables and subject columns from the registry's statistical layers; ids bound
     "gis/search.py": 8,  # WHERE fragments are constants; terms, word lists, area, point and cursor keys bound
     "gis/stats.py": 3,  # dataset tables and columns from the stats registry; filters bound
     "gis/status.py": 1,  # table names from Base.metadata
+    "gis/tile_cover.py": 4,  # layer SQL from LAYERS (restricted by packages.in_area); tile ranges and area bound
     "gis/tiles.py": 8,  # layer SQL from LAYERS, constant cell/point SQL; bbox, tile, zoom, filters and limits bound
 }
 

@@ -26,7 +26,7 @@ from gis.features import Selection
 from gis.i18n import t
 from gis.kbli import SECTIONS
 from gis.layers import LAYERS, Layer
-from webmap import analysis_api, openapi_uploads, openapi_v1
+from webmap import analysis_api, openapi_uploads, openapi_v1, packages
 from webmap.current import data_memo
 from webmap.current import engine as _engine
 from webmap.http import link, stream_export
@@ -355,6 +355,7 @@ def operations() -> list[Operation]:
 
 
 def openapi_document(server: str) -> dict[str, Any]:
-    """The OpenAPI 3.0 description of every REST v1 operation, the analysis endpoints and the uploads."""
-    return openapi_v1.document(server, [*operations(), *openapi_uploads.operations()], analysis_api.openapi_paths(),
-                               openapi_uploads.schemas(), openapi_uploads.SECURITY_SCHEMES)
+    """The OpenAPI 3.0 description of every REST v1 operation, the analysis endpoints, the uploads and packages."""
+    return openapi_v1.document(server, [*operations(), *openapi_uploads.operations(), *packages.operations()],
+                               analysis_api.openapi_paths(), {**openapi_uploads.schemas(), **packages.schemas()},
+                               openapi_uploads.SECURITY_SCHEMES)

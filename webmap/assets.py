@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flask import Flask, Response, request
+
 if TYPE_CHECKING:  # Folium's element tree is loaded by the map views only
     from branca.element import Element
 
@@ -81,6 +83,14 @@ _ASSET_URL = re.compile(
 )
 
 
+# A whole <script> element of Folium's head (its libraries and the globals Leaflet reads when it loads).
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.IGNORECASE | re.DOTALL)
+# The opening of a <script> element with a file and neither defer nor async.
+_UNDEFERRED = re.compile(r"<script\s+(?=[^>]*\bsrc=)(?![^>]*\b(?:defer|async)\b)", re.IGNORECASE)
+# Files that change only with package.json (npm versions): browsers keep them a day without asking again.
+VENDOR_MAX_AGE_S = 86_400
+
+
 class UnknownAsset(LookupError):
     """A Folium element asks for a resource that has no local copy."""
 
@@ -121,6 +131,44 @@ def localize(element: Element, jquery: bool = False) -> Element:
 def external_asset_urls(html: str) -> list[str]:
     """Asset references in ``html`` (or CSS) that would load from another host; empty when all is local."""
     return [m.group(0) for m in _ASSET_URL.finditer(html)]
+
+
+def head_styles(header: str) -> str:
+    """Folium's head without its scripts: what the page needs before its first paint (styles, stylesheets)."""
+    return _SCRIPT.sub("", header)
+
+
+def head_scripts(header: str) -> str:
+    """Folium's head scripts in their order for the end of the body, the files deferred: the page is drawn and
+    parsed before they run (the map's own script then waits for ``DOMContentLoaded``, see ``base.html``)."""
+    return deferred("".join(match.group(0) for match in _SCRIPT.finditer(header)))
+
+
+def deferred(scripts: str) -> str:
+    """A page's script elements (rendered HTML) with their files deferred: they run in order once it is parsed."""
+    return _UNDEFERRED.sub("<script defer ", str(scripts))
+
+
+def init_static(app: Flask) -> None:
+    """Static files leave as whole bodies (so that they are compressed) with their caching headers.
+
+    Flask sends a static file as a stream, which the compression of ``webmap.http`` skips; registered after
+    ``init_http``, this runs before it. Own files stay ``no-cache`` (revalidated by ETag: a deploy shows at
+    once); vendor files, fixed by their npm versions, are kept for a day.
+    """
+
+    @app.after_request
+    def _whole_static_file(response: Response) -> Response:
+        if request.endpoint != "static" or response.status_code != 200 or request.method != "GET":
+            return response
+        stream = response.response
+        response.direct_passthrough = False
+        response.make_sequence()  # the whole file in memory
+        if hasattr(stream, "close"):
+            stream.close()
+        if request.path.startswith(VENDOR_URL + "/"):
+            response.headers["Cache-Control"] = f"public, max-age={VENDOR_MAX_AGE_S}"
+        return response
 
 
 def missing_vendor_files(vendor_dir: Path = VENDOR_DIR) -> list[str]:

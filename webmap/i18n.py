@@ -30,8 +30,9 @@ def _page_keys(namespaces: set[str]) -> tuple[str, ...]:
 # Keys the browser needs (labels made by the page scripts).
 JS_KEYS = _page_keys({
     "common", "map", "layer", "legend", "popup", "control", "investor", "produk", "planner", "measure",
-    "analysis",
+    "analysis", "share",
     "area", "level", "sector", "status", "readiness",
+    "offline",
 })
 # Keys of the upload page's script: a page of its own, so the map pages do not carry them.
 UPLOAD_JS_KEYS = _page_keys({"upload", "kind"}) + ("common.error", "common.status")

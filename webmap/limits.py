@@ -5,12 +5,14 @@ Redis holds the counters when ``REDIS_URL`` is set, memory otherwise. Every requ
 * ``free`` (not counted): what a map view asks for by the hundred and what is cheap or cached — vector
   tiles, TileJSON, the MapLibre style (``tiles``), glyphs (``fonts``), the basemap, static files, ``/healthz``,
   the web app manifest and service worker (``pwa``),
-  and the HTML pages. Thirty people panning behind one address (a school, an office, a carrier's NAT)
-  never meet a 429 there.
+  and the HTML pages with the map images and QR codes of the share pages (``share``, cached). Thirty people
+  panning behind one address (a school, an office, a carrier's NAT) never meet a 429 there.
 * ``costly`` (``PETA_RATE_LIMIT`` per client address): search (``/api/v1/producers``), exports and downloads
-  (``/api/v1/export/...``, ``/api/v1/stats`` in any ``f`` but JSON, ``f=csv|gpkg|xlsx`` of OGC items), uploads, analysis
+  (``/api/v1/export/...``, the offline packages ``/api/v1/packages/<code>.<format>``,
+  ``/api/v1/stats`` in any ``f`` but JSON, ``f=csv|gpkg|xlsx`` of OGC items), uploads, analysis
   (``/api/v1/analysis/...`` and the analysis collections at ``/ogc``).
-* ``reads`` (``PETA_RATE_LIMIT_READS`` per client address): everything else, e.g. OGC items as JSON.
+* ``reads`` (``PETA_RATE_LIMIT_READS`` per client address): everything else, e.g. OGC items as JSON, and the
+  save plan of "Simpan untuk offline" (``/api/v1/offline/<code>``: a few queries; the tiles it lists are free).
 
 A request with a valid API key (``Authorization: Bearer KEY`` or ``X-API-Key: KEY``) is counted under its
 key (a hash of it), with ``PETA_RATE_LIMIT_KEYED`` over all the counted endpoints, not under its address.
@@ -34,9 +36,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from gis import keys
 from gis.settings import Settings
 
-FREE_BLUEPRINTS = frozenset({"tiles", "fonts", "basemap", "health", "pages", "pwa"})
+FREE_BLUEPRINTS = frozenset({"tiles", "fonts", "basemap", "health", "pages", "pwa", "share"})
 FREE_ENDPOINTS = frozenset({"static", "api_v1.docs", "api_v1.docs_asset", "api_v1.openapi"})
-COSTLY_ENDPOINTS = frozenset({"api_v1.producers", "api_v1.export", "uploads.upload"})
+COSTLY_ENDPOINTS = frozenset({"api_v1.producers", "api_v1.export", "uploads.upload", "packages.download"})
 DOWNLOADS = frozenset({"csv", "gpkg", "xlsx"})
 ANALYSIS_COLLECTION = re.compile(r"^(lq|dlq|shift-share|klassen|leading)-")
 KEY_TTL_S = 60.0

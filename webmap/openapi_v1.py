@@ -13,6 +13,7 @@ from typing import Any
 
 from gis import exports, stats
 from gis.layers import LAYERS, Layer, sector_ids
+from webmap import offline
 from webmap.params import Spec
 
 JSON = "application/json"
@@ -87,7 +88,7 @@ def document(server: str, operations: Iterable[Operation], more_paths: Mapping[s
              schemas: Mapping[str, Any], security_schemes: Mapping[str, Any]) -> dict[str, Any]:
     """The OpenAPI 3.0 document of ``operations`` (and of ``more_paths``, written elsewhere)."""
     paths: dict[str, Any] = {}
-    for op in operations:
+    for op in [*operations, offline_plan()]:
         paths.setdefault(op.path, {})[op.method] = op.openapi()
     paths.update(more_paths)
     return {
@@ -100,9 +101,22 @@ def document(server: str, operations: Iterable[Operation], more_paths: Mapping[s
         "servers": [{"url": server or "/"}],
         "paths": paths,
         "components": {"schemas": {**_base_schemas(), **_feature_schemas(), "AreaProfile": _area_profile(),
-                                   "Choropleth": _choropleth(), **schemas},
+                                   "Choropleth": _choropleth(), "OfflinePlan": _offline_plan(), **schemas},
                        "securitySchemes": dict(security_schemes)},
     }
+
+
+def offline_plan() -> Operation:
+    """``/api/v1/offline/{area_code}``: what saving an area for offline use fetches (``webmap.offline``)."""
+    return Operation("/api/v1/offline/{area_code}", "offline_plan", "offline",
+                     "What saving an area for offline use fetches, and its estimated size", offline.PLAN,
+                     ref("OfflinePlan"), (*READ, 404), notes={
+                         400: "minzoom above maxzoom, or more tiles than a save may hold: choose a lower maxzoom.",
+                         404: "No area has this code."},
+                     more={"description": "The tiles (z/x/y meeting the area's polygon, one composite URL "
+                                          "pattern of every map layer), the record pages (producers, "
+                                          "opportunities, TPI as GeoJSON) and the resources a phone fetches to "
+                                          "keep the area offline, with their estimated size (see estimate)."})
 
 
 # --------------------------------------------------------------------------- response bodies
@@ -192,6 +206,28 @@ def _area_profile() -> dict[str, Any]:
         top_commodities=_array(commodity),
         producers=_obj(["total", "by_section"], total=_INT, by_section=_array(by_section)),
         opportunities=_array(opportunity), children=_array(code_name), links=_LINKS)
+
+
+def _offline_plan() -> dict[str, Any]:
+    estimate = {"type": "string", "enum": ["exact", "sampled"]}
+    zoom = _obj(["tiles", "bytes", "exact"], tiles={**_INT, "minimum": 0}, bytes={**_INT, "minimum": 0},
+                exact={"type": "boolean"})
+    tiles = _obj(["url", "layers", "count", "bytes", "estimate", "per_zoom", "xyz"], url=_TEXT, layers=_array(_TEXT),
+                 count={**_INT, "minimum": 0}, bytes={**_INT, "minimum": 0}, estimate=estimate,
+                 per_zoom={"type": "object", "additionalProperties": zoom},
+                 xyz=_array(_array(_INT, minItems=3, maxItems=3)))
+    records = _obj(["layer", "count", "count_exact", "bytes", "estimate", "urls"], layer=_TEXT,
+                   count={**_INT, "minimum": 0}, count_exact={"type": "boolean"}, bytes={**_INT, "minimum": 0},
+                   estimate=estimate, urls=_array(_TEXT, minItems=1))
+    area = _obj(["code", "name", "level", "bbox"], code=_TEXT, name=_TEXT, level=_TEXT,
+                bbox=nullable(_array(_NUM, minItems=4, maxItems=4)))
+    return _obj(
+        ["area", "data_version", "minzoom", "maxzoom", "max_zoom_choices", "tiles", "records", "resources", "bytes",
+         "estimate"],
+        area=area, data_version=_TEXT, minzoom=_INT, maxzoom=_INT, max_zoom_choices=_array(_INT), tiles=tiles,
+        records=_array(records), resources=_array(_obj(["url", "bytes"], url=_TEXT, bytes=nullable(_INT))),
+        bytes={**_INT, "minimum": 0, "description": "estimated total: tiles, records, basemap tiles (see estimate)"},
+        estimate=_TEXT)
 
 
 def _choropleth() -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """The HTML pages: ``/`` map, ``/investor``, ``/produk``, ``/perencana`` (and its upload page
-``/perencana/unggah``), ``/wilayah/<code>`` (thin routes).
+``/perencana/unggah``), ``/wilayah/<code>``, and the pages a shop and an investor share and print:
+``/produk/<id>`` (with its QR code page ``/produk/<id>/qr``) and ``/investor/peluang/<code>`` (their map images,
+QR codes, preview tags and links: ``webmap.share``) (thin routes).
 
 Maps come from ``webmap.maps`` (Folium), texts from ``webmap.i18n`` (the catalogue of ``gis.i18n``), assets from
 ``webmap.assets``.
@@ -26,7 +28,7 @@ from gis import features, keys, profiles, stats
 from gis.area_codes import AREA_CODE
 from gis.kbli import SECTIONS, section_label
 from gis.layers import LAYERS, registry_version, stat_layers
-from webmap import assets
+from webmap import assets, share
 from webmap.basemap import basemap_config
 from webmap.current import data_memo
 from webmap.current import engine as _engine
@@ -246,6 +248,35 @@ def produk() -> Response:
     area = area if AREA_CODE.fullmatch(area) else ""
     return _render("produk.html", lang, parts=maps.render_map(m), q=q, area=area, examples=EXAMPLE_PRODUCTS,
                    page_config={"q": q, "area": area})
+
+
+def _share_page(kind: str, key: str, template: str, unknown: str) -> Response:
+    """A producer's or an opportunity's page (``webmap.share``: map image, preview tags, links); an HTML 404 for
+    an unknown one."""
+    lang = _lang()
+    place = share.find_place(kind, key)
+    if place is None:
+        return _render("error.html", lang, status=404, title=t("error.404_title", lang),
+                       message=t(unknown, lang, id=key[:40], code=key[:64]))
+    return _render(template, lang, **share.page_context(place, lang))
+
+
+@bp.get("/produk/<pid>")
+def produk_detail(pid: str) -> Response:
+    """A producer's page that a shop shares: contact, directions, share buttons, map image, link preview."""
+    return _share_page("producer", pid, "produk_detail.html", "share.producer_unknown")
+
+
+@bp.get("/produk/<pid>/qr")
+def produk_qr(pid: str) -> Response:
+    """The producer's QR code on one printable A4 page, for the shop window."""
+    return _share_page("producer", pid, "qr.html", "share.producer_unknown")
+
+
+@bp.get("/investor/peluang/<code>")
+def peluang(code: str) -> Response:
+    """An opportunity's project profile that an investor forwards or prints (one A4 page)."""
+    return _share_page("opportunity", code, "peluang.html", "share.opportunity_unknown")
 
 
 @bp.get("/perencana")

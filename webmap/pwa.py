@@ -8,7 +8,10 @@ Pages are network-first (the cached copy, else ``/offline``, when the network is
 the basemap are stale-while-revalidate in a bounded cache; API reads (``/api/v1/``, ``/ogc/``) are
 network-first with the cache as fallback. Only same-origin GETs are touched: POSTs, uploads, exports and
 range requests go to the network as usual. ``static/js/sw-register.js`` registers the worker and shows the
-"new version" banner.
+"new version" banner. Areas saved with "Simpan untuk offline" (``webmap.offline``, ``static/js/offline-save.js``)
+live in caches of their own (``peta-saved-<code>``, kept across versions); the worker answers from them when the
+network is away and the other caches lack a page, a tile (the saved composite of every layer at that z/x/y) or
+an API read that saved records can answer. The offline page links the saved areas.
 """
 
 from __future__ import annotations
@@ -127,7 +130,7 @@ def service_worker() -> Response:
 @bp.get(OFFLINE_URL)
 def offline() -> Response:
     """What a page shows offline when it was never saved: both languages, no data, only the cached stylesheet."""
-    texts = {lang: {key: t(f"pwa.{key}", lang) for key in ("offline_title", "offline_text", "retry")}
-             for lang in ("id", "en")}
+    texts = {lang: {**{key: t(f"pwa.{key}", lang) for key in ("offline_title", "offline_text", "retry")},
+                    "saved": t("offline.panel.saved", lang)} for lang in ("id", "en")}
     return Response(render_template("offline.html", texts=texts, assets=assets, site=t("site.title")),
                     mimetype="text/html")

@@ -25,8 +25,10 @@ from gis.i18n import t
 from gis.layers import LAYERS, RAMPS, Label, Layer
 from gis.profiles import view_bbox
 from gis.tiles import (
+    ATTRIBUTION,
     COUNT_FIELD,
     MAX_COMPOSITE_LAYERS,
+    TILEJSON_MAX_ZOOM,
     Choropleth,
     TileCache,
     TilePart,
@@ -34,7 +36,8 @@ from gis.tiles import (
     choropleth_default,
     layer_bounds,
     policy_for,
-    tile_fields,
+    tilejson_minzoom,
+    vector_layer,
 )
 from webmap.basemap import style_parts
 from webmap.current import engine as _engine
@@ -45,9 +48,6 @@ bp = Blueprint("tiles", __name__)
 
 TILE_MIMETYPE = "application/vnd.mapbox-vector-tile"
 TILE_CACHE_CONTROL = "public, max-age=300"
-TILEJSON_MAX_ZOOM = 16  # clients overzoom beyond: raw points from z13, sub-metre cells where dense
-ATTRIBUTION = ("Peta Ekonomi Kabupaten Indramayu; batas wilayah Kepmendagri 2025 (cahyadsn/wilayah_boundaries, MIT; "
-               "idn-area-data, ODbL); data contoh ditandai di datasets/")
 WORLD_BOUNDS = (-180.0, -85.0511287798066, 180.0, 85.0511287798066)
 DEFAULT_CENTER = (108.2, -6.43, 9)
 COMPOSITE_SOURCE = "economy"  # the style's one source of the layers drawn together
@@ -108,10 +108,6 @@ def read_composite_filters(layers: list[Layer], args: Mapping[str, str],
     return by_layer
 
 
-def _tilejson_minzoom(layer: Layer) -> int:
-    return min(layer.min_zoom, layer.max_zoom, TILEJSON_MAX_ZOOM)
-
-
 def _tile_response(data: bytes | None) -> Response:
     if data is None:
         response = Response(status=204)
@@ -137,7 +133,7 @@ def _composite_tile(spec: str, z: int, x: int, y: int) -> Response:
     layers = get_layers(spec)
     check_tile(z, x, y)
     filters = read_composite_filters(layers, request.args)
-    parts: list[TilePart] = [(layer, filters[layer.id]) for layer in layers if z >= _tilejson_minzoom(layer)]
+    parts: list[TilePart] = [(layer, filters[layer.id]) for layer in layers if z >= tilejson_minzoom(layer)]
     return _tile_response(_cache(current_app).get_composite(_engine(), parts, z, x, y))
 
 
@@ -166,15 +162,9 @@ def build_tilejson(layer: Layer, base_url: str, filters: Mapping[str, str], lang
     return _tilejson(layer.title(lang), description, _with_query(url, filters), [layer], lang, bounds)
 
 
-def _vector_layer(layer: Layer, lang: str) -> dict[str, Any]:
-    maxzoom = min(layer.max_zoom, TILEJSON_MAX_ZOOM)
-    return {"id": layer.id, "description": layer.title(lang), "minzoom": _tilejson_minzoom(layer),
-            "maxzoom": maxzoom, "fields": tile_fields(layer)}
-
-
 def _tilejson(name: str, description: str, url: str, layers: list[Layer], lang: str,
               bounds: tuple[float, float, float, float] | None) -> dict[str, Any]:
-    vector_layers = [_vector_layer(layer, lang) for layer in layers]
+    vector_layers = [vector_layer(layer, lang) for layer in layers]
     minzoom = min(v["minzoom"] for v in vector_layers)
     maxzoom = max(v["maxzoom"] for v in vector_layers)
     west, south, east, north = bounds or WORLD_BOUNDS

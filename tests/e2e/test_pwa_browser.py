@@ -92,6 +92,7 @@ def test_a_new_version_offers_a_reload(live_server, phone, monkeypatch):
     page = phone.pages[0] if phone.pages else phone.new_page()
     page.goto(f"{live_server}/?lang=en", wait_until="load", timeout=TIMEOUT_MS)
     wait_for_worker(page)
+    page.evaluate("async () => (await caches.open('peta-saved-32.12.16')).put('/wilayah/32.12.16', new Response('x'))")
     old = pwa.shell_version()
     monkeypatch.setattr(pwa, "shell_version", lambda: "0123456789ab")  # as after a deploy
     page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
@@ -107,3 +108,4 @@ def test_a_new_version_offers_a_reload(live_server, phone, monkeypatch):
         }""", timeout=TIMEOUT_MS)
     assert old != "0123456789ab"
     assert page.locator("#pwa-update").count() == 0
+    assert "peta-saved-32.12.16" in page.evaluate("() => caches.keys()")  # a saved area outlives the versions

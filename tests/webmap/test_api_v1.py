@@ -250,7 +250,7 @@ def test_openapi_uploads_need_a_bearer_key_and_reads_stay_public():
 def _concrete(path: str) -> str:
     """A URL of a documented path that answers 200 on the test data."""
     queries = {"/api/v1/stats/agriculture": "?commodity=padi", "/api/v1/stats/fisheries": "?kind=laut"}
-    return path.format(code="32.12", name="swagger-ui.css") + queries.get(path, "")
+    return path.format(code="32.12", area_code="32.12.16", name="swagger-ui.css") + queries.get(path, "")
 
 
 def _reads(doc) -> list[str]:

@@ -91,6 +91,16 @@ def test_every_precached_url_answers(client):
         response.close()
 
 
+def test_saved_areas_and_their_script_are_part_of_the_app(client):
+    source = client.get("/sw.js").get_data(as_text=True)
+    assert "const SAVED_PREFIX = `${PREFIX}saved-`;" in source
+    assert "!n.startsWith(SAVED_PREFIX)" in source  # activate keeps the saved areas of older versions
+    assert f"{assets.STATIC_URL}/js/offline-save.js" in worker_list(source, "SHELL")
+    offline_page = client.get("/offline").get_data(as_text=True)
+    assert 'class="offline-saved" data-lang="id"' in offline_page and "/static/js/offline-save.js" in offline_page
+    assert t("offline.panel.saved", "en") in offline_page
+
+
 def test_the_version_follows_the_shell_files(tmp_path, monkeypatch):
     before = pwa.shell_version()
     fake_static = tmp_path / "static"

@@ -14,7 +14,17 @@ const CACHES = {
 const LIMITS = { pages: 30, tiles: 600, api: 150 };
 const TILE_PATHS = ["/tiles/", "/fonts/", "/basemap/", "/basemap.json", "/styles/"];
 const API_PATHS = ["/api/v1/", "/ogc/"];
-const NEVER = ["/api/v1/export", "/api/v1/uploads", "/api/v1/docs", "/basemap.pmtiles", "/sw.js"];
+const NEVER = ["/api/v1/export", "/api/v1/uploads", "/api/v1/docs", "/api/v1/offline", "/basemap.pmtiles", "/sw.js"];
+// Saved areas ("Simpan untuk offline", static/js/offline-save.js): one cache per area, never versioned away, and
+// an index of them (a JSON entry of its own cache). The page downloads with SAVE_HEADER, which the worker lets by.
+const SAVED_PREFIX = `${PREFIX}saved-`;
+const SAVED_INDEX = { cache: `${SAVED_PREFIX}index`, url: "/offline/saved.json" };
+const SAVE_HEADER = "X-Peta-Save";
+const TILE_XYZ = /^\/tiles\/[^/]+\/(\d+)\/(\d+)\/(\d+)\.pbf$/;
+const RECORD_READS = [  // API reads the pages make that saved records answer: [path pattern, layer]
+  [/^\/ogc\/collections\/([^/]+)\/items$/, null],
+  [/^\/api\/v1\/opportunities$/, "opportunities"],
+];
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
@@ -29,7 +39,8 @@ self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     const keep = new Set(Object.values(CACHES));
     const names = await caches.keys();
-    await Promise.all(names.filter((n) => n.startsWith(PREFIX) && !keep.has(n)).map((n) => caches.delete(n)));
+    const old = names.filter((n) => n.startsWith(PREFIX) && !n.startsWith(SAVED_PREFIX) && !keep.has(n));
+    await Promise.all(old.map((n) => caches.delete(n)));
     await self.clients.claim();
   })());
 });
@@ -58,7 +69,7 @@ async function networkFirst(event, kind, fallback) {
     event.waitUntil(store(CACHES[kind], LIMITS[kind], event.request, response.clone()));
     return response;
   } catch (error) {
-    const cached = await caches.match(event.request, { cacheName: CACHES[kind] });
+    const cached = (await caches.match(event.request, { cacheName: CACHES[kind] })) || (await fromSaved(event.request));
     if (cached && kind === "pages") event.waitUntil(tellOffline(event.resultingClientId));
     if (cached) return cached;
     if (fallback) return (await caches.match(fallback, { cacheName: CACHES.shell })) || Response.error();
@@ -88,7 +99,71 @@ async function staleWhileRevalidate(event) {
     event.waitUntil(fresh.catch(() => null));
     return cached;
   }
-  return fresh;
+  return fresh.catch(async (error) => (await fromSaved(event.request)) || Promise.reject(error));
+}
+
+async function savedAreas() {
+  const entry = await caches.match(SAVED_INDEX.url, { cacheName: SAVED_INDEX.cache });
+  return entry ? (await entry.json()).areas || [] : [];
+}
+
+async function fromSaved(request) {
+  // Offline and not in the other caches: the same URL in a saved area, else the saved composite tile of every
+  // layer at that z/x/y (the loader takes its layers by name; filters are not applied), else saved records.
+  const url = new URL(request.url);
+  const xyz = url.pathname.match(TILE_XYZ);
+  const records = RECORD_READS.find(([pattern]) => pattern.test(url.pathname));
+  for (const area of await savedAreas()) {
+    const cache = await caches.open(SAVED_PREFIX + area.code);
+    const same = await cache.match(url.pathname + url.search);
+    if (same) return same;
+    const tile = xyz && area.tile_url ? await cache.match(area.tile_url.replace("{z}", xyz[1]).replace("{x}", xyz[2])
+      .replace("{y}", xyz[3])) : null;
+    if (tile) return tile;
+  }
+  if (records) {
+    const layer = records[1] || url.pathname.match(records[0])[1];
+    return savedRecordsResponse(layer, url.searchParams);
+  }
+  if (xyz) return null;
+  for (const area of await savedAreas()) {  // a saved page or profile in another language (?lang=en)
+    const other = await (await caches.open(SAVED_PREFIX + area.code)).match(url.pathname, { ignoreSearch: true });
+    if (other) return other;
+  }
+  return null;
+}
+
+function recordFilter(params) {
+  // What saved records can answer: limit, lang, an area (area or area_code: inside it) and the pages' one CQL2
+  // filter, area_code='<code>' (equal); any other parameter is not applied offline, so the read is not answered.
+  const known = ["limit", "lang", "area", "area_code", "filter", "f"];
+  if ([...params.keys()].some((k) => !known.includes(k)) || (params.get("f") || "json") !== "json") return null;
+  const inside = params.get("area_code") || params.get("area");
+  const filter = params.get("filter");
+  const equal = filter ? (filter.match(/^area_code\s*=\s*'([0-9.]+)'$/) || [])[1] : null;
+  if (filter && !equal) return null;
+  return (code) => (!inside || code === inside || code.startsWith(`${inside}.`)) && (!equal || code === equal);
+}
+
+async function savedRecordsResponse(layer, params) {
+  // Every saved record of the layer (each once), as many as the request's limit: a FeatureCollection.
+  const seen = new Map();
+  for (const area of await savedAreas()) {
+    const cache = await caches.open(SAVED_PREFIX + area.code);
+    for (const url of (area.record_urls || {})[layer] || []) {
+      const page = await cache.match(url);
+      if (page) for (const feature of (await page.json()).features || []) seen.set(String(feature.id), feature);
+    }
+  }
+  const keep = recordFilter(params);
+  if (!seen.size || !keep) return null;
+  const en = params.get("lang") === "en";
+  const inside = Array.from(seen.values()).filter((f) => keep(String(f.properties.area_code || "")));
+  const features = inside.slice(0, Number(params.get("limit")) || inside.length).map((f) => (layer === "opportunities"
+    ? { ...f, properties: { title: en ? f.properties.title_en : f.properties.title_id, ...f.properties } } : f));
+  const body = { type: "FeatureCollection", features, numberReturned: features.length, numberMatched: inside.length,
+    links: [], "peta:offline": true };
+  return new Response(JSON.stringify(body), { headers: { "Content-Type": "application/geo+json" } });
 }
 
 async function shellFirst(event) {
@@ -100,7 +175,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin || request.headers.has("Range")) return;
-  if (NEVER.some((p) => url.pathname.startsWith(p))) return;
+  if (NEVER.some((p) => url.pathname.startsWith(p)) || request.headers.has(SAVE_HEADER)) return;
   if (request.mode === "navigate") {
     event.respondWith(networkFirst(event, "pages", OFFLINE));
   } else if (SHELL.includes(url.pathname + url.search)) {

@@ -64,6 +64,13 @@
         return P.esc(f[0]) + ': <strong>' + P.esc(f[1]) + '</strong>';
       }).join(' · ') + '</div>' : '';
     }
+    // The opportunity's printable project profile (/investor/peluang/<code>), to forward or print.
+    function profileLink(p) {
+      if (!p.code) { return ''; }
+      return '<p class="opp-profile"><a class="button secondary" href="/investor/peluang/' +
+        P.esc(encodeURIComponent(p.code)) + (lang === 'en' ? '?lang=en' : '') + '">' +
+        P.esc(P.msg(KEY, 'share.page_opportunity')) + ' →</a></p>';
+    }
     function render(features) {
       count.textContent = P.msg(KEY, 'investor.count', { n: P.fmt(KEY, features.length, 0) });
       list.innerHTML = features.map(function (f) {
@@ -77,7 +84,7 @@
           '<p>' + P.esc(p.description || '') +
           '</p><div class="opp-meta">' + P.esc(P.msg(KEY, 'popup.contact')) + ': ' + P.esc(p.contact_agency || '–') +
           licensing + ' · <a href="/wilayah/' + P.esc(p.area_code) + (lang === 'en' ? '?lang=en' : '') + '">' +
-          P.esc(p.area_name || p.area_code) + '</a></div></li>';
+          P.esc(p.area_name || p.area_code) + '</a></div>' + profileLink(p) + '</li>';
       }).join('');
     }
     layer.on('data', function (e) { render(e.features); });

@@ -28,6 +28,16 @@
       return m >= 1000 ? P.fmt(KEY, m / 1000, 1) + ' km' : P.fmt(KEY, m, 0) + ' m';
     }
 
+    // The producer's own page and a share button for it (static/js/share.js handles [data-share]).
+    function sharePage(f) {
+      var path = '/produk/' + encodeURIComponent(f.id) + (lang === 'en' ? '?lang=en' : '');
+      var p = f.properties;
+      return '<a class="button secondary" href="' + P.esc(path) + '">' + P.esc(t('share.page_producer')) + '</a>' +
+        '<button type="button" class="button secondary" data-share data-share-title="' + P.esc(p.name) +
+        '" data-share-text="' + P.esc(p.name + (p.products ? ' · ' + p.products : '')) + '" data-share-url="' +
+        P.esc(path) + '" data-share-copied="' + P.esc(t('share.copied')) + '">' + P.esc(t('share.share')) + '</button>';
+    }
+
     function card(f) {
       var p = f.properties;
       var c = f.geometry.coordinates;
@@ -41,7 +51,8 @@
           encodeURIComponent(p.name) + ')">' + P.esc(t('produk.open_map_app')) + '</a>',
         '<a class="button secondary" rel="noopener" target="_blank" href="https://www.openstreetmap.org/directions?to=' +
           lat + '%2C' + lon + '#map=17/' + lat + '/' + lon + '">' + P.esc(t('produk.directions')) + ' (' +
-          P.esc(t('produk.osm')) + ')</a>'
+          P.esc(t('produk.osm')) + ')</a>',
+        sharePage(f)
       ].join('');
       var dist = p.distance_m !== undefined ? ' · ' + P.esc(t('produk.distance', { d: distanceText(p.distance_m) })) : '';
       return '<article class="card" id="producer-' + P.esc(f.id) + '" data-id="' + P.esc(f.id) + '">' +
@@ -91,7 +102,22 @@
       if (!params.q && !params.near && !params.area) { return; }
       statusBox.textContent = t('common.loading');
       P.getJSON('/api/v1/producers' + P.query(params)).then(function (fc) { show(fc, append); })
-        .catch(function () { statusBox.textContent = t('common.error'); });
+        .catch(function (err) {
+          if (navigator.onLine && !(err instanceof TypeError)) { statusBox.textContent = t('common.error'); return; }
+          searchSaved(params);  // the network is away: the producers of the saved areas
+        });
+    }
+
+    // Search and "near me" over the saved areas' producers (static/js/offline-save.js), with a notice.
+    function searchSaved(params) {
+      var near = state.near ? [Number(state.near[0]), Number(state.near[1])] : null;
+      var saved = window.PetaOffline ? PetaOffline.searchProducers({ q: params.q, near: near, radius: NEAR_RADIUS_M,
+        area: params.area }) : Promise.resolve(null);
+      saved.then(function (features) {
+        if (!features) { statusBox.textContent = t('offline.nothing_saved'); return; }
+        show({ features: features, next_cursor: null }, false);
+        statusBox.textContent = t('offline.from_saved') + ' · ' + statusBox.textContent;
+      }).catch(function () { statusBox.textContent = t('common.error'); });
     }
 
     results.addEventListener('click', function (e) {

@@ -4,9 +4,25 @@
   var page = JSON.parse(document.getElementById('peta-page').textContent);
   var KEY = 'wilayah';
 
+  // Offline packages (_packages.html): each file's size, or "built on download" when it is not made yet.
+  function showPackages(P) {
+    var box = document.getElementById('packages');
+    if (!box) { return; }
+    P.getJSON('/api/v1/packages' + P.query({ area_code: box.getAttribute('data-area') })).then(function (body) {
+      var formats = body.packages[0].formats;
+      Array.prototype.forEach.call(box.querySelectorAll('.package-size'), function (el) {
+        var found = formats[el.getAttribute('data-format')];
+        el.textContent = found && found.built
+          ? P.msg(KEY, 'area.package_mb', { size: P.fmt(KEY, found.size_bytes / 1048576, 1) })
+          : P.msg(KEY, 'area.package_on_download');
+      });
+    }).catch(function () { /* the links work without the sizes */ });
+  }
+
   PetaLayers.onMap(KEY, function (map) {
     var P = PetaLayers;
     var cfg = map._peta.config;
+    showPackages(P);
     var note = document.getElementById('chart-years-note');
     var filter = "area_code='" + page.code + "'";
     // One request per statistical dataset of the registry: its subject and default measure (production, ton).

@@ -266,13 +266,17 @@
     var scale = grid._map.getZoomScale(grid._map.getZoom(), grid._tileZoom);
     var local = pixel.subtract(coords.scaleBy(size));
     var found = [];
+    var featureIds = {};  // path stamp -> MVT feature id (VectorGrid keeps its features by id), for page links
+    Object.keys(renderer._features || {}).forEach(function (fid) {
+      featureIds[L.stamp(renderer._features[fid].feature)] = fid;
+    });
     Object.keys(renderer._layers).forEach(function (id) {
       var path = renderer._layers[id];
       // VectorGrid computes pixel bounds only for interactive layers (makeInteractive); do it on demand.
       if (!path._point && !path._pxBounds && path._getPixelBounds) { path._pxBounds = path._getPixelBounds(); }
       var tolerance = path._point ? 4 / scale : 0;
       if (path._point ? path._point.distanceTo(local) <= path._radius + tolerance : path._containsPoint(local)) {
-        found.push(path.properties || (path.feature && path.feature.properties) || {});
+        found.push(L.extend({ feature_id: featureIds[id] }, path.properties || (path.feature && path.feature.properties)));
       }
     });
     return found;
@@ -557,7 +561,9 @@
       row(msg(map, 'popup.irr'), known(p.irr_pct) ? esc(fmt(map, p.irr_pct, 1)) + '%' : '') +
       opportunityFigures(map, p).map(function (f) { return row(f[0], esc(f[1])); }).join('') +
       row(msg(map, 'popup.contact'), esc(p.contact_agency)) + '</table>' + link + ' ' +
-      profileLink(map, p.area_code) + '</div>';
+      profileLink(map, p.area_code) +
+      placePageLink(map, p.code && '/investor/peluang/' + encodeURIComponent(p.code), 'share.page_opportunity') +
+      '</div>';
   }
 
   // ---------------------------------------------------------------- outline and place names
@@ -783,6 +789,12 @@
 
   // ---------------------------------------------------------------- identify (one popup per click)
 
+  // The share page of a producer or an opportunity (/produk/<id>, /investor/peluang/<code>), when it has one.
+  function placePageLink(map, path, key) {
+    if (!path) { return ''; }
+    return '<a class="peta-popup-link" href="' + esc(pageUrl(map, path)) + '">' + esc(msg(map, key)) + ' →</a>';
+  }
+
   function producerHtml(map, p) {
     if (p.point_count) {
       return '<div class="peta-popup">' + esc(msg(map, 'popup.cell', { n: fmt(map, p.point_count, 0) })) + '</div>';
@@ -791,7 +803,8 @@
     return '<div class="peta-popup"><h3>' + esc(p.name) + '</h3><table>' +
       row(msg(map, 'popup.products'), esc(p.products)) + row(msg(map, 'popup.address'), esc(p.address)) +
       row(msg(map, 'popup.phone'), phone ? '<a href="tel:' + esc(phone) + '">' + esc(phone) + '</a>' : '') +
-      '</table>' + profileLink(map, p.area_code) + '</div>';
+      '</table>' + placePageLink(map, (p.feature_id || p.id) && '/produk/' + encodeURIComponent(p.feature_id || p.id),
+        'share.page_producer') + profileLink(map, p.area_code) + '</div>';
   }
 
   function areaHtml(map, hit) {
@@ -880,7 +893,7 @@
         var box = L.DomUtil.create('div', 'peta-search leaflet-bar');
         box.innerHTML = '<input type="search" autocomplete="off" placeholder="' +
           esc(msg(map, 'map.search_placeholder')) + '" aria-label="' + esc(msg(map, 'common.search')) + '">' +
-          '<div class="peta-search-results" role="listbox"></div>';
+          '<div class="peta-search-results" role="listbox" aria-label="' + esc(msg(map, 'common.search')) + '"></div>';
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         var input = box.querySelector('input');
@@ -937,7 +950,7 @@
           if (f.geometry.type === 'Point') {
             var c = f.geometry.coordinates;
             map.setView([c[1], c[0]], 16);
-            L.popup().setLatLng([c[1], c[0]]).setContent(producerHtml(map, f.properties)).openOn(map);
+            L.popup().setLatLng([c[1], c[0]]).setContent(producerHtml(map, L.extend({ id: f.id }, f.properties))).openOn(map);
           } else {
             map.fitBounds(L.geoJSON(f).getBounds());
             L.popup().setLatLng(L.geoJSON(f).getBounds().getCenter())
@@ -950,6 +963,58 @@
     });
   }
 
+  // ---------------------------------------------------------------- the map keeps its place
+
+  // A map page reopens where it was left: centre, zoom and the overlays switched in the layer control, kept per
+  // map and page in localStorage. The URL wins when it names a place: a #map=zoom/lat/lng hash, or a page that is
+  // a place's own (its map opens on that place).
+  var PLACE_STORE = 'peta.place.';
+  var PLACE_PAGES = { wilayah: true };
+  function placeStore(map) { return PLACE_STORE + peta(map).key + ':' + location.pathname; }
+  function askedPlace() {
+    var m = /(?:^#|&)map=(\d{1,2}(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)/.exec(location.hash);
+    return m ? { zoom: Number(m[1]), lat: Number(m[2]), lng: Number(m[3]) } : null;
+  }
+  function savedPlace(map) {
+    try {
+      var place = JSON.parse(localStorage.getItem(placeStore(map)) || 'null');
+      return place && isFinite(place.lat) && isFinite(place.lng) && isFinite(place.zoom) ? place : null;
+    } catch (err) { return null; }  // storage off (private mode) or a value from elsewhere
+  }
+  function savePlace(map, place) {
+    try { localStorage.setItem(placeStore(map), JSON.stringify(place)); } catch (err) { /* storage off or full */ }
+  }
+  function layerId(map, layer) {
+    return Object.keys(peta(map).layers).filter(function (id) { return peta(map).layers[id] === layer; })[0];
+  }
+  function keepPlace(map) {
+    var saved = PLACE_PAGES[peta(map).key] ? null : savedPlace(map);
+    var place = askedPlace() || saved;
+    var switched = (saved && saved.layers) || {};  // layer id -> shown, as the user last switched it
+    if (place) {
+      map.setView([place.lat, place.lng], place.zoom, { animate: false });
+      // The page's opening view, set next by the map's own script, gives way; later fits (results) do not.
+      map.fitBounds = function () { return map; };
+      setTimeout(function () { delete map.fitBounds; }, 0);
+    }
+    setTimeout(function () {  // once the map's script has made every layer; its tiles leave in a later task
+      Object.keys(switched).forEach(function (id) {
+        var layer = peta(map).layers[id];
+        if (layer && switched[id] !== map.hasLayer(layer)) { map[switched[id] ? 'addLayer' : 'removeLayer'](layer); }
+      });
+    }, 0);
+    function save() {
+      var c = map.getCenter();
+      savePlace(map, { lat: Math.round(c.lat * 1e5) / 1e5, lng: Math.round(c.lng * 1e5) / 1e5, zoom: map.getZoom(),
+        layers: switched });
+    }
+    map.on('moveend', save);
+    map.on('overlayadd overlayremove', function (e) {  // fired by the layer control: the user's choice
+      var id = layerId(map, e.layer);
+      if (id) { switched[id] = e.type === 'overlayadd'; save(); }
+    });
+  }
+
   // ---------------------------------------------------------------- public API
 
   window.PetaLayers = {
@@ -958,6 +1023,7 @@
       maps[key] = map;
       status.maps[key] = { layers: {}, ready: false };
       map.getContainer().classList.add('peta-map');
+      keepPlace(map);
       map.on('click', function (e) { onMapClick(map, e); });
       map.whenReady(function () {
         setTimeout(function () {
