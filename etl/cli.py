@@ -43,13 +43,18 @@ def make_etl_group(get_context: ContextFactory, tune_process: Callable[[], bool]
     @click.option("--year", type=click.IntRange(1900, 2100), help="Year of a table whose title names it.")
     @click.option("--source", "source_key", help="Name of the source (default: the file name); a later "
                   "file with the same source replaces its rows.")
+    @click.option("--area", help="grdp: region of a table whose title does not name it (the regency's code, "
+                  "its province's, or 00 for Indonesia).")
+    @click.option("--price-basis", type=click.Choice(["adhk", "adhb"]),
+                  help="grdp: constant 2010 prices (adhk) or current prices (adhb), if the title does not say.")
     def load(kind: str, path: Path, dry_run: bool, skip_invalid: bool, report_path: Path | None,
-             commodity: str | None, year: int | None, source_key: str | None) -> None:
+             commodity: str | None, year: int | None, source_key: str | None, area: str | None,
+             price_basis: str | None) -> None:
         """Load one file as KIND."""
         engine, settings = get_context()
         if tune_process():
             tune_for_loading()
-        options = LoadOptions(dry_run, skip_invalid, commodity, year, source_key, _who())
+        options = LoadOptions(dry_run, skip_invalid, commodity, year, source_key, _who(), area, price_basis)
         report = _run(engine, settings, kind, path, options, report_path)
         _print_summary([report])
         sys.exit(0 if report.status != "invalid" else EXIT_INVALID)
@@ -68,7 +73,7 @@ def make_etl_group(get_context: ContextFactory, tune_process: Callable[[], bool]
             tune_for_loading()
         reports = []
         for res in resources:
-            options = LoadOptions(dry_run, False, res.commodity, res.year, None, _who())
+            options = LoadOptions(dry_run, False, res.commodity, res.year, None, _who(), res.area, res.price_basis)
             report = _run(engine, settings, res.kind, res.path, options, None)
             reports.append(report)
             if report.status == "invalid":
@@ -76,15 +81,17 @@ def make_etl_group(get_context: ContextFactory, tune_process: Callable[[], bool]
         _print_summary(reports)
         sys.exit(EXIT_INVALID if any(r.status == "invalid" for r in reports) else 0)
 
-    @etl.command("kinds")
-    def kinds() -> None:
-        """List the kinds of file and the columns each understands."""
-        for job in JOBS.values():
-            click.echo(f"{job.kind}: {job.title} (key: {', '.join(job.natural_key)})")
-            for c in job.columns:
-                click.echo(f"    {c.name:<18} {c.type:<8} also: {', '.join(c.accepted[1:])}")
-
+    etl.add_command(kinds)
     return etl
+
+
+@click.command("kinds")
+def kinds() -> None:
+    """List the kinds of file and the columns each understands."""
+    for job in JOBS.values():
+        click.echo(f"{job.kind}: {job.title} (key: {', '.join(job.natural_key)})")
+        for c in job.columns:
+            click.echo(f"    {c.name:<18} {c.type:<8} also: {', '.join(c.accepted[1:])}")
 
 
 def _run(engine: Engine, settings: Settings, kind: str, path: Path, options: LoadOptions,

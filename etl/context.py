@@ -22,6 +22,8 @@ class LoadOptions:
     year: int | None = None
     source_key: str | None = None
     loaded_by: str = "cli"
+    area: str | None = None  # GRDP: the region of a table whose title does not name it (etl/grdp.py)
+    price_basis: str | None = None  # GRDP: adhk or adhb, for a table whose title does not name it
 
     def table_values(self) -> dict[str, Any]:
         """The values that complete a table whose title, not its columns, says what and when."""

@@ -14,12 +14,14 @@ import pandas as pd
 from etl.columns import TEXT, Column, code_level, each, parent_of, to_text
 from etl.context import ChunkContext
 from etl.derived_areas import PLAN, plan_parents
+from etl.grdp import grdp_rows, reshape
 from etl.names import normalize_name
 from etl.transforms import area_from_points, check_in_region, check_polygons, resolve_area, resolve_points
 from gis.kbli import section_of
 from gis.text import key_text, only_digits, producer_words
 
 Transform = Callable[[pd.DataFrame, ChunkContext], pd.DataFrame]
+Reshape = Callable[..., tuple[pd.DataFrame, np.ndarray]]  # (TableInfo, chunks) -> the whole table as job rows
 THIS_YEAR = date.today().year
 
 AREA_CODE = Column(
@@ -65,6 +67,7 @@ class Job:
     vocabulary: tuple[str, str] | None = None  # staged column of words (space-joined), table of distinct words
     derived: tuple[str, ...] = ()  # staged columns computed from others: not compared between duplicate rows
     derives_parents: bool = False  # makes the missing higher levels from the rows (etl/derived_areas.py)
+    reshape: Reshape | None = None  # a table laid out otherwise (years as columns): made into job rows first
 
     def column(self, name: str) -> Column:
         """The declared column called ``name``."""
@@ -482,5 +485,22 @@ TOTALS = Job(
     transform=_totals,
 )
 
+# ---------------------------------------------------------------- GRDP by industry (etl/grdp.py)
+
+GRDP = Job(
+    kind="grdp", table="grdp", title="GRDP by industry, million Rupiah (BPS table: PDRB menurut lapangan usaha)",
+    columns=(
+        Column("category", max_length=16), Column("parent_category", max_length=16),
+        Column("level", "integer", minimum=0, maximum=3), Column("label", max_length=300), YEAR,
+        Column("preliminary", choices=("*", "**")), Column("value", "number", minimum=-1e16, maximum=1e16),
+        Column("title_area"), Column("title_basis"),
+    ),
+    natural_key=("area_code", "price_basis", "category", "year"),
+    stage={"area_code": "text", "price_basis": "text", "category": "text", "parent_category": "text",
+           "level": "smallint", "label": "text", "year": "smallint", "preliminary": "text",
+           "value_million_idr": "double precision"},
+    transform=grdp_rows, reshape=reshape,
+)
+
 JOBS: dict[str, Job] = {j.kind: j for j in (BOUNDARIES, AGRICULTURE, FISHERIES, LANDING_SITES, PRODUCERS,
-                                            OPPORTUNITIES, TOTALS)}
+                                            OPPORTUNITIES, TOTALS, GRDP)}

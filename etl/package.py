@@ -20,6 +20,8 @@ class Resource:
     kind: str
     commodity: str | None = None
     year: int | None = None
+    area: str | None = None  # grdp: the region of a table whose title does not name it
+    price_basis: str | None = None  # grdp: adhk or adhb, for a table whose title does not say
 
 
 def read_package(folder: Path) -> list[Resource]:
@@ -45,4 +47,4 @@ def _resources(folder: Path, entries: list[dict]) -> Iterator[Resource]:
             raise EtlError(f"resource {i} ({entry.get('name')}): file {entry['path']} not found in {folder}")
         options = entry.get("options", {})
         yield Resource(entry.get("name", path.stem), path, kind, options.get("commodity"),
-                       options.get("year"))
+                       options.get("year"), options.get("area"), options.get("price_basis"))

@@ -195,7 +195,9 @@ def _already_loaded(conn: Connection, previous: list[int], checksum: str, option
 
 
 def _options_json(options: LoadOptions) -> dict:
-    return {"commodity": options.commodity, "year": options.year, "skip_invalid": options.skip_invalid}
+    given = {"area": options.area, "price_basis": options.price_basis}  # GRDP only: absent elsewhere
+    return {"commodity": options.commodity, "year": options.year, "skip_invalid": options.skip_invalid,
+            **{k: v for k, v in given.items() if v is not None}}
 
 
 def _insert_run(conn: Connection, job: Job, path: Path, source_key: str, checksum: str,

@@ -12,8 +12,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from etl.jobs import Job
-from etl.readers import TableChunk, open_table, read_vector, sniff_kind
+from etl.jobs import Job, Reshape
+from etl.readers import TableChunk, TableInfo, open_table, read_vector, sniff_kind
 from etl.report import Report
 
 CHUNK_ROWS = 100_000
@@ -86,15 +86,33 @@ def open_source(job: Job, path: Path, report: Report) -> Source:
         chunks = ((data.iloc[i:i + CHUNK_ROWS], rows[i:i + CHUNK_ROWS]) for i in range(0, len(data), CHUNK_ROWS))
         return Source(mapping, {k: v for k, v in mapping.items()}, chunks)
     info, chunks = open_table(path, chunk_rows=CHUNK_ROWS)
+    if job.reshape is not None:
+        return _reshaped(job, job.reshape, info, chunks, report)
     mapping = map_headers(job, list(info.headers), info.alternatives)
     _note_ignored(job, info.headers, mapping, report)
-    for row, reason in info.dropped:
-        if "empty" not in reason:
-            report.notes.append(f"row {row}: {reason} skipped")
+    _note_dropped(info, report)
     headers = {canon: info.headers.get(src, src) for canon, src in mapping.items()}
     matched = {canon: next((k for k in (src, *info.alternatives.get(src, ())) if k in job.column(canon).accepted),
                            src) for canon, src in mapping.items()}  # "produksi_kuintal" of a bilingual header
     return Source(mapping, headers, _frames(chunks), info.title, clean=True, matched=matched)
+
+
+def _reshaped(job: Job, reshape: Reshape, info: TableInfo, chunks: Generator[TableChunk, None, None],
+              report: Report) -> Source:
+    """A table laid out otherwise (a BPS GRDP table: years as columns), read whole and made into the job's rows;
+    its columns are the job's own."""
+    frame, rows = reshape(info, _frames(chunks))
+    _note_dropped(info, report)
+    mapping = {c.name: c.name for c in job.columns if c.name in frame}
+    headers = {**mapping, "category": next(iter(info.headers.values()), "category")}
+    return Source(mapping, headers, iter([(frame, rows)]), info.title, clean=False, matched=dict(mapping))
+
+
+def _note_dropped(info: TableInfo, report: Report) -> None:
+    """Say which rows the reader left out (titles, footnotes, totals; not the empty ones)."""
+    for row, reason in info.dropped:
+        if "empty" not in reason:
+            report.notes.append(f"row {row}: {reason} skipped")
 
 
 def _frames(chunks: Generator[TableChunk, None, None]) -> Generator[tuple[pd.DataFrame, np.ndarray], None, None]:

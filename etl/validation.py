@@ -45,6 +45,7 @@ NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "producers": (("name",), ("area_code", "desa_name", "lat")),
     "opportunities": (("code",), ("title_id",)),
     "totals": (("scope",), ("subject",), ("year",), ("value",)),
+    "grdp": (("category",), ("year",), ("value",)),
 }
 
 

@@ -380,6 +380,9 @@ CATALOG: dict[str, Pair] = {
                           "GeoPackage: every feature, one table per layer"),
     "area.package_on_download": ("dibuat saat diunduh", "built on download"),
     "area.package_mb": ("{size} MB", "{size} MB"),
+    # GRDP by industry: the ETL kind (etl/grdp.py; issue 16, item 1)
+    "kind.grdp": ("PDRB menurut lapangan usaha (tabel BPS, juta rupiah)",
+                  "GRDP by industry (BPS table, million Rupiah)"),
     # area profile
     "area.title": ("Profil Wilayah", "Area Profile"),
     "area.key_numbers": ("Angka kunci", "Key numbers"),

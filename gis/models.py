@@ -260,6 +260,40 @@ class ComparisonTotal(Base):
     )
 
 
+class Grdp(Base):
+    """GRDP by industry (PDRB menurut lapangan usaha) of the regency, its province or the nation, in million
+    Rupiah (juta rupiah), as BPS publishes it; loaded by ``etl load grdp`` (etl/grdp.py).
+
+    ``area_code`` is the regency's Kemendagri code (``32.12``), its province's (``32``) or ``00`` for Indonesia:
+    the province and the nation are reference regions, not rows of ``areas`` (not on the map). ``level`` 1 rows
+    are the 17 categories (A..L, M-N, O, P, Q, R-U); with the ``TAX`` row of a national table (taxes less
+    subsidies on products, level 0) they sum to the published total, category ``PDRB`` (level 0). Levels 2 and 3
+    are their detail ("1. Pertanian ...", "a. Tanaman Pangan": code ``A.1.a``), never to be added to them.
+    ``preliminary``: ``*`` angka sementara, ``**`` angka sangat sementara.
+    """
+
+    __tablename__ = "grdp"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(20))
+    price_basis: Mapped[str] = mapped_column(String(4), doc="adhk: constant 2010 prices; adhb: current prices")
+    category: Mapped[str] = mapped_column(String(16))
+    parent_category: Mapped[str | None] = mapped_column(String(16))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    label: Mapped[str] = mapped_column(Text, doc="the row's name as published")
+    year: Mapped[int] = mapped_column(SmallInteger)
+    preliminary: Mapped[str | None] = mapped_column(String(2))
+    value_million_idr: Mapped[float] = mapped_column(Float)
+    load_run_id: Mapped[int] = load_run_fk()
+
+    __table_args__ = (
+        UniqueConstraint("area_code", "price_basis", "category", "year"),
+        CheckConstraint("price_basis IN ('adhk', 'adhb')", name="price_basis"),
+        CheckConstraint("level BETWEEN 0 AND 3", name="level"),
+        CheckConstraint("preliminary IN ('*', '**')", name="preliminary"),
+    )
+
+
 class ApiKey(Base):
     """An API key of a data steward: only its SHA-256 is stored, the token is shown once."""
 

@@ -154,8 +154,8 @@ def _next_row_is_fuller_header(head: list[Row], i: int, width: int) -> bool:
         kinds = _kinds(cells, width)
         if all(k == "empty" for k in kinds):
             continue
-        if any(k == "number" for k in kinds):
-            return False
+        if any(k == "number" for k in kinds) or _is_column_numbers_row(cells):
+            return False  # data, or the "(1) (2) (3)" below a header (one cell of it merged across two)
         mine = _filled_positions(head[i][1])
         theirs = _filled_positions(cells)
         return len(theirs) > len(mine) and mine <= theirs
