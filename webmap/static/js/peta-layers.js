@@ -183,7 +183,10 @@
               return { layers: layers };
             });
             remember(key, skey, part);
-            (job.waiting[skey] || []).forEach(function (w) { part.then(w.resolve); });
+            // Each layer draws its part in a task of its own: no long task for all the layers of a tile.
+            (job.waiting[skey] || []).forEach(function (w) {
+              part.then(function (tile) { setTimeout(function () { w.resolve(tile); }, 0); });
+            });
           });
         });
       });
