@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app import create_app
 from gis.layers import LAYERS
-from gis.settings import PROJECT_ROOT, Settings
-from tests.live_server import serve
+from gis.settings import PROJECT_ROOT
 
 CHROMIUM = os.environ.get("PETA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -47,27 +43,6 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # A number with thousands and a decimal, written the page language's way (1.234,5 / 1,234.5).
 GROUPED_DECIMAL = {"id": re.compile(r"\d\.\d{3},\d"), "en": re.compile(r"\d,\d{3}\.\d")}
-
-
-@pytest.fixture
-def live_server(loaded_db: Settings) -> Iterator[str]:
-    """The app on 127.0.0.1 at a random port, in a thread."""
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with serve(create_app({"TESTING": True, "SETTINGS": loaded_db})) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (no browser download); a failure, not a skip, when it is missing."""
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run bash scripts/setup.sh (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 
 from gis.i18n import t
 from tests.e2e.test_browser import TIMEOUT_MS
-from tests.e2e.test_pwa_browser import live_server, phone, wait_for_worker  # noqa: F401 (fixtures)
+from tests.e2e.test_pwa_browser import phone, wait_for_worker  # noqa: F401 (fixtures)
 
 KECAMATAN = "32.12.16"  # Sindang
 KENANGA = {"latitude": -6.3607, "longitude": 108.3173}  # Desa Kenanga, the krupuk makers

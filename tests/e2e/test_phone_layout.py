@@ -15,19 +15,15 @@ The tap-target rule, after Lighthouse's former ``tap-targets`` audit and WCAG 2.
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
-from app import create_app
 from gis.db import get_engine
 from gis.settings import Settings
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SMALL_PHONE, TIMEOUT_MS
-from tests.live_server import serve
+from tests.e2e.test_browser import SMALL_PHONE, TIMEOUT_MS
 from webmap import assets
 
 TARGET = 48  # CSS px
@@ -75,29 +71,6 @@ SMALL_TARGETS = """(size) => {
 }"""
 
 
-@pytest.fixture
-def live_server(loaded_db: Settings) -> Iterator[str]:
-    """The app on 127.0.0.1 at a random port, in a thread."""
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with serve(create_app({"TESTING": True, "SETTINGS": loaded_db})) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def phone() -> Iterator[Any]:
-    """Chromium as a small phone: 360 x 740 CSS px, touch, a mobile viewport."""
-    from pathlib import Path
-
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run bash scripts/setup.sh (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
 def new_phone_page(browser: Any) -> Any:
     """A fresh context (empty storage) with a small phone's screen."""
     context = browser.new_context(viewport=SMALL_PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
@@ -123,9 +96,9 @@ def settle(page: Any, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_fits_a_small_phone_with_48px_tap_targets(phone, live_server, loaded_db, path):
+def test_fits_a_small_phone_with_48px_tap_targets(browser, live_server, loaded_db, path):
     path = record_path(path, loaded_db)
-    page = new_phone_page(phone)
+    page = new_phone_page(browser)
     try:
         response = page.goto(live_server + path, wait_until="load", timeout=TIMEOUT_MS)
         assert response.status == 200, path
@@ -154,8 +127,8 @@ SWITCH_LAYER = """([key, id]) => { const layer = PetaLayers.layer(key, id);
   input.click(); }"""
 
 
-def test_the_map_keeps_its_place(phone, live_server):
-    page = new_phone_page(phone)
+def test_the_map_keeps_its_place(browser, live_server):
+    page = new_phone_page(browser)
     try:
         page.goto(live_server + "/", wait_until="load", timeout=TIMEOUT_MS)
         settle(page, "/")

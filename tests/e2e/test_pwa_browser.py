@@ -6,29 +6,17 @@ Playwright's request routing is not used here: a routed page bypasses its servic
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app import create_app
 from gis.i18n import t
-from gis.settings import Settings
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS
-from tests.live_server import serve
 
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/126.0 Mobile Safari/537.36")
-
-
-@pytest.fixture
-def live_server(loaded_db: Settings) -> Iterator[str]:
-    """The app on 127.0.0.1 at a random port, in a thread."""
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with serve(create_app({"TESTING": True, "SETTINGS": loaded_db})) as url:
-        yield url
 
 
 @pytest.fixture

@@ -4,20 +4,15 @@ opportunity profile (and a QR code) that prints on exactly one A4 page."""
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
-from app import create_app
 from gis.settings import Settings
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SMALL_PHONE, TIMEOUT_MS
+from tests.e2e.test_browser import SMALL_PHONE, TIMEOUT_MS
 from tests.e2e.test_pwa_browser import PHONE_UA
-from tests.live_server import serve
 
 DESKTOP_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36")
 IPHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
@@ -29,29 +24,6 @@ SHARE_STUB = """
     Object.defineProperty(Navigator.prototype, 'share', {
         configurable: true, value: function (data) { window.__shared.push(data); return Promise.resolve(); } });
 """
-
-
-@pytest.fixture
-def live_server(loaded_db: Settings) -> Iterator[str]:
-    """The app on 127.0.0.1 at a random port, in a thread."""
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with serve(create_app({"TESTING": True, "SETTINGS": loaded_db})) as url:
-        yield url
-
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    """Headless Chromium (service workers blocked, so every request is seen)."""
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run bash scripts/setup.sh (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def phone_page(browser: Any, user_agent: str = PHONE_UA) -> Any:
@@ -99,8 +71,8 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-def test_producer_page_on_an_android_phone(live_server, chromium, ids):
-    page = phone_page(chromium)
+def test_producer_page_on_an_android_phone(live_server, browser, ids):
+    page = phone_page(browser)
     url = f"{live_server}/produk/{ids['shop']}"
     requests = visit(page, url)
     assert_light_and_narrow(page, requests, live_server)
@@ -118,15 +90,15 @@ def test_producer_page_on_an_android_phone(live_server, chromium, ids):
 
 
 @pytest.mark.parametrize("user_agent", [DESKTOP_UA, IPHONE_UA])
-def test_directions_open_a_web_map_elsewhere(live_server, chromium, ids, user_agent):
-    page = phone_page(chromium, user_agent)
+def test_directions_open_a_web_map_elsewhere(live_server, browser, ids, user_agent):
+    page = phone_page(browser, user_agent)
     page.goto(f"{live_server}/produk/{ids['shop']}?lang=en", wait_until="load")
     href = page.get_by_role("link", name="Directions").get_attribute("href")
     assert href.startswith("https://www.openstreetmap.org/directions?to=-6.359172%2C108.319155")
 
 
-def test_without_web_share_the_link_is_copied(live_server, chromium, ids):
-    context = chromium.new_context(viewport=SMALL_PHONE, user_agent=DESKTOP_UA, service_workers="block")
+def test_without_web_share_the_link_is_copied(live_server, browser, ids):
+    context = browser.new_context(viewport=SMALL_PHONE, user_agent=DESKTOP_UA, service_workers="block")
     context.add_init_script("delete Navigator.prototype.share;")
     page = context.new_page()
     page.goto(f"{live_server}/produk/{ids['shop']}?lang=en", wait_until="load")
@@ -136,8 +108,8 @@ def test_without_web_share_the_link_is_copied(live_server, chromium, ids):
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_opportunity_profile_fits_a_phone_and_prints_on_one_a4_page(live_server, chromium, ids, lang):
-    page = phone_page(chromium)
+def test_opportunity_profile_fits_a_phone_and_prints_on_one_a4_page(live_server, browser, ids, lang):
+    page = phone_page(browser)
     url = f"{live_server}/investor/peluang/{ids['code']}" + ("?lang=en" if lang == "en" else "")
     requests = visit(page, url)
     assert_light_and_narrow(page, requests, live_server)
@@ -147,8 +119,8 @@ def test_opportunity_profile_fits_a_phone_and_prints_on_one_a4_page(live_server,
     assert pdf_pages(page.pdf(format="A4")) == 1
 
 
-def test_printable_qr_code_is_one_a4_page(live_server, chromium, ids):
-    page = phone_page(chromium)
+def test_printable_qr_code_is_one_a4_page(live_server, browser, ids):
+    page = phone_page(browser)
     requests = visit(page, f"{live_server}/produk/{ids['shop']}/qr")
     assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
     assert not [url for url in requests if "/tiles/" in url]
@@ -156,8 +128,8 @@ def test_printable_qr_code_is_one_a4_page(live_server, chromium, ids):
     assert pdf_pages(page.pdf(format="A4")) == 1
 
 
-def test_producer_cards_link_to_the_page_and_share_it(live_server, chromium, ids):
-    page = phone_page(chromium)
+def test_producer_cards_link_to_the_page_and_share_it(live_server, browser, ids):
+    page = phone_page(browser)
     page.goto(f"{live_server}/produk?q=Cap%20Mulya", wait_until="load")
     card = page.locator(f"#producer-{ids['shop']}")
     card.locator(".card-open").click()
@@ -171,8 +143,8 @@ def test_producer_cards_link_to_the_page_and_share_it(live_server, chromium, ids
     assert page.locator("h1").inner_text() == "Krupuk Ikan Cap Mulya"
 
 
-def test_investor_list_links_to_the_profile(live_server, chromium, ids):
-    page = phone_page(chromium)
+def test_investor_list_links_to_the_profile(live_server, browser, ids):
+    page = phone_page(browser)
     page.goto(f"{live_server}/investor?lang=en", wait_until="load")
     link = page.locator(f"#opp-list a[href='/investor/peluang/{ids['code']}?lang=en']")
     link.wait_for(state="attached")
@@ -181,8 +153,8 @@ def test_investor_list_links_to_the_profile(live_server, chromium, ids):
     assert f'href="/investor/peluang/{ids["code"]}?lang=en"' in popup
 
 
-def test_the_map_opens_on_the_shop_and_its_popup_links_to_its_page(live_server, chromium, ids):
-    page = phone_page(chromium)
+def test_the_map_opens_on_the_shop_and_its_popup_links_to_its_page(live_server, browser, ids):
+    page = phone_page(browser)
     page.goto(f"{live_server}/produk/{ids['shop']}", wait_until="load")
     page.get_by_role("link", name="Lihat di peta").first.click()  # the map's own place keeping reads its #map=...
     page.wait_for_load_state("networkidle")
