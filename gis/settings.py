@@ -59,6 +59,7 @@ class Settings:
     tile_cache_mb: float = 64.0  # per worker: vector tiles and costly counts (0: off)
     glyphs_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "glyphs")
     package_dir: Path | None = None  # offline packages (gis/packages.py); None: ``report_dir / "packages"``
+    public_url: str = ""  # the address the public sees (link previews, QR codes); empty: the request's own
 
     @property
     def package_path(self) -> Path:
@@ -136,4 +137,5 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "PETA_TILE_CACHE_MB": ("tile_cache_mb", float),
     "PETA_GLYPHS_DIR": ("glyphs_dir", Path),
     "PETA_PACKAGE_DIR": ("package_dir", Path),
+    "PETA_PUBLIC_URL": ("public_url", str),
 }

@@ -14,7 +14,7 @@ def test_every_variable_sets_its_setting():
               "PETA_BASEMAP_ATTRIBUTION": "© x", "PETA_RATE_LIMIT": "5/second",
               "PETA_RATE_LIMIT_READS": "7/second", "PETA_RATE_LIMIT_KEYED": "9/second", "REDIS_URL": "redis://127.0.0.1/1",
               "PETA_TILE_CACHE_MB": "0", "PETA_GLYPHS_DIR": "/srv/glyphs",
-              "PETA_PACKAGE_DIR": "/srv/packages"}
+              "PETA_PACKAGE_DIR": "/srv/packages", "PETA_PUBLIC_URL": "https://peta.example.id"}
     assert set(values) == set(ENVIRONMENT)
     settings = Settings.from_env(values)
     defaults = Settings()

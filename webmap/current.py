@@ -6,12 +6,18 @@ from flask import current_app, request
 from sqlalchemy import Engine
 
 from gis.features import Memo
+from gis.settings import Settings
 from webmap.params import LANG, choose_lang
 
 
 def engine() -> Engine:
     """The app's one database engine."""
     return current_app.extensions["peta"].engine
+
+
+def settings() -> Settings:
+    """The app's settings."""
+    return current_app.extensions["peta"].settings
 
 
 def data_memo() -> Memo | None:

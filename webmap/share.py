@@ -23,6 +23,7 @@ from gis.kbli import section_label
 from gis.places import Place
 from gis.tiles import TileCache
 from webmap.current import engine as _engine
+from webmap.current import settings as current_settings
 from webmap.i18n import normalize_lang, t
 from webmap.problems import NotFound
 
@@ -38,7 +39,7 @@ MOBILE = re.compile(r"^(?:\+?62|0)8\d{7,12}$")  # an Indonesian mobile number (d
 
 def public_url(path: str) -> str:
     """``path`` as an absolute URL of this site, as the public reaches it."""
-    root = current_app.config.get("PUBLIC_URL") or request.url_root
+    root = current_settings().public_url or request.url_root
     return str(root).rstrip("/") + path
 
 

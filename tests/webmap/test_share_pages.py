@@ -8,6 +8,7 @@ import json
 import re
 import struct
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -139,7 +140,7 @@ def test_absolute_urls_follow_the_public_address(loaded_db, shop_id):
     behind_proxy = create_app({"TESTING": True, "SETTINGS": loaded_db}).test_client()
     html = behind_proxy.get(f"/produk/{shop_id}", base_url="https://peta.indramayukab.go.id").get_data(as_text=True)
     assert head_of(html).meta["og:image"] == f"https://peta.indramayukab.go.id/produk/{shop_id}/peta.png"
-    configured = create_app({"TESTING": True, "SETTINGS": loaded_db, "PUBLIC_URL": "https://peta.example.id/"})
+    configured = create_app({"TESTING": True, "SETTINGS": replace(loaded_db, public_url="https://peta.example.id/")})
     html = configured.test_client().get(f"/produk/{shop_id}").get_data(as_text=True)
     assert head_of(html).meta["og:url"] == f"https://peta.example.id/produk/{shop_id}"
 
