@@ -91,6 +91,16 @@ def test_every_precached_url_answers(client):
         response.close()
 
 
+def test_downloads_and_uploads_never_enter_the_caches(client, app):
+    never = worker_list(client.get("/sw.js").get_data(as_text=True), "NEVER")
+    passes = [rule.rule for rule in app.url_map.iter_rules()
+              if rule.endpoint in {"api_v1.export", "packages.download", "uploads.upload", "offline.plan"}]
+    assert len(passes) == 4, passes
+    for path in passes:
+        assert any(path.startswith(prefix) for prefix in never), path  # files of MBs: never kept by the worker
+    assert not any("/api/v1/packages".startswith(prefix) for prefix in never)  # the list is a cached read
+
+
 def test_saved_areas_and_their_script_are_part_of_the_app(client):
     source = client.get("/sw.js").get_data(as_text=True)
     assert "const SAVED_PREFIX = `${PREFIX}saved-`;" in source

@@ -14,7 +14,7 @@ const CACHES = {
 const LIMITS = { pages: 30, tiles: 600, api: 150 };
 const TILE_PATHS = ["/tiles/", "/fonts/", "/basemap/", "/basemap.json", "/styles/"];
 const API_PATHS = ["/api/v1/", "/ogc/"];
-const NEVER = ["/api/v1/export", "/api/v1/uploads", "/api/v1/docs", "/api/v1/offline", "/basemap.pmtiles", "/sw.js"];
+const NEVER = ["/api/v1/export", "/api/v1/uploads", "/api/v1/docs", "/api/v1/offline", "/api/v1/packages/", "/basemap.pmtiles", "/sw.js"];
 // Saved areas ("Simpan untuk offline", static/js/offline-save.js): one cache per area, never versioned away, and
 // an index of them (a JSON entry of its own cache). The page downloads with SAVE_HEADER, which the worker lets by.
 const SAVED_PREFIX = `${PREFIX}saved-`;
