@@ -18,10 +18,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, request
+from flask import Blueprint, Response, jsonify, redirect, request
 
 from gis import analysis, analysis_data, exports
 from gis.i18n import t
+from webmap import current
 from webmap.openapi_v1 import READ, Operation
 from webmap.params import LANG, BadParameter, Param, Spec, boolean, choice, choose_lang, integer, string
 
@@ -151,8 +152,8 @@ def _answer(name: str) -> Response:
         raise BadParameter("geometry=true returns GeoJSON; drop it for f=csv or f=xlsx")
     query = analysis_query(name, fields)
     lang = choose_lang(fields["lang"], request.headers.get("Accept-Language"))
-    engine = current_app.extensions["peta"].engine
-    region = current_app.extensions["peta"].settings.region_code
+    engine = current.engine()
+    region = current.settings().region_code
     inputs = analysis_data.read_inputs(engine, query, region, geometry=geometry or fmt == "geojson")
     result = analysis.report(inputs, lang)
     if fmt in ("csv", "xlsx"):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
+from webmap import current
 from webmap.glyphs import FONTS, encode_range, parse_range, range_path
 from webmap.problems import NotFound
 
@@ -39,7 +40,7 @@ def get_glyphs(fontstack: str, glyph_range: str) -> Response:
     known = [name for name in (part.strip() for part in fontstack.split(",")) if name in FONTS]
     if not known:
         raise NotFound(f"no font stack {fontstack!r}; fonts: {', '.join(FONTS)}")
-    directory = current_app.extensions["peta"].settings.glyphs_dir
+    directory = current.settings().glyphs_dir
     response = Response(read_glyphs(directory, known, start), mimetype=GLYPHS_MIMETYPE)
     response.headers["Cache-Control"] = GLYPHS_CACHE_CONTROL
     return response

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from gis.status import database_status
+from webmap import current
 
 bp = Blueprint("health", __name__)
 
@@ -14,7 +15,7 @@ bp = Blueprint("health", __name__)
 def healthz() -> Response | tuple[Response, int, dict[str, str]]:
     """Health with row counts; 503 and Retry-After when the database is away."""
     try:
-        status = database_status(current_app.extensions["peta"].engine)
+        status = database_status(current.engine())
     except SQLAlchemyError as exc:
         body = {"status": "unavailable", "database": "unreachable", "detail": str(exc.__class__.__name__)}
         return jsonify(body), 503, {"Retry-After": "5"}

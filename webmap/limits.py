@@ -35,6 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gis import keys
 from gis.settings import Settings
+from webmap import current
 
 FREE_BLUEPRINTS = frozenset({"tiles", "fonts", "basemap", "health", "pages", "pwa", "share"})
 FREE_ENDPOINTS = frozenset({"static", "api_v1.docs", "api_v1.docs_asset", "api_v1.openapi"})
@@ -85,7 +86,7 @@ class KeyCache:
         if seen is not None and now - seen[0] < self._ttl:
             return seen[1]
         try:
-            ok = keys.authenticate(current_app.extensions["peta"].engine, token) is not None
+            ok = keys.authenticate(current.engine(), token) is not None
         except SQLAlchemyError:
             return False  # no database: count under the address, the endpoint answers for itself
         with self._lock:

@@ -17,10 +17,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, g, render_template_string, request, url_for
+from flask import Blueprint, Response, g, render_template_string, request, url_for
 
 from gis.features import Extent, Selection
 from gis.i18n import t
+from webmap import current
 from webmap.current import api_lang as _lang
 from webmap.current import data_memo
 from webmap.current import engine as _engine
@@ -66,7 +67,7 @@ def _t(key: str, **values: Any) -> str:
 def _providers() -> tuple[Provider, ...]:
     """The providers of this request's collections, layers first."""
     if "ogc_providers" not in g:
-        region = str(current_app.extensions["peta"].settings.region_code)
+        region = str(current.settings().region_code)
         g.ogc_providers = (LayerProvider(_engine(), data_memo()), AnalysisProvider(_engine(), region))
     return g.ogc_providers
 

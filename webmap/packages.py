@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from gis import packages
 from gis.exports import content_disposition
 from gis.i18n import t
-from gis.settings import Settings
+from webmap import current
 from webmap.current import engine as _engine
 from webmap.http import link
 from webmap.openapi_v1 import JSON, READ, Operation, ref
@@ -36,12 +36,8 @@ DOWNLOAD = Spec(Param("area_code", string(13, AREA_CODES, CODE_HINT), "Kemendagr
                       "kecamatan.", where="path", example="32.12.16"))
 
 
-def _settings() -> Settings:
-    return current_app.extensions["peta"].settings
-
-
 def _entry(area: packages.PackageArea, version: str, lang: str) -> dict[str, Any]:
-    directory = _settings().package_path
+    directory = current.settings().package_path
     formats = {}
     for fmt in packages.FORMATS:
         found = packages.package(directory, area, fmt, version)
@@ -58,7 +54,7 @@ def list_packages() -> Response:
     """The regency's and each kecamatan's packages: per format its URL, whether it is built, size, data version."""
     fields = LIST.parse(request.args)
     lang = choose_lang(fields["lang"], request.headers.get("Accept-Language"))
-    engine, region = _engine(), _settings().region_code
+    engine, region = _engine(), current.settings().region_code
     code = fields["area_code"]
     areas = [packages.package_area(engine, region, code)] if code else packages.package_areas(engine, region)
     version = packages.version_token(engine)
@@ -71,8 +67,8 @@ def download(area_code: str, fmt: str) -> Response:
     """The MBTiles or GeoPackage file of an area, built first if the data changed since the last one."""
     DOWNLOAD.parse(request.args, {"area_code": area_code})
     engine = _engine()
-    area = packages.package_area(engine, _settings().region_code, area_code)
-    found = packages.ensure(engine, _settings().package_path, area, fmt)  # UnknownPackage for another format
+    area = packages.package_area(engine, current.settings().region_code, area_code)
+    found = packages.ensure(engine, current.settings().package_path, area, fmt)  # UnknownPackage for another format
     chunks = _file_chunks(found.path)
     size, modified_ns = next(chunks)
     response = Response(chunks, mimetype=found.mimetype, direct_passthrough=True)

@@ -28,7 +28,7 @@ from gis import features, keys, profiles, stats
 from gis.area_codes import AREA_CODE
 from gis.kbli import SECTIONS, section_label
 from gis.layers import LAYERS, registry_version, stat_layers
-from webmap import assets, share
+from webmap import assets, current, share
 from webmap.basemap import basemap_config
 from webmap.current import data_memo
 from webmap.current import engine as _engine
@@ -55,7 +55,7 @@ _subjects_lock = threading.Lock()
 
 
 def _region() -> str:
-    return current_app.extensions["peta"].settings.region_code
+    return current.settings().region_code
 
 
 def _lang() -> str:
@@ -319,7 +319,7 @@ def upload_kinds(lang: str) -> list[dict[str, Any]]:
 def _max_upload_bytes() -> int:
     """The request-body cap the upload API enforces (413 beyond)."""
     configured = current_app.config.get("MAX_CONTENT_LENGTH")
-    return int(configured) if configured else current_app.extensions["peta"].settings.max_upload_mb * 1024 * 1024
+    return int(configured) if configured else current.settings().max_upload_mb * 1024 * 1024
 
 
 @bp.get("/perencana/unggah")

@@ -39,6 +39,7 @@ from gis.tiles import (
     tilejson_minzoom,
     vector_layer,
 )
+from webmap import current
 from webmap.basemap import style_parts
 from webmap.current import engine as _engine
 from webmap.params import parse_lang
@@ -412,7 +413,7 @@ def _choropleths() -> dict[str, Choropleth | None]:
 
 def _center() -> tuple[float, float, float]:
     """The middle of the regency's first view (the pages' too: its far islands left out)."""
-    engine, region = _engine(), current_app.extensions["peta"].settings.region_code
+    engine, region = _engine(), current.settings().region_code
     bounds = _cache(current_app).get_or_make(engine, ("view", region), lambda: _view_bbox(engine, region))
     if bounds is None:
         return DEFAULT_CENTER

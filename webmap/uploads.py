@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy import Engine, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
@@ -21,6 +21,7 @@ from etl.context import LoadOptions
 from etl.jobs import JOBS
 from etl.pipeline import run_job
 from gis import keys
+from webmap import current
 from webmap.current import engine as _engine
 from webmap.params import Param, Spec, boolean, choice, integer, string
 from webmap.problems import PROBLEM_TYPE, ApiError, problem
@@ -152,7 +153,7 @@ def upload(kind: str) -> Response:
             file.save(path)
         finally:
             file.close()  # werkzeug spools large parts to a temporary file of its own
-        report = run_job(_engine(), current_app.extensions["peta"].settings, kind, path, options)
+        report = run_job(_engine(), current.settings(), kind, path, options)
     body = public_report(report.to_dict())
     if report.status == "invalid":
         first = first_error(body["issues"])
