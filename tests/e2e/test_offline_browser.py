@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from gis.i18n import t
-from tests.e2e.test_browser import TIMEOUT_MS
+from tests.e2e.test_browser import SMALL_PHONE, TIMEOUT_MS
 from tests.e2e.test_pwa_browser import phone, wait_for_worker  # noqa: F401 (fixtures)
 
 KECAMATAN = "32.12.16"  # Sindang
@@ -201,3 +201,41 @@ def test_save_a_kecamatan_then_search_near_me_and_tiles_offline_then_remove_it(l
     assert f"peta-saved-{KECAMATAN}" not in names
     assert page.evaluate("async () => (await PetaOffline.index()).length") == 0
     assert errors == []
+
+
+def test_a_save_asks_again_for_files_a_weak_signal_dropped(live_server, browser):
+    """The first request of three saved tiles fails (connection dropped) and of a fourth answers 503: all four are
+    asked for again and the saved area is whole. (Routing bypasses the service worker, which a save does not use.)"""
+    context = browser.new_context(viewport=SMALL_PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    failed: dict[str, int] = {}
+
+    def flaky(route: Any) -> None:
+        url = route.request.url
+        if "x-peta-save" not in route.request.headers:  # the map's own tiles pass
+            route.continue_()
+            return
+        failed[url] = failed.get(url, 0) + 1
+        if failed[url] == 1 and len(failed) <= 3:
+            route.abort("connectionreset")
+        elif failed[url] == 1 and len(failed) == 4:
+            route.fulfill(status=503, body="busy")
+        else:
+            route.continue_()
+
+    try:
+        page.route("**/tiles/**", flaky)
+        page.goto(f"{live_server}/wilayah/{KECAMATAN}", wait_until="load", timeout=TIMEOUT_MS)
+        page.check("input[name=offline-maxzoom][value='13']")
+        page.wait_for_function("() => document.getElementById('offline-start').disabled === false && "
+                               "document.getElementById('offline-size').textContent.includes('ubin')",
+                               timeout=TIMEOUT_MS)
+        page.click("#offline-start")
+        page.wait_for_function(f"() => document.getElementById('offline-save').dataset.saved === '{KECAMATAN}'",
+                               timeout=SAVE_TIMEOUT_MS)
+        entry = page.evaluate("async () => (await PetaOffline.index())[0]")
+        retried = [url for url, n in failed.items() if n == 2]
+        assert len(retried) >= 4, failed
+        assert entry["failed"] == 0 and entry["maxzoom"] == 13
+    finally:
+        context.close()

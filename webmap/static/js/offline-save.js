@@ -106,6 +106,23 @@
     return new Response(response.status === 204 ? null : body,
       { status: response.status, statusText: response.statusText, headers: headers });
   }
+  // A weak signal drops requests: a file that fails to arrive, or answers 429 or 5xx, is asked for again after
+  // 1 s and 3 s before the save gives up (a cancel stops at once).
+  var RETRY_DELAYS_MS = [1000, 3000];
+  function fetchPatiently(url, options, attempt) {
+    attempt = attempt || 0;
+    function again(failure) {
+      if (attempt >= RETRY_DELAYS_MS.length || (options.signal && options.signal.aborted)) { return failure(); }
+      return new Promise(function (resolve) { setTimeout(resolve, RETRY_DELAYS_MS[attempt]); })
+        .then(function () { return fetchPatiently(url, options, attempt + 1); });
+    }
+    return fetch(url, options).then(function (response) {
+      var busy = response.status === 429 || response.status >= 500;
+      return busy ? again(function () { return response; }) : response;
+    }, function (error) {
+      return error.name === 'AbortError' ? Promise.reject(error) : again(function () { return Promise.reject(error); });
+    });
+  }
   // Download a plan into peta-saved-<code>; onProgress({done, total, bytes, failed}); signal cancels it (the
   // partial cache is then removed). Resolves with the index entry.
   function save(plan, onProgress, signal) {
@@ -120,7 +137,7 @@
         var url = urls[next++];
         var headers = {};
         headers[SAVE_HEADER] = '1';
-        return fetch(url, { headers: headers, signal: signal, credentials: 'same-origin' }).then(function (response) {
+        return fetchPatiently(url, { headers: headers, signal: signal, credentials: 'same-origin' }).then(function (response) {
           if (!response.ok) { state.failed += 1; return null; }
           return response.arrayBuffer().then(function (body) {
             state.bytes += body.byteLength;
