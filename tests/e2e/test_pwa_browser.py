@@ -39,12 +39,13 @@ def phone(tmp_path: Path) -> Iterator[Any]:
 
 def wait_for_worker(page: Any) -> str:
     """Wait until the page is controlled by an activated service worker; its script URL."""
-    page.wait_for_function(
-        """async () => {
-            const reg = await navigator.serviceWorker.ready;
-            return reg.active && reg.active.state === 'activated' && navigator.serviceWorker.controller !== null;
+    # One synchronous check that returns the URL: a predicate returning a promise would count as true at once.
+    handle = page.wait_for_function(
+        """() => {
+            const worker = navigator.serviceWorker.controller;
+            return worker && worker.state === 'activated' ? worker.scriptURL : null;
         }""", timeout=TIMEOUT_MS)
-    return page.evaluate("() => navigator.serviceWorker.controller.scriptURL")
+    return handle.json_value()
 
 
 def test_installable_and_renders_offline(live_server, phone):
